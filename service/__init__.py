@@ -1,0 +1,51 @@
+"""The briefing API: create_app() reads like a contents page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service import cli, docs, errors, http_caching
+from service.config import finalize, load_config
+from service.extensions import api, db
+from service.resources import RESOURCES
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(API_SETTINGS)
+    app.config.update(load_config())
+    app.config.update(config or {})
+    finalize(app.config)
+
+    db.init_app(app)
+    api.init_app(app)
+    errors.init_app(app)
+    for resource in RESOURCES:
+        api.register_blueprint(resource.blp)
+    docs.init_app(app)
+    http_caching.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+API_SETTINGS = {
+    "API_TITLE": "Briefing API",
+    "API_VERSION": "1.0.0",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "/docs",
+    "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": (
+                "A relational, cited model of source documents about a diplomatic crisis: actors, "
+                "their positions, aid packages and items, proposals and events. Every record carries "
+                "citations: the document, the character span and the verbatim quote. Errors are "
+                "RFC 9457 `application/problem+json`. Lists are cursor-paginated: follow `next` "
+                "(also sent as an RFC 8288 `Link` header)."
+            ),
+            "license": {"name": "Proprietary"},
+        },
+    },
+}

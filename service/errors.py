@@ -1,0 +1,138 @@
+"""One RFC 9457 problem+json shape for HTTP, validation and database errors."""
+
+from __future__ import annotations
+
+import http
+import json
+import logging
+
+import marshmallow as ma
+from flask import Flask, Response, request
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger(__name__)
+
+
+class FieldErrorSchema(ma.Schema):
+    location = ma.fields.String(
+        required=True, metadata={"description": "Where the field was sent: query, path, json, header"}
+    )
+    field = ma.fields.String(
+        required=True, metadata={"description": "Dotted path of the offending field, e.g. `limit`"}
+    )
+    message = ma.fields.String(required=True, metadata={"description": "What is wrong with it"})
+
+
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem details object."""
+
+    type = ma.fields.String(required=True, metadata={"example": "about:blank"})
+    title = ma.fields.String(required=True, metadata={"example": "Not Found"})
+    status = ma.fields.Integer(required=True, metadata={"example": 404})
+    detail = ma.fields.String(metadata={"example": "No actor with slug 'nobody'."})
+    instance = ma.fields.String(metadata={"example": "/api/v1/actors/nobody"})
+    errors = ma.fields.List(
+        ma.fields.Nested(FieldErrorSchema), metadata={"description": "Field-level validation errors"}
+    )
+
+
+def problem(status: int, detail: str | None = None, errors: list | None = None,
+            headers: dict | None = None) -> Response:
+    """Build a problem+json response; the only place that knows the shape."""
+    body: dict = {
+        "type": "about:blank",
+        "title": http.HTTPStatus(status).phrase,
+        "status": status,
+        "instance": request.path,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    response.headers.update(headers or {})
+    return response
+
+
+def flatten_messages(messages: dict) -> list[dict]:
+    """Turn webargs' {location: {field: [msg]}} into a flat list naming each field."""
+    flat: list[dict] = []
+
+    def walk(location: str, node, path: list[str]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(location, value, [*path, str(key)])
+        elif isinstance(node, list) and node and all(isinstance(m, str) for m in node):
+            for message in node:
+                flat.append({"location": location, "field": ".".join(path) or "_", "message": message})
+        elif isinstance(node, list):
+            for value in node:
+                walk(location, value, path)
+        else:
+            flat.append({"location": location, "field": ".".join(path) or "_", "message": str(node)})
+
+    for location, fields in messages.items():
+        walk(location, fields, [])
+    return flat
+
+
+def _describe(errors: list[dict]) -> str:
+    names = ", ".join(dict.fromkeys(f"'{e['field']}' ({e['location']})" for e in errors))
+    return f"Invalid input in {names}."
+
+
+class ProblemApi(Api):
+    """flask-smorest Api that speaks problem+json and keeps the headers werkzeug sets (Allow)."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException):
+        status = error.code or 500
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        data = getattr(error, "data", None) or {}
+        headers.update(data.get("headers") or {})
+        messages = data.get("messages") or data.get("errors")
+        if messages:
+            errors = flatten_messages(messages)
+            return problem(status, data.get("message") or _describe(errors), errors, headers)
+        detail = data.get("message") or error.description
+        if isinstance(error, InternalServerError):
+            detail = "The server could not complete the request; it has been logged."
+        return problem(status, detail, headers=headers)
+
+    def _register_responses(self):
+        # Same as flask-smorest's, but documented as application/problem+json.
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def init_app(app: Flask) -> None:
+    """Database errors become problems too: unavailable is 503, anything else 500."""
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        log.warning("database unavailable: %s", error.orig)
+        from service.extensions import db
+
+        db.session.rollback()
+        return problem(503, "The database is unavailable; retry shortly.",
+                       headers={"Retry-After": "5"})
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        log.exception("database error")
+        from service.extensions import db
+
+        db.session.rollback()
+        return problem(500, "The server could not complete the request; it has been logged.")

@@ -1,0 +1,63 @@
+"""Unbound singletons: the database handle and the API; create_app binds them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from service.errors import ProblemApi
+
+
+class Database:
+    """Per-app engine (created in the app factory, so each gunicorn worker owns its pool) and a
+    thread-scoped session removed at app-context teardown. `db.session` is the current app's."""
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        session = scoped_session(sessionmaker(bind=engine, expire_on_commit=False))
+        app.extensions["database"] = _Bound(engine, session)
+        app.teardown_appcontext(lambda exc: session.remove())
+
+    @property
+    def session(self) -> scoped_session[Session]:
+        return current_app.extensions["database"].session
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions["database"].engine
+
+
+@dataclass(frozen=True)
+class _Bound:
+    engine: Engine
+    session: scoped_session[Session]
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with the per-backend settings the service relies on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Foreign keys are off by default in SQLite; WAL lets gunicorn workers read while one writes.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+db = Database()
+api = ProblemApi()

@@ -1,0 +1,16 @@
+"""The relational model: every mapped class, importable from one place (Alembic reads Base.metadata)."""
+
+from service.models.actors import Actor, ActorAlias, ActorRelation
+from service.models.aid import AidItem, AidPackage
+from service.models.base import Base, Record
+from service.models.briefings import Briefing, Document, briefing_documents
+from service.models.citations import Citation
+from service.models.events import Event, event_participants
+from service.models.positions import Position, PositionCondition
+from service.models.proposals import Proposal, ProposalAttribute, proposal_proposers
+
+__all__ = [
+    "Actor", "ActorAlias", "ActorRelation", "AidItem", "AidPackage", "Base", "Briefing",
+    "Citation", "Document", "Event", "Position", "PositionCondition", "Proposal",
+    "ProposalAttribute", "Record", "briefing_documents", "event_participants", "proposal_proposers",
+]

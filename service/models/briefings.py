@@ -1,0 +1,50 @@
+"""Briefings and the source documents they draw on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from service.models.base import Base
+
+briefing_documents = Table(
+    "briefing_documents",
+    Base.metadata,
+    Column("briefing_id", ForeignKey("briefings.id", ondelete="CASCADE"), primary_key=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="RESTRICT"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    publisher: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(16))
+    original_language: Mapped[str | None] = mapped_column(String(16))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    published_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    date_note: Mapped[str | None] = mapped_column(Text)
+    translation_note: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    length: Mapped[int]
+    # The text is large and only the detail view needs it.
+    text: Mapped[str] = deferred(mapped_column(Text))
+
+
+class Briefing(Base):
+    __tablename__ = "briefings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text)
+
+    documents: Mapped[list[Document]] = relationship(
+        secondary=briefing_documents, order_by=briefing_documents.c.position
+    )

@@ -1,0 +1,35 @@
+"""Dated events with their participants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.models.actors import Actor
+from service.models.base import Base, Record, record_fk
+
+event_participants = Table(
+    "event_participants",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("actor_id", ForeignKey("actors.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
+class Event(Record):
+    __tablename__ = "events"
+
+    id: Mapped[int] = record_fk()
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    place: Mapped[str | None] = mapped_column(String(300))
+    date_reasoning: Mapped[str | None] = mapped_column(Text)
+
+    participants: Mapped[list[Actor]] = relationship(
+        secondary=event_participants, order_by=Actor.slug
+    )
+
+    __mapper_args__ = {"polymorphic_identity": "event"}

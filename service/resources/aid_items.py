@@ -1,0 +1,81 @@
+"""/aid-items: the systems, equipment and support an aid package contains."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from service import vocabulary as v
+from service.models import Actor, AidItem, AidPackage
+from service.resources.common import (
+    LINK_HEADER, PageArgs, by_slug, cited, citations_field, get_or_404, page_of, paginate, query_args,
+    slug_of,
+)
+
+blp = Blueprint("aid-items", __name__, url_prefix="/api/v1/aid-items",
+                description="Aid items: what each package contains, with category and status.")
+
+
+class AidItemSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    package = slug_of("package", "Slug of the aid package")
+    donor = slug_of("package.donor", "Slug of the package's donor")
+    system = fields.String(allow_none=True, metadata={"example": "MICA"})
+    category = fields.String(required=True, metadata={"example": "air-defence missile"})
+    role = fields.String(allow_none=True)
+    description = fields.String(required=True)
+    quantity = fields.Integer(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(v.AID_STATUSES))
+    citations = citations_field()
+
+
+AidItemPage = page_of(AidItemSchema)
+
+
+class AidItemArgs(PageArgs):
+    package = fields.String(metadata={"description": "Aid package slug"})
+    donor = fields.String(metadata={"description": "Donor actor slug"})
+    category = fields.String()
+    status = fields.String(validate=validate.OneOf(v.AID_STATUSES))
+    system = fields.String()
+
+
+def _select():
+    return select(AidItem).options(
+        joinedload(AidItem.package).load_only(AidPackage.slug).joinedload(AidPackage.donor)
+        .load_only(Actor.slug),
+        cited(AidItem),
+    )
+
+
+@blp.route("")
+class AidItems(MethodView):
+    @query_args(blp, AidItemArgs)
+    @blp.response(200, AidItemPage, headers=LINK_HEADER)
+    def get(self, args):
+        """List aid items"""
+        stmt = _select()
+        if "package" in args:
+            stmt = stmt.where(AidItem.package_id == by_slug(AidPackage, args["package"]))
+        if "donor" in args:
+            donor_packages = select(AidPackage.id).where(
+                AidPackage.donor_id == by_slug(Actor, args["donor"]))
+            stmt = stmt.where(AidItem.package_id.in_(donor_packages))
+        for name in ("category", "status", "system"):
+            if name in args:
+                stmt = stmt.where(getattr(AidItem, name) == args[name])
+        return paginate(stmt, AidItem, args)
+
+
+@blp.route("/<int:item_id>")
+class AidItemById(MethodView):
+    @blp.response(200, AidItemSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, item_id):
+        """Get an aid item"""
+        return get_or_404(_select().where(AidItem.id == item_id), f"aid item with id {item_id}")

@@ -1,0 +1,75 @@
+"""/events: dated events, with relative dates resolved against the source's own date."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from service.models import Actor, Event, event_participants
+from service.resources.common import (
+    LINK_HEADER, PageArgs, by_slug, cited, citations_field, get_or_404, page_of, paginate, query_args,
+    slugs_of,
+)
+
+blp = Blueprint("events", __name__, url_prefix="/api/v1/events",
+                description="Dated events (summits, meetings, announcements) and who took part.")
+
+
+class EventSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    date = fields.Date(required=True)
+    title = fields.String(required=True)
+    place = fields.String(allow_none=True)
+    date_reasoning = fields.String(allow_none=True,
+                                   metadata={"description": "How the date was resolved from the text"})
+    participants = slugs_of("participants", "Slugs of the actors taking part")
+    citations = citations_field()
+
+
+EventPage = page_of(EventSchema)
+
+
+class EventArgs(PageArgs):
+    date_from = fields.Date(data_key="from", metadata={"description": "On or after (ISO date)"})
+    date_to = fields.Date(data_key="to", metadata={"description": "On or before (ISO date)"})
+    participant = fields.String(metadata={"description": "Actor slug"})
+
+    @ma.validates_schema
+    def _range(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ma.ValidationError("`from` is after `to`.", field_name="from")
+
+
+def _select():
+    return select(Event).options(selectinload(Event.participants).load_only(Actor.slug), cited(Event))
+
+
+@blp.route("")
+class Events(MethodView):
+    @query_args(blp, EventArgs)
+    @blp.response(200, EventPage, headers=LINK_HEADER)
+    def get(self, args):
+        """List events"""
+        stmt = _select()
+        if "date_from" in args:
+            stmt = stmt.where(Event.date >= args["date_from"])
+        if "date_to" in args:
+            stmt = stmt.where(Event.date <= args["date_to"])
+        if "participant" in args:
+            stmt = stmt.where(Event.id.in_(select(event_participants.c.event_id).where(
+                event_participants.c.actor_id == by_slug(Actor, args["participant"]))))
+        return paginate(stmt, Event, args)
+
+
+@blp.route("/<int:event_id>")
+class EventById(MethodView):
+    @blp.response(200, EventSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, event_id):
+        """Get an event"""
+        return get_or_404(_select().where(Event.id == event_id), f"event with id {event_id}")

@@ -1,0 +1,112 @@
+"""/positions: what each actor holds on a topic or proposal, with conditions and citations."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from service import vocabulary as v
+from service.models import Actor, Position, PositionCondition, Proposal
+from service.resources.common import (
+    LINK_HEADER, PageArgs, by_slug, cited, citations_field, get_or_404, page_of, paginate, query_args,
+    slug_of,
+)
+
+blp = Blueprint("positions", __name__, url_prefix="/api/v1/positions",
+                description="Positions actors hold or are reported to hold, each cited.")
+
+
+class ConditionSchema(ma.Schema):
+    slug = fields.String(required=True)
+    description = fields.String(required=True)
+    citations = citations_field()
+
+
+class PositionSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    actor = slug_of("actor", "Slug of the actor who holds the position")
+    reported_by = slug_of("reported_by", "Slug of the actor who reports it, when not the holder")
+    topic = fields.String(required=True, metadata={"example": "sanctions"})
+    stance = fields.String(required=True, validate=validate.OneOf(v.STANCES))
+    summary = fields.String(required=True)
+    proposal = slug_of("proposal", "Slug of the proposal it concerns, if any")
+    stated_on = fields.Date(allow_none=True)
+    speech = fields.String(required=True, validate=validate.OneOf(v.SPEECH),
+                           metadata={"description": "`direct` quote or `reported` speech"})
+    conditions = fields.List(fields.Nested(ConditionSchema), required=True)
+    citations = citations_field()
+
+
+PositionPage = page_of(PositionSchema)
+
+
+class PositionArgs(PageArgs):
+    actor = fields.String(metadata={"description": "Actor slug"})
+    reported_by = fields.String(metadata={"description": "Slug of the reporting actor"})
+    topic = fields.String(validate=validate.Regexp(v.TOPIC_PATTERN))
+    stance = fields.String(validate=validate.OneOf(v.STANCES))
+    proposal = fields.String(metadata={"description": "Proposal slug"})
+    speech = fields.String(validate=validate.OneOf(v.SPEECH))
+    date_from = fields.Date(data_key="from", metadata={"description": "Stated on or after (ISO date)"})
+    date_to = fields.Date(data_key="to", metadata={"description": "Stated on or before (ISO date)"})
+
+    @ma.validates_schema
+    def _range(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ma.ValidationError("`from` is after `to`.", field_name="from")
+
+
+def position_options() -> tuple:
+    """Loader options that serve a page of positions in a fixed number of queries."""
+    return (
+        joinedload(Position.actor).load_only(Actor.slug),
+        joinedload(Position.reported_by).load_only(Actor.slug),
+        joinedload(Position.proposal).load_only(Proposal.slug),
+        selectinload(Position.conditions).options(cited(PositionCondition)),
+        cited(Position),
+    )
+
+
+def select_positions():
+    return select(Position).options(*position_options())
+
+
+def filter_positions(stmt, args: dict):
+    if "actor" in args:
+        stmt = stmt.where(Position.actor_id == by_slug(Actor, args["actor"]))
+    if "reported_by" in args:
+        stmt = stmt.where(Position.reported_by_id == by_slug(Actor, args["reported_by"]))
+    if "proposal" in args:
+        stmt = stmt.where(Position.proposal_id == by_slug(Proposal, args["proposal"]))
+    for name in ("topic", "stance", "speech"):
+        if name in args:
+            stmt = stmt.where(getattr(Position, name) == args[name])
+    if "date_from" in args:
+        stmt = stmt.where(Position.stated_on >= args["date_from"])
+    if "date_to" in args:
+        stmt = stmt.where(Position.stated_on <= args["date_to"])
+    return stmt
+
+
+@blp.route("")
+class Positions(MethodView):
+    @query_args(blp, PositionArgs)
+    @blp.response(200, PositionPage, headers=LINK_HEADER)
+    def get(self, args):
+        """List positions"""
+        return paginate(filter_positions(select_positions(), args), Position, args)
+
+
+@blp.route("/<int:position_id>")
+class PositionById(MethodView):
+    @blp.response(200, PositionSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, position_id):
+        """Get a position"""
+        stmt = select_positions().where(Position.id == position_id)
+        return get_or_404(stmt, f"position with id {position_id}")

@@ -1,0 +1,83 @@
+"""/proposals: a reassurance force, a monitoring mechanism ... with attributes and the positions on them."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from service import vocabulary as v
+from service.models import Actor, Proposal, ProposalAttribute
+from service.resources.common import (
+    LINK_HEADER, PageArgs, cited, citations_field, get_or_404, page_of, paginate, query_args, slugs_of,
+)
+from service.resources.positions import PositionSchema, position_options
+
+blp = Blueprint("proposals", __name__, url_prefix="/api/v1/proposals",
+                description="Proposals under discussion, their structured attributes and who stands where.")
+
+
+class AttributeSchema(ma.Schema):
+    key = fields.String(required=True, validate=validate.OneOf(v.ATTRIBUTE_KEYS))
+    value = fields.String(required=True)
+    citations = citations_field()
+
+
+class ProposalSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True, metadata={"example": "reassurance-force"})
+    name = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(v.PROPOSAL_KINDS))
+    description = fields.String(required=True)
+    mandate = fields.String(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(v.PROPOSAL_STATUSES))
+    proposers = slugs_of("proposers", "Slugs of the actors who put it forward")
+    attributes = fields.List(fields.Nested(AttributeSchema), required=True)
+    citations = citations_field()
+
+
+class ProposalDetailSchema(ProposalSchema):
+    positions = fields.List(fields.Nested(PositionSchema), required=True,
+                            metadata={"description": "The positions held on this proposal"})
+
+
+ProposalPage = page_of(ProposalSchema)
+
+
+class ProposalArgs(PageArgs):
+    kind = fields.String(validate=validate.OneOf(v.PROPOSAL_KINDS))
+    status = fields.String(validate=validate.OneOf(v.PROPOSAL_STATUSES))
+
+
+def _select():
+    return select(Proposal).options(
+        selectinload(Proposal.proposers).load_only(Actor.slug),
+        selectinload(Proposal.attributes).options(cited(ProposalAttribute)),
+        cited(Proposal),
+    )
+
+
+@blp.route("")
+class Proposals(MethodView):
+    @query_args(blp, ProposalArgs)
+    @blp.response(200, ProposalPage, headers=LINK_HEADER)
+    def get(self, args):
+        """List proposals"""
+        stmt = _select()
+        for name in ("kind", "status"):
+            if name in args:
+                stmt = stmt.where(getattr(Proposal, name) == args[name])
+        return paginate(stmt, Proposal, args)
+
+
+@blp.route("/<slug>")
+class ProposalBySlug(MethodView):
+    @blp.response(200, ProposalDetailSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, slug):
+        """Get a proposal with the positions held on it"""
+        stmt = _select().options(selectinload(Proposal.positions).options(*position_options()))
+        return get_or_404(stmt.where(Proposal.slug == slug), f"proposal with slug {slug!r}")

@@ -1,0 +1,80 @@
+"""`flask seed check|load`: validate seed folders, and load them in one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from service.extensions import db
+from service.models import Briefing
+from service.seeding.loader import LoadReport, SeedConflict, load_seed
+from service.seeding.reader import SEED_FILE_NAME, Seed, SeedInvalid, read_seed
+
+seed_cli = AppGroup("seed", help="Validate and load seed folders (seeds/<briefing>/briefing.yaml).")
+
+
+def seed_folders(paths: tuple[str, ...]) -> list[Path]:
+    """The folders named, or every folder under SEED_DIR holding a briefing.yaml."""
+    if paths:
+        return [Path(p) for p in paths]
+    root = Path(current_app.config["SEED_DIR"])
+    return sorted(p.parent for p in root.glob(f"*/{SEED_FILE_NAME}"))
+
+
+def read_all(folders: list[Path]) -> list[Seed]:
+    seeds, errors = [], []
+    for folder in folders:
+        try:
+            seeds.append(read_seed(folder))
+        except SeedInvalid as exc:
+            errors.extend(exc.errors)
+    if errors:
+        for error in errors:
+            click.echo(f"error: {error}", err=True)
+        raise click.ClickException(f"{len(errors)} error(s); nothing was loaded.")
+    return seeds
+
+
+def load_all(seeds: list[Seed], *, only_missing: bool = False) -> list[LoadReport]:
+    """Load SEEDS in one transaction; any failure rolls everything back."""
+    session, reports = db.session(), []
+    try:
+        for seed in seeds:
+            slug = seed.data["briefing"]["slug"]
+            if only_missing and session.scalar(select(Briefing.id).where(Briefing.slug == slug)):
+                continue
+            reports.append(load_seed(session, seed))
+        session.commit()
+    except SeedConflict as exc:
+        session.rollback()
+        raise click.ClickException(f"{exc}; nothing was loaded.") from exc
+    except Exception:
+        session.rollback()
+        raise
+    return reports
+
+
+def echo_reports(reports: list[LoadReport]) -> None:
+    for r in reports:
+        what = f"{r.created} created, {r.updated} updated, {r.deleted} deleted" if r.changed else "unchanged"
+        click.echo(f"briefing {r.briefing}: {what}")
+
+
+@seed_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False))
+def check_command(paths: tuple[str, ...]) -> None:
+    """Validate seed folders without touching the database."""
+    for seed in read_all(seed_folders(paths)):
+        click.echo(f"{seed.folder}: ok")
+
+
+@seed_cli.command("load")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@click.option("--if-empty", is_flag=True, help="Only load briefings the database does not hold yet.")
+def load_command(paths: tuple[str, ...], if_empty: bool) -> None:
+    """Validate, then load seed folders in one transaction (idempotent)."""
+    echo_reports(load_all(read_all(seed_folders(paths)), only_missing=if_empty))

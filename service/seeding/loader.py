@@ -1,0 +1,192 @@
+"""Write a validated seed into the database: an upsert by slug inside the caller's transaction.
+
+Loading the same seed twice changes nothing (no row is touched); records that left the seed are deleted.
+The caller commits once, so a failure at any point leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.models import (
+    Actor, ActorAlias, ActorRelation, AidItem, AidPackage, Briefing, Citation, Document, Event,
+    Position, PositionCondition, Proposal, ProposalAttribute, Record,
+)
+from service.seeding.reader import Seed
+
+
+class SeedConflict(Exception):
+    """The seed contradicts what the database holds (e.g. a document's text changed)."""
+
+
+@dataclass
+class LoadReport:
+    briefing: str
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+class _Loader:
+    def __init__(self, session: Session, seed: Seed):
+        self.session, self.seed = session, seed
+        self.documents: dict[str, Document] = {}
+        self.actors: dict[str, Actor] = {}
+        self.proposals: dict[str, Proposal] = {}
+        self.kept: set[int] = set()
+
+    def run(self) -> LoadReport:
+        self._documents()
+        self.briefing = self._briefing()
+        data = self.seed.data
+        for actor in data["actors"]:
+            self.actors[actor["slug"]] = self._record(Actor, actor, slug=actor["slug"], name=actor["name"],
+                kind=actor["kind"], role=actor["role"], country=actor["country"])
+        for actor in data["actors"]:
+            obj = self.actors[actor["slug"]]
+            _set(obj, parent=self.actors.get(actor["parent"]) if actor["parent"] else None)
+            self._aliases(obj, actor["aliases"])
+        for rel in data["relations"]:
+            self._record(ActorRelation, rel, slug=rel["slug"], subject=self.actors[rel["subject"]],
+                         predicate=rel["predicate"], object=self.actors[rel["object"]])
+        for prop in data["proposals"]:
+            obj = self.proposals[prop["slug"]] = self._record(
+                Proposal, prop, slug=prop["slug"], name=prop["name"], kind=prop["kind"],
+                description=prop["description"], mandate=prop["mandate"], status=prop["status"])
+            _set_list(obj, "proposers", [self.actors[s] for s in prop["proposers"]])
+            self._attributes(obj, prop["attributes"])
+        for pos in data["positions"]:
+            obj = self._record(Position, pos, slug=pos["slug"], actor=self.actors[pos["actor"]],
+                reported_by=self.actors.get(pos["reported_by"] or ""), topic=pos["topic"],
+                stance=pos["stance"], summary=pos["summary"],
+                proposal=self.proposals.get(pos["proposal"] or ""), stated_on=pos["stated_on"],
+                speech=pos["speech"])
+            for cond in pos["conditions"]:
+                self._record(PositionCondition, cond, slug=cond["slug"], position=obj,
+                             description=cond["description"])
+        for pkg in data["aid_packages"]:
+            obj = self._record(AidPackage, pkg, slug=pkg["slug"], donor=self.actors[pkg["donor"]],
+                recipient=self.actors[pkg["recipient"]],
+                announced_by=self.actors.get(pkg["announced_by"] or ""), amount=pkg["amount"],
+                currency=pkg["currency"], announced_on=pkg["announced_on"],
+                delivery_schedule=pkg["delivery_schedule"], summary=pkg["summary"])
+            for item in pkg["items"]:
+                self._record(AidItem, item, slug=item["slug"], package=obj, system=item["system"],
+                             category=item["category"], role=item["role"],
+                             description=item["description"], quantity=item["quantity"],
+                             status=item["status"])
+        for ev in data["events"]:
+            obj = self._record(Event, ev, slug=ev["slug"], date=ev["date"], title=ev["title"],
+                               place=ev["place"], date_reasoning=ev["date_reasoning"])
+            _set_list(obj, "participants", [self.actors[s] for s in ev["participants"]])
+        return self._finish()
+
+    def _documents(self) -> None:
+        for slug, doc in self.seed.documents.items():
+            meta = {k: v for k, v in doc.meta.items() if k not in ("slug", "file")}
+            obj = self.session.scalar(select(Document).where(Document.slug == slug))
+            if obj is None:
+                obj = Document(slug=slug, text=doc.text, sha256=doc.sha256, length=len(doc.text))
+                self.session.add(obj)
+            elif obj.sha256 != doc.sha256:
+                raise SeedConflict(f"document {slug!r}: the stored text differs from {doc.meta['file']}; "
+                                   "a corrected text must be a new document with its own slug")
+            _set(obj, **meta)
+            self.documents[slug] = obj
+
+    def _briefing(self) -> Briefing:
+        meta = self.seed.data["briefing"]
+        obj = self.session.scalar(select(Briefing).where(Briefing.slug == meta["slug"]))
+        if obj is None:
+            obj = Briefing(slug=meta["slug"])
+            self.session.add(obj)
+        _set(obj, title=meta["title"], summary=meta["summary"])
+        _set_list(obj, "documents", [self.documents[d["slug"]] for d in self.seed.data["documents"]])
+        self.session.flush()
+        self.existing = {
+            (type(r), getattr(r, "slug", None) or r.id): r
+            for r in self.session.scalars(select(Record).where(Record.briefing_id == obj.id))
+        }
+        return obj
+
+    def _record(self, model, spec: dict, **values):
+        obj = self.existing.get((model, values.get("slug")))
+        if obj is None:
+            obj = model(briefing=self.briefing)
+            self.session.add(obj)
+        _set(obj, **values)
+        self._citations(obj, spec["citations"])
+        if obj.id is not None:
+            self.kept.add(obj.id)
+        return obj
+
+    def _citations(self, obj: Record, citations: list[dict]) -> None:
+        wanted = [(self.documents[c["document"]], c["start"], c["end"], c["quote"]) for c in citations]
+        have = [(c.document, c.start, c.end, c.quote) for c in obj.citations] if obj.id else []
+        if sorted(have, key=_citation_key) != sorted(wanted, key=_citation_key):
+            obj.citations = [Citation(document=d, start=s, end=e, quote=q) for d, s, e, q in wanted]
+
+    def _aliases(self, actor: Actor, aliases: list[str]) -> None:
+        wanted = sorted(set(aliases))
+        if [a.alias for a in actor.aliases] != wanted:
+            keep = {a.alias: a for a in actor.aliases}
+            actor.aliases = [keep.get(alias) or ActorAlias(alias=alias) for alias in wanted]
+
+    def _attributes(self, proposal: Proposal, attributes: list[dict]) -> None:
+        current = list(proposal.attributes) if proposal.id else []
+        for index, spec in enumerate(attributes):
+            obj = current[index] if index < len(current) else None
+            if obj is None:
+                obj = ProposalAttribute(briefing=self.briefing, proposal=proposal)
+                self.session.add(obj)
+            else:
+                self.kept.add(obj.id)
+            _set(obj, key=spec["key"], value=spec["value"])
+            self._citations(obj, spec["citations"])
+
+    def _finish(self) -> LoadReport:
+        report = LoadReport(self.briefing.slug)
+        report.created = len(self.session.new)
+        report.updated = sum(1 for o in self.session.dirty if self.session.is_modified(o))
+        # Children before parents, so RESTRICT foreign keys see their referrers gone first.
+        order = (PositionCondition, Position, AidItem, AidPackage, ProposalAttribute, Proposal, Event,
+                 ActorRelation, Actor)
+        stale = [r for r in self.existing.values() if r.id not in self.kept]
+        for model in order:
+            for record in stale:
+                if type(record) is model:
+                    self.session.delete(record)
+                    report.deleted += 1
+            self.session.flush()
+        return report
+
+
+def _citation_key(citation: tuple) -> tuple:
+    document, start, end, quote = citation
+    return document.slug, start, end, quote
+
+
+def _set(obj, **values) -> None:
+    """Assign only what differs, so an unchanged seed leaves rows untouched."""
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+
+
+def _set_list(obj, name: str, wanted: list) -> None:
+    if list(getattr(obj, name)) != wanted:
+        setattr(obj, name, wanted)
+
+
+def load_seed(session: Session, seed: Seed) -> LoadReport:
+    """Stage SEED in SESSION (the caller commits); return what changed."""
+    # No autoflush: the report counts what the load staged before anything is written.
+    with session.no_autoflush:
+        return _Loader(session, seed).run()

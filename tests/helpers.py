@@ -1,0 +1,36 @@
+"""Small helpers the test modules share."""
+
+from __future__ import annotations
+
+PROBLEM = "application/problem+json"
+
+
+def all_items(client, url: str) -> list[dict]:
+    """Follow `next` links to the end and return every item."""
+    items, seen_urls = [], set()
+    while url:
+        assert url not in seen_urls, f"pagination loops at {url}"
+        seen_urls.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        items.extend(body["items"])
+        url = body["next"]
+    return items
+
+
+def slugs(items: list[dict]) -> list[str]:
+    return [item["slug"] for item in items]
+
+
+def assert_problem(response, status: int, field: str | None = None) -> dict:
+    """The response is an RFC 9457 problem with STATUS, naming FIELD when given."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == PROBLEM
+    body = response.get_json()
+    assert body["status"] == status
+    assert body["title"] and body["type"] == "about:blank"
+    assert body["instance"] == response.request.path
+    if field is not None:
+        assert field in [e["field"] for e in body["errors"]], body
+    return body

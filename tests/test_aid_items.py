@@ -1,0 +1,43 @@
+"""/api/v1/aid-items: what the French package contains, each item cited."""
+
+from tests.helpers import all_items, assert_problem, slugs
+
+
+def test_list_aid_items_lists_french_items_with_citations(client):
+    items = all_items(client, "/api/v1/aid-items")
+    systems = {i["system"] for i in items}
+    assert {"Milan", "MICA", "Mistral", "VAB", "AMX-10 RC"} <= systems
+    assert all(i["citations"] and i["donor"] == "france" for i in items)
+
+
+def test_list_aid_items_filtered_by_status_separates_discussed(client):
+    discussed = all_items(client, "/api/v1/aid-items?status=discussed")
+    assert slugs(discussed) == ["france-mirage-increase"]
+    assert "Mirages" in discussed[0]["citations"][0]["quote"]
+
+
+def test_list_aid_items_filtered_by_category(client):
+    items = all_items(client, "/api/v1/aid-items?category=anti-tank%20missile")
+    assert [i["system"] for i in items] == ["Milan"]
+
+
+def test_list_aid_items_filtered_by_package_and_donor(client):
+    by_package = all_items(client, "/api/v1/aid-items?package=france-military-aid-2025-03")
+    by_donor = all_items(client, "/api/v1/aid-items?donor=france")
+    assert slugs(by_package) and set(slugs(by_package)) <= set(slugs(by_donor))
+    assert all_items(client, "/api/v1/aid-items?donor=russia") == []
+
+
+def test_get_aid_item(client):
+    item = all_items(client, "/api/v1/aid-items?system=MICA")[0]
+    body = client.get(f"/api/v1/aid-items/{item['id']}").get_json()
+    assert body["slug"] == "france-2025-03-mica"
+    assert body["package"] == "france-military-aid-2025-03"
+
+
+def test_list_aid_items_with_bad_status_is_400(client):
+    assert_problem(client.get("/api/v1/aid-items?status=lost"), 400, "status")
+
+
+def test_get_unknown_aid_item_is_404(client):
+    assert_problem(client.get("/api/v1/aid-items/0"), 404)

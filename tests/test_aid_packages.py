@@ -1,0 +1,23 @@
+"""/api/v1/aid-packages: value, currency, schedule, donor and recipient."""
+
+from tests.helpers import all_items, assert_problem
+
+
+def test_list_aid_packages_shows_the_french_two_billion(client):
+    [package] = all_items(client, "/api/v1/aid-packages?donor=france")
+    assert package["amount"] == "2000000000.00"
+    assert package["currency"] == "EUR"
+    assert package["recipient"] == "ukraine"
+    assert package["announced_by"] == "emmanuel-macron"
+    assert "installments" in package["delivery_schedule"]
+    assert "france-2025-03-milan" in package["items"]
+    assert any("€2 billion" in c["quote"] for c in package["citations"])
+
+
+def test_get_aid_package(client):
+    [package] = all_items(client, "/api/v1/aid-packages?recipient=ukraine")
+    assert client.get(f"/api/v1/aid-packages/{package['id']}").get_json() == package
+
+
+def test_get_unknown_aid_package_is_404(client):
+    assert_problem(client.get("/api/v1/aid-packages/424242"), 404)

@@ -1,0 +1,32 @@
+"""/api/v1/events: dates resolved from the text, filtered by range and participant."""
+
+from tests.helpers import all_items, assert_problem
+
+
+def test_list_events_resolves_thursday_march_27(client):
+    summit = next(e for e in all_items(client, "/api/v1/events") if e["slug"] == "paris-summit-2025-03-27")
+    assert summit["date"] == "2025-03-27"
+    assert any("Thursday, March 27" in c["quote"] for c in summit["citations"])
+
+
+def test_list_events_filtered_by_date_range(client):
+    events = all_items(client, "/api/v1/events?from=2025-03-26&to=2025-03-27")
+    assert events and all("2025-03-26" <= e["date"] <= "2025-03-27" for e in events)
+
+
+def test_list_events_filtered_by_participant(client):
+    events = all_items(client, "/api/v1/events?participant=donald-trump")
+    assert "trump-zelensky-washington-2025-02-28" in [e["slug"] for e in events]
+
+
+def test_list_events_with_reversed_range_is_400(client):
+    assert_problem(client.get("/api/v1/events?from=2025-04-01&to=2025-03-01"), 400, "from")
+
+
+def test_get_event(client):
+    event = all_items(client, "/api/v1/events?from=2025-02-28&to=2025-02-28")[0]
+    assert client.get(f"/api/v1/events/{event['id']}").get_json() == event
+
+
+def test_get_unknown_event_is_404(client):
+    assert_problem(client.get("/api/v1/events/31337"), 404)

@@ -1,0 +1,54 @@
+"""/api/v1/positions: who holds what, reported by whom, under which conditions."""
+
+from tests.helpers import all_items, assert_problem, slugs
+
+
+def test_list_positions_filtered_by_actor_and_stance(client):
+    positions = all_items(client, "/api/v1/positions?actor=russia&stance=rejects")
+    assert slugs(positions) == ["russia-rejects-reassurance-force"]
+
+
+def test_list_positions_filtered_by_proposal(client):
+    positions = all_items(client, "/api/v1/positions?proposal=reassurance-force")
+    assert "russia-rejects-reassurance-force" in slugs(positions)
+    assert all(p["proposal"] == "reassurance-force" for p in positions)
+
+
+def test_list_positions_filtered_by_topic(client):
+    positions = all_items(client, "/api/v1/positions?topic=sanctions")
+    assert {"macron-sanctions-far-too-early", "kremlin-demands-sanctions-relief"} <= set(slugs(positions))
+
+
+def test_list_positions_filtered_by_date_range(client):
+    inside = all_items(client, "/api/v1/positions?from=2025-03-26&to=2025-03-26")
+    assert inside and all(p["stated_on"] == "2025-03-26" for p in inside)
+    assert all_items(client, "/api/v1/positions?from=2030-01-01") == []
+
+
+def test_get_position_carries_condition_as_data(client):
+    position = next(p for p in all_items(client, "/api/v1/positions?topic=sanctions")
+                    if p["slug"] == "macron-sanctions-far-too-early")
+    body = client.get(f"/api/v1/positions/{position['id']}").get_json()
+    assert body["stance"] == "opposes"
+    assert body["speech"] == "direct"
+    assert any("far too early" in c["quote"] for c in body["citations"])
+    [condition] = body["conditions"]
+    assert condition["slug"] == "sanctions-relief-depends-on-international-law"
+    assert any("comply with international law" in c["quote"] for c in condition["citations"])
+
+
+def test_position_reported_by_elysee_names_reporter(client):
+    positions = all_items(client, "/api/v1/positions?reported_by=french-presidency")
+    assert "elysee-first-guarantee-strengthen-ukrainian-army" in slugs(positions)
+
+
+def test_list_positions_with_bad_stance_is_400(client):
+    assert_problem(client.get("/api/v1/positions?stance=maybe"), 400, "stance")
+
+
+def test_list_positions_with_bad_date_is_400(client):
+    assert_problem(client.get("/api/v1/positions?from=yesterday"), 400, "from")
+
+
+def test_get_unknown_position_is_404(client):
+    assert_problem(client.get("/api/v1/positions/999999"), 404)
