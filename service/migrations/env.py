@@ -12,13 +12,21 @@ config = context.config
 target_metadata = Base.metadata
 
 
+# Objects the migrations manage by hand, outside the models: full-text search (0002).
+UNMODELLED = {"records_fts", "ix_records_search_tsv"}
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    return not (name in UNMODELLED or (name or "").startswith("records_fts_"))
+
+
 def _url() -> str:
     return config.attributes.get("database_url") or finalize(load_config())["DATABASE_URL"]
 
 
 def run_migrations_offline() -> None:
     context.configure(url=_url(), target_metadata=target_metadata, render_as_batch=True,
-                      literal_binds=True, compare_type=True)
+                      literal_binds=True, compare_type=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -27,7 +35,8 @@ def run_migrations_online() -> None:
     engine = make_engine(_url())
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=True, compare_type=True)
+                          render_as_batch=True, compare_type=True,
+                          include_object=include_object)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

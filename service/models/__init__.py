@@ -8,9 +8,10 @@ from service.models.citations import Citation
 from service.models.events import Event, event_participants
 from service.models.positions import Position, PositionCondition
 from service.models.proposals import Proposal, ProposalAttribute, proposal_proposers
+from service.models.search_text import record_text
 
 __all__ = [
     "Actor", "ActorAlias", "ActorRelation", "AidItem", "AidPackage", "Base", "Briefing",
     "Citation", "Document", "Event", "Position", "PositionCondition", "Proposal",
-    "ProposalAttribute", "Record", "briefing_documents", "event_participants", "proposal_proposers",
+    "ProposalAttribute", "Record", "record_text", "briefing_documents", "event_participants", "proposal_proposers",
 ]

@@ -10,6 +10,7 @@ from service.models.base import Base, Record, record_fk
 
 class Actor(Record):
     __tablename__ = "actors"
+    search_fields = ("name", "role", "slug")
 
     id: Mapped[int] = record_fk()
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -28,6 +29,9 @@ class Actor(Record):
 
     __mapper_args__ = {"polymorphic_identity": "actor", "inherit_condition": id == Record.id}
 
+    def search_extra(self) -> list[str]:
+        return [alias.alias for alias in self.aliases]
+
 
 class ActorAlias(Base):
     __tablename__ = "actor_aliases"
@@ -44,6 +48,7 @@ class ActorRelation(Record):
     """A stated relation: subject --predicate--> object (Paris hosts the summit ...)."""
 
     __tablename__ = "actor_relations"
+    search_fields = ("predicate", "slug")
 
     id: Mapped[int] = record_fk()
     slug: Mapped[str] = mapped_column(String(120), unique=True)

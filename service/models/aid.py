@@ -14,6 +14,7 @@ from service.models.base import Record, record_fk
 
 class AidPackage(Record):
     __tablename__ = "aid_packages"
+    search_fields = ("summary", "delivery_schedule", "slug")
 
     id: Mapped[int] = record_fk()
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -45,6 +46,7 @@ class AidPackage(Record):
 
 class AidItem(Record):
     __tablename__ = "aid_items"
+    search_fields = ("system", "category", "role", "description")
 
     id: Mapped[int] = record_fk()
     slug: Mapped[str] = mapped_column(String(120), unique=True)

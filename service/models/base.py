@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import ForeignKey, MetaData, String
+from sqlalchemy import ForeignKey, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 if TYPE_CHECKING:
@@ -38,6 +38,17 @@ class Record(Base):
     briefing_id: Mapped[int] = mapped_column(
         ForeignKey("briefings.id", ondelete="CASCADE"), index=True
     )
+
+    # Names, summaries and quotes, kept current on every flush (service/search.py); the full-text
+    # indexes (FTS5 on SQLite, a GIN tsvector index on PostgreSQL) are built over it by the migrations.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
+
+    #: Attributes whose text a search should match, besides the citations' quotes.
+    search_fields: ClassVar[tuple[str, ...]] = ()
+
+    def search_extra(self) -> list[str]:
+        """More text to index, beyond search_fields and quotes (an actor's aliases ...)."""
+        return []
 
     briefing: Mapped[Briefing] = relationship()
     citations: Mapped[list[Citation]] = relationship(

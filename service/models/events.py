@@ -20,6 +20,7 @@ event_participants = Table(
 
 class Event(Record):
     __tablename__ = "events"
+    search_fields = ("title", "place", "slug")
 
     id: Mapped[int] = record_fk()
     slug: Mapped[str] = mapped_column(String(120), unique=True)

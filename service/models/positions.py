@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 class Position(Record):
     __tablename__ = "positions"
+    search_fields = ("summary", "topic", "stance", "slug")
 
     id: Mapped[int] = record_fk()
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -50,6 +51,7 @@ class PositionCondition(Record):
     """A condition a position depends on ("would depend on Russia's choice ...")."""
 
     __tablename__ = "position_conditions"
+    search_fields = ("description",)
 
     id: Mapped[int] = record_fk()
     slug: Mapped[str] = mapped_column(String(120), unique=True)

@@ -23,6 +23,7 @@ proposal_proposers = Table(
 
 class Proposal(Record):
     __tablename__ = "proposals"
+    search_fields = ("name", "description", "mandate", "slug")
 
     id: Mapped[int] = record_fk()
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -54,6 +55,7 @@ class ProposalAttribute(Record):
     """One structured, cited attribute of a proposal (deployment, constraint, size ...)."""
 
     __tablename__ = "proposal_attributes"
+    search_fields = ("key", "value")
 
     id: Mapped[int] = record_fk()
     proposal_id: Mapped[int] = mapped_column(

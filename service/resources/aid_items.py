@@ -12,8 +12,7 @@ from sqlalchemy.orm import joinedload
 from service import vocabulary as v
 from service.models import Actor, AidItem, AidPackage
 from service.resources.common import (
-    LINK_HEADER, PageArgs, by_slug, cited, citations_field, get_or_404, page_of, paginate, query_args,
-    slug_of,
+    ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
 )
 
 blp = Blueprint("aid-items", __name__, url_prefix="/api/v1/aid-items",
@@ -34,10 +33,12 @@ class AidItemSchema(ma.Schema):
     citations = citations_field()
 
 
-AidItemPage = page_of(AidItemSchema)
+
+SORTS = {"category": AidItem.category, "status": AidItem.status, "system": AidItem.system,
+         "quantity": AidItem.quantity, "slug": AidItem.slug}
 
 
-class AidItemArgs(PageArgs):
+class AidItemArgs(ListArgs):
     package = fields.String(metadata={"description": "Aid package slug"})
     donor = fields.String(metadata={"description": "Donor actor slug"})
     category = fields.String()
@@ -55,8 +56,7 @@ def _select():
 
 @blp.route("")
 class AidItems(MethodView):
-    @query_args(blp, AidItemArgs)
-    @blp.response(200, AidItemPage, headers=LINK_HEADER)
+    @list_endpoint(blp, AidItemArgs, AidItemSchema, SORTS)
     def get(self, args):
         """List aid items"""
         stmt = _select()
@@ -69,10 +69,10 @@ class AidItems(MethodView):
         for name in ("category", "status", "system"):
             if name in args:
                 stmt = stmt.where(getattr(AidItem, name) == args[name])
-        return paginate(stmt, AidItem, args)
+        return paginate(stmt, AidItem, args, AidItemSchema, SORTS)
 
 
-@blp.route("/<int:item_id>")
+@blp.route("/<int(max=2147483647):item_id>")
 class AidItemById(MethodView):
     @blp.response(200, AidItemSchema)
     @blp.alt_response(404, response="NOT_FOUND")

@@ -11,8 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from service.models import Actor, AidItem, AidPackage
 from service.resources.common import (
-    LINK_HEADER, PageArgs, by_slug, cited, citations_field, get_or_404, page_of, paginate, query_args,
-    slug_of,
+    ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
 )
 
 blp = Blueprint("aid-packages", __name__, url_prefix="/api/v1/aid-packages",
@@ -37,10 +36,11 @@ class AidPackageSchema(ma.Schema):
     citations = citations_field()
 
 
-AidPackagePage = page_of(AidPackageSchema)
+
+SORTS = {"announced_on": AidPackage.announced_on, "amount": AidPackage.amount, "slug": AidPackage.slug}
 
 
-class AidPackageArgs(PageArgs):
+class AidPackageArgs(ListArgs):
     donor = fields.String(metadata={"description": "Donor actor slug"})
     recipient = fields.String(metadata={"description": "Recipient actor slug"})
 
@@ -57,8 +57,7 @@ def _select():
 
 @blp.route("")
 class AidPackages(MethodView):
-    @query_args(blp, AidPackageArgs)
-    @blp.response(200, AidPackagePage, headers=LINK_HEADER)
+    @list_endpoint(blp, AidPackageArgs, AidPackageSchema, SORTS)
     def get(self, args):
         """List aid packages"""
         stmt = _select()
@@ -66,10 +65,10 @@ class AidPackages(MethodView):
             stmt = stmt.where(AidPackage.donor_id == by_slug(Actor, args["donor"]))
         if "recipient" in args:
             stmt = stmt.where(AidPackage.recipient_id == by_slug(Actor, args["recipient"]))
-        return paginate(stmt, AidPackage, args)
+        return paginate(stmt, AidPackage, args, AidPackageSchema, SORTS)
 
 
-@blp.route("/<int:package_id>")
+@blp.route("/<int(max=2147483647):package_id>")
 class AidPackageById(MethodView):
     @blp.response(200, AidPackageSchema)
     @blp.alt_response(404, response="NOT_FOUND")

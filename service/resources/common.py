@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-from urllib.parse import urlencode
-
 import marshmallow as ma
-from flask import current_app, request
 from flask_smorest import abort
-from marshmallow import fields, validate
+from marshmallow import fields
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from service.extensions import db
 from service.models import Citation, Document
 
-LINK_HEADER = {
-    "Link": {
-        "description": 'RFC 8288 links; `rel="next"` points at the next page when there is one.',
-        "schema": {"type": "string"},
-    }
-}
+# Lists live in listing.py; re-exported here so resources import their helpers from one place.
+from service.resources.listing import (  # noqa: E402,F401
+    LINK_HEADER, ListArgs, PageArgs, list_endpoint, page_of, paginate, query_args,
+)
 
 
 class CitationSchema(ma.Schema):
@@ -55,74 +48,6 @@ def cited(model):
     return selectinload(model.citations).options(
         joinedload(Citation.document).load_only(Document.slug)
     )
-
-
-class Cursor(fields.String):
-    """An opaque cursor: the id after which the next page starts."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else encode_cursor(value)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        raw = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            decoded = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
-            kind, _, number = decoded.partition(":")
-            if kind != "id" or not number.isdigit():
-                raise ValueError
-            return int(number)
-        except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
-            raise ma.ValidationError("Not a valid cursor; use the `next` link of a previous page.") from exc
-
-
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode("ascii").rstrip("=")
-
-
-class QueryArgs(ma.Schema):
-    """Query strings are strict: an unknown parameter is an error, not silently ignored."""
-
-    class Meta:
-        unknown = ma.RAISE
-
-
-class PageArgs(QueryArgs):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500),
-                           metadata={"description": "Items per page (1-500, default 50)"})
-    cursor = Cursor(metadata={"description": "Opaque cursor from a previous page's `next` link"})
-
-
-class PageSchema(ma.Schema):
-    next = fields.String(allow_none=True, required=True,
-                         metadata={"description": "URL of the next page, or null on the last page"})
-    limit = fields.Integer(required=True)
-
-
-def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
-    """A page envelope: {items: [...], next, limit}."""
-    name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
-    return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema), required=True)})
-
-
-def query_args(blp, schema: type[ma.Schema]):
-    """@blp.arguments for the query string: bad or unknown parameters are a 400 naming them."""
-    return blp.arguments(schema, location="query", error_status_code=400, unknown=ma.RAISE)
-
-
-def paginate(stmt: Select, model, args: dict):
-    """Run STMT one keyset page at a time (ordered by id); return (body, headers) for the view."""
-    limit = min(args["limit"], current_app.config["PAGE_MAX_LIMIT"])
-    if args.get("cursor") is not None:
-        stmt = stmt.where(model.id > args["cursor"])
-    rows = db.session.scalars(stmt.order_by(model.id).limit(limit + 1)).unique().all()
-    body = {"items": rows[:limit], "limit": limit, "next": None}
-    headers = {}
-    if len(rows) > limit:
-        params = [*((k, v) for k, v in request.args.items(multi=True) if k != "cursor"),
-                  ("cursor", encode_cursor(rows[limit - 1].id))]
-        body["next"] = f"{request.path}?{urlencode(params)}"
-        headers["Link"] = f'<{body["next"]}>; rel="next"'
-    return body, 200, headers
 
 
 def get_or_404(stmt: Select, what: str):

@@ -11,8 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from service.models import Actor, Event, event_participants
 from service.resources.common import (
-    LINK_HEADER, PageArgs, by_slug, cited, citations_field, get_or_404, page_of, paginate, query_args,
-    slugs_of,
+    ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slugs_of,
 )
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events",
@@ -31,10 +30,11 @@ class EventSchema(ma.Schema):
     citations = citations_field()
 
 
-EventPage = page_of(EventSchema)
+
+SORTS = {"date": Event.date, "title": Event.title, "slug": Event.slug}
 
 
-class EventArgs(PageArgs):
+class EventArgs(ListArgs):
     date_from = fields.Date(data_key="from", metadata={"description": "On or after (ISO date)"})
     date_to = fields.Date(data_key="to", metadata={"description": "On or before (ISO date)"})
     participant = fields.String(metadata={"description": "Actor slug"})
@@ -51,8 +51,7 @@ def _select():
 
 @blp.route("")
 class Events(MethodView):
-    @query_args(blp, EventArgs)
-    @blp.response(200, EventPage, headers=LINK_HEADER)
+    @list_endpoint(blp, EventArgs, EventSchema, SORTS)
     def get(self, args):
         """List events"""
         stmt = _select()
@@ -63,10 +62,10 @@ class Events(MethodView):
         if "participant" in args:
             stmt = stmt.where(Event.id.in_(select(event_participants.c.event_id).where(
                 event_participants.c.actor_id == by_slug(Actor, args["participant"]))))
-        return paginate(stmt, Event, args)
+        return paginate(stmt, Event, args, EventSchema, SORTS)
 
 
-@blp.route("/<int:event_id>")
+@blp.route("/<int(max=2147483647):event_id>")
 class EventById(MethodView):
     @blp.response(200, EventSchema)
     @blp.alt_response(404, response="NOT_FOUND")

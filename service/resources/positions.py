@@ -12,8 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from service import vocabulary as v
 from service.models import Actor, Position, PositionCondition, Proposal
 from service.resources.common import (
-    LINK_HEADER, PageArgs, by_slug, cited, citations_field, get_or_404, page_of, paginate, query_args,
-    slug_of,
+    ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
 )
 
 blp = Blueprint("positions", __name__, url_prefix="/api/v1/positions",
@@ -42,10 +41,12 @@ class PositionSchema(ma.Schema):
     citations = citations_field()
 
 
-PositionPage = page_of(PositionSchema)
+
+SORTS = {"stated_on": Position.stated_on, "topic": Position.topic, "stance": Position.stance,
+         "slug": Position.slug}
 
 
-class PositionArgs(PageArgs):
+class PositionArgs(ListArgs):
     actor = fields.String(metadata={"description": "Actor slug"})
     reported_by = fields.String(metadata={"description": "Slug of the reporting actor"})
     topic = fields.String(validate=validate.Regexp(v.TOPIC_PATTERN))
@@ -95,14 +96,13 @@ def filter_positions(stmt, args: dict):
 
 @blp.route("")
 class Positions(MethodView):
-    @query_args(blp, PositionArgs)
-    @blp.response(200, PositionPage, headers=LINK_HEADER)
+    @list_endpoint(blp, PositionArgs, PositionSchema, SORTS)
     def get(self, args):
         """List positions"""
-        return paginate(filter_positions(select_positions(), args), Position, args)
+        return paginate(filter_positions(select_positions(), args), Position, args, PositionSchema, SORTS)
 
 
-@blp.route("/<int:position_id>")
+@blp.route("/<int(max=2147483647):position_id>")
 class PositionById(MethodView):
     @blp.response(200, PositionSchema)
     @blp.alt_response(404, response="NOT_FOUND")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from service import vocabulary as v
 from service.models import Actor, Proposal, ProposalAttribute
 from service.resources.common import (
-    LINK_HEADER, PageArgs, cited, citations_field, get_or_404, page_of, paginate, query_args, slugs_of,
+    ListArgs, cited, citations_field, get_or_404, list_endpoint, paginate, slugs_of,
 )
 from service.resources.positions import PositionSchema, position_options
 
@@ -44,10 +44,11 @@ class ProposalDetailSchema(ProposalSchema):
                             metadata={"description": "The positions held on this proposal"})
 
 
-ProposalPage = page_of(ProposalSchema)
+
+SORTS = {"name": Proposal.name, "slug": Proposal.slug, "kind": Proposal.kind, "status": Proposal.status}
 
 
-class ProposalArgs(PageArgs):
+class ProposalArgs(ListArgs):
     kind = fields.String(validate=validate.OneOf(v.PROPOSAL_KINDS))
     status = fields.String(validate=validate.OneOf(v.PROPOSAL_STATUSES))
 
@@ -62,15 +63,14 @@ def _select():
 
 @blp.route("")
 class Proposals(MethodView):
-    @query_args(blp, ProposalArgs)
-    @blp.response(200, ProposalPage, headers=LINK_HEADER)
+    @list_endpoint(blp, ProposalArgs, ProposalSchema, SORTS)
     def get(self, args):
         """List proposals"""
         stmt = _select()
         for name in ("kind", "status"):
             if name in args:
                 stmt = stmt.where(getattr(Proposal, name) == args[name])
-        return paginate(stmt, Proposal, args)
+        return paginate(stmt, Proposal, args, ProposalSchema, SORTS)
 
 
 @blp.route("/<slug>")

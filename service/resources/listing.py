@@ -1,0 +1,295 @@
+"""Lists: strict query args, sorting, keyset cursors, search, sparse fields, and JSON/CSV/NDJSON output.
+
+flask-smorest's own @blp.paginate is offset-based and reports through an X-Pagination header; lists here
+use keyset cursors (stable and fast on large tables) with RFC 8288 Link headers and a `next` link instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import datetime as dt
+import functools
+import io
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import marshmallow as ma
+from flask import Response, current_app, request, stream_with_context
+from flask_smorest import abort
+from marshmallow import fields, validate
+from sqlalchemy import Date, Integer, Numeric, Select, and_, func, literal, or_, select
+
+from service import search
+from service.extensions import db
+
+LINK_HEADER = {
+    "Link": {
+        "description": 'RFC 8288 links; `rel="next"` points at the next page when there is one.',
+        "schema": {"type": "string"},
+    }
+}
+EXPORT_TYPES = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
+EXPORT_BATCH = 1000
+
+
+class Cursor(fields.String):
+    """An opaque cursor: the sort it was issued for and the last row's sort values."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            decoded = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+            if not (isinstance(decoded, dict) and isinstance(decoded.get("id"), int)
+                    and isinstance(decoded.get("s"), str) and isinstance(decoded.get("v"), list)):
+                raise ValueError
+            return decoded
+        except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+            raise ma.ValidationError("Not a valid cursor; use the `next` link of a previous page.") from exc
+
+
+def encode_cursor(sort: str, values: list, last_id: int) -> str:
+    payload = json.dumps({"s": sort, "v": [_plain(v) for v in values], "id": last_id}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode("ascii").rstrip("=")
+
+
+class QueryArgs(ma.Schema):
+    """Query strings are strict: an unknown parameter is an error, not silently ignored."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class PageArgs(QueryArgs):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500),
+                           metadata={"description": "Items per page (1-500, default 50)"})
+    cursor = Cursor(metadata={"description": "Opaque cursor from a previous page's `next` link"})
+
+
+class ListArgs(PageArgs):
+    sort = fields.String(validate=validate.Regexp(r"^-?[a-z_]+(,-?[a-z_]+)*$"), metadata={
+        "description": "Comma-separated fields, `-` for descending (e.g. `-stated_on,slug`); "
+                       "the allowed fields are listed in this operation's description"})
+    q = fields.String(validate=validate.Regexp(r"\w", error="Give at least one word to search for."),
+                      metadata={"description": "Full-text search over names, summaries and quotes; "
+                                               "every word must match (stemmed, case- and accent-insensitive)"})
+    fieldset = fields.String(data_key="fields", validate=validate.Regexp(r"^[a-z_]+(,[a-z_]+)*$"), metadata={
+        "description": "Sparse fieldset: comma-separated item fields to return (e.g. `slug,summary`)"})
+    format = fields.String(validate=validate.OneOf(["json", *EXPORT_TYPES]), metadata={
+        "description": "`csv` or `ndjson` streams every matching row (ignoring `limit`), like "
+                       "`Accept: text/csv` / `application/x-ndjson`"})
+    total = fields.Boolean(load_default=False, metadata={"description": "Also count every matching row"})
+
+
+class PageSchema(ma.Schema):
+    next = fields.String(allow_none=True, required=True,
+                         metadata={"description": "URL of the next page, or null on the last page"})
+    limit = fields.Integer(required=True)
+    total = fields.Integer(metadata={"description": "Number of matching rows (only with `total=true`)"})
+
+
+@functools.cache
+def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """A page envelope: {items: [...], next, limit[, total]}."""
+    name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+    return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema), required=True)})
+
+
+def query_args(blp, schema: type[ma.Schema]):
+    """@blp.arguments for the query string: bad or unknown parameters are a 400 naming them."""
+    return blp.arguments(schema, location="query", error_status_code=400, unknown=ma.RAISE)
+
+
+def list_endpoint(blp, args_schema: type[ma.Schema], item_schema: type[ma.Schema], sorts=()):
+    """The decorators of a list view: strict args, the page schema, Link header and export types."""
+    page = page_of(item_schema)
+    export = {"schema": {"type": "string"}}
+    sort_note = f"Sortable by: {', '.join(sorts)}." if sorts else ""
+
+    def decorator(view):
+        view = blp.doc(description=(view.__doc__ or "").strip() + "\n\n" + sort_note,
+                       responses={200: {"content": {t: export for t in EXPORT_TYPES.values()}}})(view)
+        view = blp.response(200, page, headers=LINK_HEADER)(view)
+        return query_args(blp, args_schema)(view)
+
+    return decorator
+
+
+def bad_query(field: str, message: str):
+    abort(400, errors={"query": {field: [message]}})
+
+
+def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = None,
+             sorts: dict | None = None):
+    """Serve STMT as a list: a keyset page of JSON, or a streamed CSV/NDJSON export.
+
+    Without SCHEMA, returns (body, 200, headers) for flask-smorest to serialize (plain id-ordered pages).
+    """
+    keys, sort_text = _sort_keys(model, args.get("sort"), sorts or {})
+    if args.get("q"):
+        stmt = stmt.where(model.id.in_(search.matching_ids(db.session, args["q"])))
+    only = _fields(args.get("fieldset"), schema)
+    export = _export_type(args) if schema else None
+    if export:
+        return _stream(stmt, keys, schema(only=only), export)
+    limit = min(args["limit"], current_app.config["PAGE_MAX_LIMIT"])
+    cursor = args.get("cursor")
+    if cursor is not None and cursor["s"] != sort_text:
+        bad_query("cursor", "This cursor was issued for another sort; restart without it.")
+    after = None
+    if cursor is not None:
+        after = [*_typed(cursor["v"], keys[:-1]), cursor["id"]]
+    rows = _page(stmt, keys, after, limit + 1)
+    body: dict = {"items": rows[:limit], "limit": limit, "next": None}
+    headers = {}
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        token = encode_cursor(sort_text, [_value(last, k) for k in keys[:-1]], last.id)
+        params = [*((k, v) for k, v in request.args.items(multi=True) if k != "cursor"), ("cursor", token)]
+        body["next"] = f"{request.path}?{urlencode(params)}"
+        headers["Link"] = f'<{body["next"]}>; rel="next"'
+    if args.get("total"):
+        body["total"] = db.session.scalar(select(func.count()).select_from(
+            stmt.order_by(None).options().with_only_columns(model.id).subquery()))
+    if schema is None:
+        return body, 200, headers
+    body["items"] = schema(many=True, only=only).dump(body["items"])
+    response = current_app.json.response(body)
+    response.headers.update(headers)
+    return response
+
+
+def _sort_keys(model, sort: str | None, sorts: dict) -> tuple[list[tuple], str]:
+    """[(name, expression, descending)], ending with the id tiebreaker, and the canonical sort text."""
+    keys = []
+    for part in (sort or "").split(","):
+        if not part:
+            continue
+        name = part.lstrip("-")
+        if name not in sorts:
+            bad_query("sort", f"Cannot sort by {name!r}; sortable fields: {', '.join(sorts) or 'none'}.")
+        column = sorts[name]
+        keys.append((name, func.coalesce(column, _lowest(column)), part.startswith("-")))
+    keys.append(("id", model.id, False))
+    return keys, ",".join(("-" if d else "") + n for n, _, d in keys[:-1])
+
+
+def _lowest(column):
+    """A sentinel below every value, so NULLs sort (and compare) the same on SQLite and PostgreSQL."""
+    kind = column.type
+    if isinstance(kind, Date):
+        return literal(dt.date(1, 1, 1), Date)
+    if isinstance(kind, Integer | Numeric):
+        return literal(-(2**62), kind)
+    return literal("", kind)
+
+
+def _page(stmt: Select, keys: list[tuple], after: list | None, size: int) -> list:
+    """Up to SIZE rows in KEYS order, strictly after the sort values AFTER (the last row's)."""
+    if after is not None:
+        values, clauses = after, []
+        for i, (_, expr, desc) in enumerate(keys):
+            equal = [keys[j][1] == values[j] for j in range(i)]
+            clauses.append(and_(*equal, expr < values[i] if desc else expr > values[i]))
+        stmt = stmt.where(or_(*clauses))
+    order = [expr.desc() if desc else expr.asc() for _, expr, desc in keys]
+    return list(db.session.scalars(stmt.order_by(*order).limit(size)).unique())
+
+
+def _typed(values: list, keys: list[tuple]) -> list:
+    if len(values) != len(keys):
+        bad_query("cursor", "This cursor was issued for another sort; restart without it.")
+    try:
+        return [dt.date.fromisoformat(v) if isinstance(k[1].type, Date) and v is not None else v
+                for v, k in zip(values, keys, strict=True)]
+    except (ValueError, TypeError):
+        bad_query("cursor", "This cursor was issued for another sort; restart without it.")
+
+
+def _value(row, key: tuple):
+    name = key[0]
+    value = getattr(row, name)
+    return value if value is not None else _lowest_python(key[1])
+
+
+def _lowest_python(expr):
+    kind = expr.type
+    if isinstance(kind, Date):
+        return dt.date(1, 1, 1)
+    if isinstance(kind, Integer | Numeric):
+        return -(2**62)
+    return ""
+
+
+def _plain(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _fields(spec: str | None, schema: type[ma.Schema] | None):
+    if not spec:
+        return None
+    names = spec.split(",")
+    known = schema().fields if schema else {}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        bad_query("fields", f"Unknown field(s) {', '.join(unknown)}; fields: {', '.join(known)}.")
+    return tuple(dict.fromkeys(names))
+
+
+def _export_type(args: dict) -> str | None:
+    if args.get("format"):
+        return None if args["format"] == "json" else args["format"]
+    best = request.accept_mimetypes.best_match(["application/json", *EXPORT_TYPES.values()])
+    return next((name for name, mime in EXPORT_TYPES.items() if mime == best), None)
+
+
+def _stream(stmt: Select, keys: list[tuple], schema: ma.Schema, export: str) -> Response:
+    """Every matching row, fetched in keyset batches so memory stays flat whatever the size."""
+
+    first = _page(stmt, keys, None, EXPORT_BATCH)  # before the headers go out, so errors are problems
+
+    def rows() -> Iterator[dict]:
+        batch = first
+        while True:
+            yield from schema.dump(batch, many=True)
+            if len(batch) < EXPORT_BATCH:
+                return
+            last = batch[-1]
+            after = [*(_value(last, k) for k in keys[:-1]), last.id]
+            db.session.expunge_all()
+            batch = _page(stmt, keys, after, EXPORT_BATCH)
+
+    def ndjson() -> Iterator[str]:
+        for row in rows():
+            yield json.dumps(row, ensure_ascii=False) + "\n"
+
+    def csv_lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(schema.fields)
+        for row in rows():
+            writer.writerow([_cell(row.get(name)) for name in schema.fields])
+            if buffer.tell() > 65536:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    body = csv_lines() if export == "csv" else ndjson()
+    mimetype = EXPORT_TYPES[export] + ("; charset=utf-8" if export == "csv" else "")
+    return Response(stream_with_context(body), mimetype=mimetype)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

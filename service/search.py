@@ -1,0 +1,50 @@
+"""Full-text search behind one interface: SQLite FTS5 or PostgreSQL tsvector, over records.search_text."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Select, func, literal_column, select, text
+from sqlalchemy.orm import Session, selectinload, with_polymorphic
+
+from service.models import Record, record_text
+from service.models.search_text import fold_accents
+
+WORD = re.compile(r"\w+", re.UNICODE)
+PG_CONFIG = "english"
+
+
+def words(query: str) -> list[str]:
+    return WORD.findall(fold_accents(query))
+
+
+def matching_ids(session: Session, query: str) -> Select:
+    """SELECT of the ids of records matching every word of QUERY (stemmed, case-insensitive)."""
+    terms = words(query)
+    if session.get_bind().dialect.name == "postgresql":
+        tsquery = func.plainto_tsquery(literal_column(f"'{PG_CONFIG}'"), " ".join(terms))
+        vector = func.to_tsvector(literal_column(f"'{PG_CONFIG}'"), Record.search_text)
+        return select(Record.id).where(vector.op("@@")(tsquery))
+    fts_query = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+    return select(literal_column("rowid")).select_from(text("records_fts")).where(
+        text("records_fts MATCH :fts_query").bindparams(fts_query=fts_query)
+    )
+
+
+def reindex(session: Session, *, only_missing: bool = False, batch: int = 500) -> int:
+    """Recompute search_text (e.g. for rows written before the search migration); the caller commits."""
+    record = with_polymorphic(Record, "*")
+    stmt = select(record).options(selectinload(record.citations), selectinload(record.Actor.aliases))
+    if only_missing:
+        stmt = stmt.where(Record.search_text == "")
+    changed, last_id = 0, 0
+    while True:
+        rows = session.scalars(stmt.where(Record.id > last_id).order_by(Record.id).limit(batch)).all()
+        for row in rows:
+            text_now = record_text(row)
+            if row.search_text != text_now:
+                row.search_text, changed = text_now, changed + 1
+        session.flush()
+        if len(rows) < batch:
+            return changed
+        last_id = rows[-1].id
