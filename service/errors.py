@@ -90,6 +90,13 @@ class ProblemApi(Api):
 
     ERROR_SCHEMA = ProblemSchema
 
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        # The project's OpenAPI conventions (operationId, descriptions, types, ids): service/openapi.py.
+        from service import openapi
+
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), openapi.ConventionsPlugin()], **kwargs)
+        openapi.init_api(self)
+
     def handle_http_exception(self, error: HTTPException):
         status = error.code or 500
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
