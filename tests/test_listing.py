@@ -133,3 +133,42 @@ def test_list_query_count_does_not_grow_with_page_size(app, url):
     # selectin loads skip levels with no rows on a small page, so compare against a fixed bound, far
     # below the dozens of statements a per-row (N+1) load would issue for the large page.
     assert len(small) <= len(large) <= 8, large
+
+
+def test_list_positions_includes_actor_and_proposal_in_full(client):
+    position = client.get("/api/v1/positions?proposal=reassurance-force&include=actor,proposal&limit=1"
+                          ).get_json()["items"][0]
+    included = position["included"]
+    assert included["actor"]["slug"] == position["actor"] and included["actor"]["citations"]
+    assert included["proposal"]["slug"] == "reassurance-force" and included["proposal"]["attributes"]
+    assert "included" not in client.get("/api/v1/positions?limit=1").get_json()["items"][0]
+
+
+def test_list_positions_include_of_absent_relation_is_null(client):
+    items = all_items(client, "/api/v1/positions?include=reported_by&actor=russia")
+    assert items and all(i["included"]["reported_by"] is None for i in items if i["reported_by"] is None)
+
+
+def test_list_positions_with_unknown_include_is_400_naming_include(client):
+    assert_problem(client.get("/api/v1/positions?include=wallet"), 400, "include")
+
+
+def test_list_positions_with_include_keeps_query_count_bounded(app):
+    client = app.test_client()
+    with count_queries(app) as statements:
+        assert client.get("/api/v1/positions?limit=500&include=actor,reported_by,proposal").status_code == 200
+    assert len(statements) <= 16, statements
+
+
+@pytest.mark.parametrize("url", ["/api/v1/actors", "/api/v1/positions", "/api/v1/aid-packages",
+                                 "/api/v1/aid-items", "/api/v1/proposals", "/api/v1/events"])
+def test_every_record_has_a_working_permalink(client, url):
+    record = client.get(f"{url}?limit=1").get_json()["items"][0]
+    assert client.get(record["url"]).get_json()["url"] == record["url"]
+
+
+def test_every_citation_has_a_ready_to_paste_reference(client):
+    citation = client.get("/api/v1/aid-packages?limit=1").get_json()["items"][0]["citations"][0]
+    assert citation["reference"].startswith("Le Monde, “")
+    assert "26 March 2025" in citation["reference"]
+    assert citation["reference"].endswith(f"“{citation['quote']}”")

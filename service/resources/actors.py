@@ -12,10 +12,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from service import vocabulary as v
 from service.models import Actor, ActorRelation, Position
 from service.resources.common import (
+    permalink,
     ListArgs, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
 )
 from service.resources.positions import SORTS as POSITION_SORTS
-from service.resources.positions import PositionArgs, PositionSchema, filter_positions, select_positions
+from service.resources.positions import (
+    PositionArgs, PositionSchema, embeds, filter_positions, includes, select_positions,
+)
 
 blp = Blueprint("actors", __name__, url_prefix="/api/v1/actors",
                 description="Actors: people, states, governments, institutions, coalitions, armed forces.")
@@ -23,6 +26,7 @@ blp = Blueprint("actors", __name__, url_prefix="/api/v1/actors",
 
 class ActorSchema(ma.Schema):
     id = fields.Integer(required=True)
+    url = permalink("/api/v1/actors/{slug}")
     slug = fields.String(required=True, metadata={"example": "emmanuel-macron"})
     name = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(v.ACTOR_KINDS))
@@ -44,12 +48,12 @@ class ActorArgs(ListArgs):
     country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"))
 
 
+def actor_options() -> tuple:
+    return (joinedload(Actor.parent).load_only(Actor.slug), selectinload(Actor.aliases), cited(Actor))
+
+
 def _select():
-    return select(Actor).options(
-        joinedload(Actor.parent).load_only(Actor.slug),
-        selectinload(Actor.aliases),
-        cited(Actor),
-    )
+    return select(Actor).options(*actor_options())
 
 
 @blp.route("")
@@ -85,8 +89,9 @@ class ActorPositions(MethodView):
     def get(self, args, slug):
         """List the positions an actor holds"""
         actor = get_or_404(select(Actor.id).where(Actor.slug == slug), f"actor with slug {slug!r}")
-        stmt = filter_positions(select_positions(), args).where(Position.actor_id == actor)
-        return paginate(stmt, Position, args, PositionSchema, POSITION_SORTS)
+        include = includes(args)
+        stmt = filter_positions(select_positions(include), args).where(Position.actor_id == actor)
+        return paginate(stmt, Position, args, PositionSchema, POSITION_SORTS, embeds(include))
 
 
 class RelationSchema(ma.Schema):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from service import vocabulary as v
 from service.models import Actor, AidItem, AidPackage
 from service.resources.common import (
+    permalink,
     ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
 )
 
@@ -21,6 +22,7 @@ blp = Blueprint("aid-items", __name__, url_prefix="/api/v1/aid-items",
 
 class AidItemSchema(ma.Schema):
     id = fields.Integer(required=True)
+    url = permalink("/api/v1/aid-items/{id}")
     slug = fields.String(required=True)
     package = slug_of("package", "Slug of the aid package")
     donor = slug_of("package.donor", "Slug of the package's donor")

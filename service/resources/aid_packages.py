@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from service.models import Actor, AidItem, AidPackage
 from service.resources.common import (
+    permalink,
     ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
 )
 
@@ -20,6 +21,7 @@ blp = Blueprint("aid-packages", __name__, url_prefix="/api/v1/aid-packages",
 
 class AidPackageSchema(ma.Schema):
     id = fields.Integer(required=True)
+    url = permalink("/api/v1/aid-packages/{id}")
     slug = fields.String(required=True)
     donor = slug_of("donor", "Slug of the donor actor")
     recipient = slug_of("recipient", "Slug of the recipient actor")

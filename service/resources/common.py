@@ -25,6 +25,31 @@ class CitationSchema(ma.Schema):
     start = fields.Integer(required=True, metadata={"description": "Offset of the first character (code points)"})
     end = fields.Integer(required=True, metadata={"description": "Offset just past the last character"})
     quote = fields.String(required=True, metadata={"description": "Verbatim text[start:end]"})
+    reference = fields.Function(lambda c: reference(c), metadata={
+        "type": "string", "description": "A ready-to-paste citation: outlet, title, date and the quote",
+        "example": "Le Monde, “Macron announces ...”, 26 March 2025: “worth €2 billion”"})
+
+
+def reference(citation) -> str:
+    document = citation.document
+    date = document.published_date
+    parts = [document.publisher, f"“{document.title}”", f"{date.day} {date:%B %Y}" if date else None]
+    return ", ".join(p for p in parts if p) + f": “{citation.quote}”"
+
+
+def permalink(template: str) -> fields.Function:
+    """The record's own URL (`self` link), e.g. permalink("/api/v1/actors/{slug}")."""
+    return fields.Function(lambda record: template.format_map(_Attrs(record)), metadata={
+        "type": "string", "description": "Permalink of this record"})
+
+
+class _Attrs(dict):
+    def __init__(self, record):
+        super().__init__()
+        self.record = record
+
+    def __missing__(self, key):
+        return getattr(self.record, key)
 
 
 def citations_field() -> fields.List:
@@ -32,9 +57,16 @@ def citations_field() -> fields.List:
                        metadata={"description": "The source passages that state this record"})
 
 
-def slug_of(attribute: str, description: str) -> fields.String:
-    return fields.String(attribute=f"{attribute}.slug", allow_none=True,
-                         metadata={"description": description})
+def slug_of(attribute: str, description: str) -> fields.Function:
+    """The slug of a related record (ATTRIBUTE may be dotted), null when there is none."""
+
+    def get(obj):
+        for name in attribute.split("."):
+            obj = getattr(obj, name) if obj is not None else None
+        return obj.slug if obj is not None else None
+
+    return fields.Function(get, allow_none=True,
+                           metadata={"type": "string", "nullable": True, "description": description})
 
 
 def slugs_of(attribute: str, description: str) -> fields.Method:
@@ -46,7 +78,8 @@ def slugs_of(attribute: str, description: str) -> fields.Method:
 def cited(model):
     """Loader option that fetches a page's citations (and their document slugs) in one query."""
     return selectinload(model.citations).options(
-        joinedload(Citation.document).load_only(Document.slug)
+        joinedload(Citation.document).load_only(
+            Document.slug, Document.title, Document.publisher, Document.published_date)
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from service.models import Actor, Event, event_participants
 from service.resources.common import (
+    permalink,
     ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slugs_of,
 )
 
@@ -20,6 +21,7 @@ blp = Blueprint("events", __name__, url_prefix="/api/v1/events",
 
 class EventSchema(ma.Schema):
     id = fields.Integer(required=True)
+    url = permalink("/api/v1/events/{id}")
     slug = fields.String(required=True)
     date = fields.Date(required=True)
     title = fields.String(required=True)

@@ -123,10 +123,11 @@ def bad_query(field: str, message: str):
 
 
 def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = None,
-             sorts: dict | None = None):
+             sorts: dict | None = None, embed: dict | None = None):
     """Serve STMT as a list: a keyset page of JSON, or a streamed CSV/NDJSON export.
 
     Without SCHEMA, returns (body, 200, headers) for flask-smorest to serialize (plain id-ordered pages).
+    EMBED maps an `include` name to (getter, schema): each item then carries `included: {name: record}`.
     """
     keys, sort_text = _sort_keys(model, args.get("sort"), sorts or {})
     if args.get("q"):
@@ -156,7 +157,11 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
             stmt.order_by(None).options().with_only_columns(model.id).subquery()))
     if schema is None:
         return body, 200, headers
-    body["items"] = schema(many=True, only=only).dump(body["items"])
+    rows = body["items"]
+    body["items"] = schema(many=True, only=only).dump(rows)
+    for row, item in zip(rows, body["items"], strict=True) if embed else ():
+        item["included"] = {name: (related.dump(value) if (value := get(row)) is not None else None)
+                            for name, (get, related) in embed.items()}
     response = current_app.json.response(body)
     response.headers.update(headers)
     return response

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from service import vocabulary as v
 from service.models import Actor, Position, PositionCondition, Proposal
 from service.resources.common import (
+    permalink,
     ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
 )
 
@@ -27,6 +28,7 @@ class ConditionSchema(ma.Schema):
 
 class PositionSchema(ma.Schema):
     id = fields.Integer(required=True)
+    url = permalink("/api/v1/positions/{id}")
     slug = fields.String(required=True)
     actor = slug_of("actor", "Slug of the actor who holds the position")
     reported_by = slug_of("reported_by", "Slug of the actor who reports it, when not the holder")
@@ -39,9 +41,11 @@ class PositionSchema(ma.Schema):
                            metadata={"description": "`direct` quote or `reported` speech"})
     conditions = fields.List(fields.Nested(ConditionSchema), required=True)
     citations = citations_field()
+    included = fields.Dict(metadata={
+        "description": "Only with `include=`: the related records, in full (actor, reported_by, proposal)"})
 
 
-
+INCLUDES = ("actor", "reported_by", "proposal")
 SORTS = {"stated_on": Position.stated_on, "topic": Position.topic, "stance": Position.stance,
          "slug": Position.slug}
 
@@ -55,6 +59,10 @@ class PositionArgs(ListArgs):
     speech = fields.String(validate=validate.OneOf(v.SPEECH))
     date_from = fields.Date(data_key="from", metadata={"description": "Stated on or after (ISO date)"})
     date_to = fields.Date(data_key="to", metadata={"description": "Stated on or before (ISO date)"})
+    include = fields.String(
+        validate=validate.Regexp(rf"^({'|'.join(INCLUDES)})(,({'|'.join(INCLUDES)}))*$",
+                                 error=f"Give a comma-separated list of: {', '.join(INCLUDES)}."),
+        metadata={"description": f"Embed related records in `included`: {', '.join(INCLUDES)}"})
 
     @ma.validates_schema
     def _range(self, data, **kwargs):
@@ -62,19 +70,40 @@ class PositionArgs(ListArgs):
             raise ma.ValidationError("`from` is after `to`.", field_name="from")
 
 
-def position_options() -> tuple:
+def position_options(include: tuple[str, ...] = ()) -> tuple:
     """Loader options that serve a page of positions in a fixed number of queries."""
+    from service.resources.actors import actor_options
+    from service.resources.proposals import proposal_options
+
+    def related(name, target, full):
+        attr = getattr(Position, name)
+        return selectinload(attr).options(*full()) if name in include else \
+            joinedload(attr).load_only(target.slug)
+
     return (
-        joinedload(Position.actor).load_only(Actor.slug),
-        joinedload(Position.reported_by).load_only(Actor.slug),
-        joinedload(Position.proposal).load_only(Proposal.slug),
+        related("actor", Actor, actor_options),
+        related("reported_by", Actor, actor_options),
+        related("proposal", Proposal, proposal_options),
         selectinload(Position.conditions).options(cited(PositionCondition)),
         cited(Position),
     )
 
 
-def select_positions():
-    return select(Position).options(*position_options())
+def select_positions(include: tuple[str, ...] = ()):
+    return select(Position).options(*position_options(include))
+
+
+def embeds(include: tuple[str, ...]) -> dict:
+    """What `include=` adds to each position: the related records dumped in full."""
+    from service.resources.actors import ActorSchema
+    from service.resources.proposals import ProposalSchema
+
+    schemas = {"actor": ActorSchema(), "reported_by": ActorSchema(), "proposal": ProposalSchema()}
+    return {name: (lambda row, n=name: getattr(row, n), schemas[name]) for name in include}
+
+
+def includes(args: dict) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(args["include"].split(","))) if args.get("include") else ()
 
 
 def filter_positions(stmt, args: dict):
@@ -99,7 +128,9 @@ class Positions(MethodView):
     @list_endpoint(blp, PositionArgs, PositionSchema, SORTS)
     def get(self, args):
         """List positions"""
-        return paginate(filter_positions(select_positions(), args), Position, args, PositionSchema, SORTS)
+        include = includes(args)
+        return paginate(filter_positions(select_positions(include), args), Position, args, PositionSchema,
+                        SORTS, embeds(include))
 
 
 @blp.route("/<int(max=2147483647):position_id>")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from service import vocabulary as v
 from service.models import Actor, Proposal, ProposalAttribute
 from service.resources.common import (
+    permalink,
     ListArgs, cited, citations_field, get_or_404, list_endpoint, paginate, slugs_of,
 )
 from service.resources.positions import PositionSchema, position_options
@@ -28,6 +29,7 @@ class AttributeSchema(ma.Schema):
 
 class ProposalSchema(ma.Schema):
     id = fields.Integer(required=True)
+    url = permalink("/api/v1/proposals/{slug}")
     slug = fields.String(required=True, metadata={"example": "reassurance-force"})
     name = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(v.PROPOSAL_KINDS))
@@ -53,12 +55,16 @@ class ProposalArgs(ListArgs):
     status = fields.String(validate=validate.OneOf(v.PROPOSAL_STATUSES))
 
 
-def _select():
-    return select(Proposal).options(
+def proposal_options() -> tuple:
+    return (
         selectinload(Proposal.proposers).load_only(Actor.slug),
         selectinload(Proposal.attributes).options(cited(ProposalAttribute)),
         cited(Proposal),
     )
+
+
+def _select():
+    return select(Proposal).options(*proposal_options())
 
 
 @blp.route("")
