@@ -5,12 +5,14 @@ from service.models.aid import AidItem, AidPackage
 from service.models.base import Base, Record
 from service.models.briefings import Briefing, Document, briefing_documents
 from service.models.citations import Citation
+from service.models.curation import ApiToken, Change, IdempotencyKey
 from service.models.events import Event, event_participants
 from service.models.positions import Position, PositionCondition
 from service.models.proposals import Proposal, ProposalAttribute, proposal_proposers
 from service.models.search_text import record_text
 
 __all__ = [
+    "ApiToken", "Change", "IdempotencyKey",
     "Actor", "ActorAlias", "ActorRelation", "AidItem", "AidPackage", "Base", "Briefing",
     "Citation", "Document", "Event", "Position", "PositionCondition", "Proposal",
     "ProposalAttribute", "Record", "record_text", "briefing_documents", "event_participants", "proposal_proposers",

@@ -42,6 +42,8 @@ class Record(Base):
     # Names, summaries and quotes, kept current on every flush (service/search.py); the full-text
     # indexes (FTS5 on SQLite, a GIN tsvector index on PostgreSQL) are built over it by the migrations.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
+    # Bumped by every API write under an optimistic lock (service/resources/writing.py).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     #: Attributes whose text a search should match, besides the citations' quotes.
     search_fields: ClassVar[tuple[str, ...]] = ()
