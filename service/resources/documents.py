@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import marshmallow as ma
+from flask import current_app, render_template, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy import select
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import selectinload, undefer, with_polymorphic
 
-from service.models import Document
+from service.coverage import annotate, sentence_coverage
+from service.extensions import db
+from service.models import Citation, Document, Record
 from service.resources.common import LINK_HEADER, PageArgs, get_or_404, page_of, paginate, query_args
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents",
@@ -36,6 +41,74 @@ class DocumentDetailSchema(DocumentSchema):
 
 
 DocumentPage = page_of(DocumentSchema)
+VARY_HEADER = {"Vary": {"description": "`Accept`: the same URL serves JSON or HTML", "schema": {"type": "string"}}}
+HTML_CONTENT = {"schema": {"type": "string", "description": "The annotated source view (HTML, no external assets)"}}
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """A record a citation supports, as the coverage report and the annotated view name it."""
+
+    type: str
+    id: int
+    label: str
+    url: str
+
+
+def record_ref(record: Record) -> RecordRef:
+    label, (endpoint, args) = LABELS[record.type](record), URLS[record.type](record)
+    return RecordRef(record.type, record.id, label, url_for(endpoint, **args))
+
+
+LABELS = {
+    "actor": lambda r: r.name,
+    "relation": lambda r: f"{r.subject.name} {r.predicate.replace('_', ' ')} {r.object.name}",
+    "position": lambda r: r.summary,
+    "condition": lambda r: r.description,
+    "aid_package": lambda r: r.summary or r.slug,
+    "aid_item": lambda r: r.description,
+    "proposal": lambda r: r.name,
+    "proposal_attribute": lambda r: f"{r.proposal.name}, {r.key.replace('_', ' ')}: {r.value}",
+    "event": lambda r: f"{r.date.isoformat()} {r.title}",
+}
+URLS = {
+    "actor": lambda r: ("actors.ActorBySlug", {"slug": r.slug}),
+    "relation": lambda r: ("actors.ActorRelations", {"slug": r.subject.slug}),
+    "position": lambda r: ("positions.PositionById", {"position_id": r.id}),
+    "condition": lambda r: ("positions.PositionById", {"position_id": r.position_id}),
+    "aid_package": lambda r: ("aid-packages.AidPackageById", {"package_id": r.id}),
+    "aid_item": lambda r: ("aid-items.AidItemById", {"item_id": r.id}),
+    "proposal": lambda r: ("proposals.ProposalBySlug", {"slug": r.slug}),
+    "proposal_attribute": lambda r: ("proposals.ProposalBySlug", {"slug": r.proposal.slug}),
+    "event": lambda r: ("events.EventById", {"event_id": r.id}),
+}
+
+
+class RecordRefSchema(ma.Schema):
+    type = fields.String(required=True, metadata={"description": "Record type (actor, relation, position ...)"})
+    id = fields.Integer(required=True)
+    label = fields.String(required=True, metadata={"description": "A readable name for the record"})
+    url = fields.String(required=True, metadata={"description": "Where the API serves it (or its parent)"})
+
+
+class SentenceSchema(ma.Schema):
+    index = fields.Integer(required=True)
+    start = fields.Integer(required=True)
+    end = fields.Integer(required=True)
+    text = fields.String(required=True)
+    covered = fields.Boolean(required=True, metadata={"description": "Cited by at least one record"})
+    cited_characters = fields.Integer(required=True,
+                                      metadata={"description": "Characters of the sentence inside a citation"})
+    records = fields.List(fields.Nested(RecordRefSchema), required=True,
+                          metadata={"description": "The records whose citations overlap the sentence"})
+
+
+class CoverageSchema(ma.Schema):
+    document = fields.String(required=True)
+    sentences_total = fields.Integer(required=True)
+    sentences_covered = fields.Integer(required=True)
+    share_covered = fields.Float(required=True, metadata={"description": "sentences_covered / sentences_total"})
+    sentences = fields.List(fields.Nested(SentenceSchema), required=True)
 
 
 @blp.route("")
@@ -49,9 +122,56 @@ class Documents(MethodView):
 
 @blp.route("/<slug>")
 class DocumentBySlug(MethodView):
-    @blp.response(200, DocumentDetailSchema)
+    @blp.response(200, DocumentDetailSchema, headers=VARY_HEADER)
+    @blp.doc(responses={200: {"content": {"text/html": HTML_CONTENT}}})
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug):
-        """Get a document with its full text"""
-        stmt = select(Document).options(undefer(Document.text)).where(Document.slug == slug)
-        return get_or_404(stmt, f"document with slug {slug!r}")
+        """Get a document with its full text, or (Accept: text/html) its annotated source view
+
+        With `Accept: text/html` (what a browser sends) the answer is the article with every cited span
+        highlighted and linked to the records that cite it.
+        """
+        document = _document(slug)
+        if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+            return _annotated_view(document)
+        return document, 200, {"Vary": "Accept"}
+
+
+@blp.route("/<slug>/coverage")
+class DocumentCoverage(MethodView):
+    @blp.response(200, CoverageSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, slug):
+        """Report which sentences of a document records cite, and the share covered"""
+        document = _document(slug)
+        sentences = sentence_coverage(document.text, cited_spans(document))
+        covered = sum(item.covered for item in sentences)
+        return {"document": document.slug, "sentences_total": len(sentences),
+                "sentences_covered": covered, "share_covered": covered / len(sentences) if sentences else 1.0,
+                "sentences": [{**vars(item.sentence), "covered": item.covered,
+                               "cited_characters": item.cited_characters,
+                               "records": sorted(item.records, key=lambda r: r.id)} for item in sentences]}
+
+
+def _document(slug: str) -> Document:
+    stmt = select(Document).options(undefer(Document.text)).where(Document.slug == slug)
+    return get_or_404(stmt, f"document with slug {slug!r}")
+
+
+def cited_spans(document: Document) -> list[tuple[int, int, RecordRef]]:
+    """(start, end, record) for every citation into DOCUMENT, in text order."""
+    record = with_polymorphic(Record, "*")
+    stmt = (select(Citation).where(Citation.document_id == document.id)
+            .options(selectinload(Citation.record.of_type(record)))
+            .order_by(Citation.start, Citation.id))
+    return [(c.start, c.end, record_ref(c.record)) for c in db.session.scalars(stmt)]
+
+
+def _annotated_view(document: Document):
+    spans = cited_spans(document)
+    paragraphs = annotate(document.text, spans)
+    sentences = sentence_coverage(document.text, spans)
+    html = render_template("document_view.html", document=document, paragraphs=paragraphs,
+                           sentences=sentences, covered=sum(s.covered for s in sentences),
+                           records=len({r for _, _, r in spans}), json_url=request.path)
+    return current_app.response_class(html, mimetype="text/html", headers={"Vary": "Accept"})

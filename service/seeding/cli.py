@@ -78,3 +78,26 @@ def check_command(paths: tuple[str, ...]) -> None:
 def load_command(paths: tuple[str, ...], if_empty: bool) -> None:
     """Validate, then load seed folders in one transaction (idempotent)."""
     echo_reports(load_all(read_all(seed_folders(paths)), only_missing=if_empty))
+
+
+@seed_cli.command("coverage")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@click.option("--document", "document_slug", help="Only this document (slug).")
+def coverage_command(paths: tuple[str, ...], document_slug: str | None) -> None:
+    """Report which sentences the seeds' citations cover; fail if a fact-bearing one is uncited."""
+    from service.coverage import seed_coverage
+
+    reports = [r for seed in read_all(seed_folders(paths)) for r in seed_coverage(seed)
+               if document_slug in (None, r.document)]
+    if not reports:
+        raise click.ClickException(f"no seed document with slug {document_slug!r}")
+    for report in reports:
+        for item in report.sentences:
+            s = item.sentence
+            if s.start in report.excused:
+                click.echo(f"  excused  [{s.index}] @{s.start}: {report.excused[s.start]}")
+            elif not item.covered:
+                click.echo(f"  UNCITED  [{s.index}] @{s.start}: {s.text}")
+        click.echo(report.figure())
+    if any(r.missing for r in reports):
+        raise click.ClickException("some fact-bearing sentences are cited by no record")

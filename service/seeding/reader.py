@@ -12,6 +12,7 @@ from pathlib import Path
 import marshmallow as ma
 import yaml
 
+from service.coverage import sentence_starts
 from service.seeding.schema import SeedFile
 
 SEED_FILE_NAME = "briefing.yaml"
@@ -200,6 +201,8 @@ def _check_semantics(seed: Seed, name: str) -> list[SeedError]:
             err(f"uncovered_sentences[{index}]", "document", f"unknown document {doc!r}")
         elif uncovered["start"] >= len(seed.documents[doc].text):
             err(f"uncovered_sentences[{index}]", "start", "beyond the end of the document")
+        elif uncovered["start"] not in sentence_starts(seed.documents[doc].text):
+            err(f"uncovered_sentences[{index}]", "start", "not the start of a sentence")
     return errors
 
 
