@@ -106,3 +106,31 @@ def seed_copy(tmp_path) -> Path:
 
 def make_app(database_url: str):
     return create_app({"TESTING": True, "DATABASE_URL": database_url, "SEED_DIR": str(SEED_DIR)})
+
+
+@pytest.fixture(scope="session")
+def writable_app(backend, databases):
+    """A seeded app shared by write tests; each test writes records with slugs of its own."""
+    app = make_app(databases.new(backend))
+    result = app.test_cli_runner().invoke(args=["seed", "load"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+@pytest.fixture(scope="session")
+def tokens(writable_app) -> dict[str, str]:
+    """One bearer token per scope, created with the CLI as an operator would."""
+    made = {}
+    for scope in ("read", "write", "admin"):
+        result = writable_app.test_cli_runner().invoke(args=["tokens", "create", f"test-{scope}", "--scope", scope])
+        assert result.exit_code == 0, result.output
+        made[scope] = result.output.strip().splitlines()[-1]
+    return made
+
+
+@pytest.fixture()
+def writer(writable_app, tokens):
+    """A client that sends the write token."""
+    client = writable_app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['write']}"
+    return client

@@ -117,7 +117,8 @@ def test_list_exports_ndjson_by_accept_header(client):
 
 
 def test_list_export_honours_filters_and_fields(client):
-    text = client.get("/api/v1/aid-items?format=csv&status=discussed&fields=slug,status").get_data(as_text=True)
+    url = "/api/v1/aid-items?format=csv&status=discussed&fields=slug,status"
+    text = client.get(url).get_data(as_text=True)
     assert text.splitlines() == ["slug,status", "france-mirage-increase,discussed"]
 
 

@@ -15,5 +15,6 @@ __all__ = [
     "ApiToken", "Change", "IdempotencyKey",
     "Actor", "ActorAlias", "ActorRelation", "AidItem", "AidPackage", "Base", "Briefing",
     "Citation", "Document", "Event", "Position", "PositionCondition", "Proposal",
-    "ProposalAttribute", "Record", "record_text", "briefing_documents", "event_participants", "proposal_proposers",
+    "ProposalAttribute", "Record", "record_text", "briefing_documents", "event_participants",
+    "proposal_proposers",
 ]

@@ -28,7 +28,8 @@ class Change(Base):
     __tablename__ = "changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                            default=lambda: dt.datetime.now(dt.UTC), index=True)
     principal: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(16))
     resource: Mapped[str] = mapped_column(String(32), index=True)
@@ -51,4 +52,5 @@ class IdempotencyKey(Base):
     status: Mapped[int]
     body: Mapped[str] = mapped_column(Text)
     headers: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                    index=True)

@@ -1,8 +1,9 @@
 """The URL resources, registered in a loop; adding one means one module and one line here."""
 
 from service.resources import (
-    actors, aid_items, aid_packages, briefings, documents, events, health, positions, proposals, search,
+    actors, aid_items, aid_packages, briefings, changes, documents, events, health, positions, proposals,
+    search,
 )
 
 RESOURCES = (health, briefings, documents, actors, positions, aid_packages, aid_items, proposals, events,
-             search)
+             search, changes)

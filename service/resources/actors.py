@@ -10,12 +10,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from service import vocabulary as v
-from service.models import Actor, ActorRelation, Position
+from service.models import (
+    Actor, ActorAlias, ActorRelation, AidPackage, Position, event_participants, proposal_proposers,
+)
 from service.resources.common import (
     permalink,
     ListArgs, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
 )
 from service.resources.positions import SORTS as POSITION_SORTS
+from service.resources.writing import (
+    WRITE_HEADERS, WriteSpec, briefing_of, citations, count_referrers, create, delete_record, ref,
+    set_plain, update_record, write_op,
+)
+from service.seeding import schema as seed_schema
 from service.resources.positions import (
     PositionArgs, PositionSchema, embeds, filter_positions, includes, select_positions,
 )
@@ -56,6 +63,14 @@ def _select():
     return select(Actor).options(*actor_options())
 
 
+class ActorIn(seed_schema.ActorIn):
+    briefing = fields.String(required=True, metadata={"description": "Slug of the briefing it belongs to"})
+
+
+class ActorPatch(seed_schema.ActorIn):
+    pass
+
+
 @blp.route("")
 class Actors(MethodView):
     @list_endpoint(blp, ActorArgs, ActorSchema, SORTS)
@@ -67,6 +82,13 @@ class Actors(MethodView):
                 stmt = stmt.where(getattr(Actor, name) == args[name])
         return paginate(stmt, Actor, args, ActorSchema, SORTS)
 
+    @write_op(blp, create=True)
+    @blp.arguments(ActorIn)
+    @blp.response(201, ActorSchema, headers=WRITE_HEADERS)
+    def post(self, data):
+        """Create an actor"""
+        return create(WRITES, data)
+
 
 @blp.route("/<slug>")
 class ActorBySlug(MethodView):
@@ -75,6 +97,47 @@ class ActorBySlug(MethodView):
     def get(self, slug):
         """Get an actor"""
         return get_or_404(_select().where(Actor.slug == slug), f"actor with slug {slug!r}")
+
+    @write_op(blp)
+    @blp.arguments(ActorPatch(partial=True))
+    @blp.response(200, ActorSchema, headers=WRITE_HEADERS)
+    def patch(self, data, slug):
+        """Update an actor (partial)"""
+        return update_record(WRITES, WRITES.fetch(slug), data)
+
+    @write_op(blp, delete=True)
+    @blp.response(204)
+    def delete(self, slug):
+        """Delete an actor nothing refers to"""
+        return delete_record(WRITES, WRITES.fetch(slug))
+
+
+def assign(actor: Actor, data: dict) -> None:
+    if "briefing" in data:
+        actor.briefing = briefing_of(data)
+    set_plain(actor, data, ("slug", "name", "kind", "role", "country"))
+    if "parent" in data:
+        actor.parent = ref(Actor, data["parent"], "parent")
+    if "aliases" in data:
+        keep = {a.alias: a for a in actor.aliases}
+        actor.aliases = [keep.get(a) or ActorAlias(alias=a) for a in sorted(set(data["aliases"]))]
+    if "citations" in data:
+        actor.citations = citations(actor, data["citations"])
+
+
+def referrers(actor: Actor) -> list[str]:
+    return count_referrers(actor.id, {
+        "positions": [Position.actor_id, Position.reported_by_id],
+        "relations": [ActorRelation.subject_id, ActorRelation.object_id],
+        "aid packages": [AidPackage.donor_id, AidPackage.recipient_id, AidPackage.announced_by_id],
+        "actors (as parent)": [Actor.parent_id],
+        "proposals (as proposer)": [proposal_proposers.c.actor_id],
+        "events (as participant)": [event_participants.c.actor_id],
+    })
+
+
+WRITES = WriteSpec("actors", Actor, "slug", "/api/v1/actors/{slug}", ActorSchema,
+                   lambda slug: _select().where(Actor.slug == slug), assign, referrers)
 
 
 class ActorPositionArgs(PositionArgs):

@@ -16,6 +16,12 @@ from service.resources.common import (
     ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
 )
 
+from service.resources.writing import (
+    WRITE_HEADERS, WriteSpec, citations, create, delete_record, ref, set_plain,
+    update_record, write_op,
+)
+from service.seeding import schema as seed_schema
+
 blp = Blueprint("aid-items", __name__, url_prefix="/api/v1/aid-items",
                 description="Aid items: what each package contains, with category and status.")
 
@@ -56,6 +62,26 @@ def _select():
     )
 
 
+class AidItemIn(seed_schema.AidItemIn):
+    package = fields.String(required=True, metadata={"description": "Slug of the aid package"})
+
+
+class AidItemPatch(AidItemIn):
+    pass
+
+def assign(item: AidItem, data: dict) -> None:
+    if "package" in data:
+        package = ref(AidPackage, data["package"], "package")
+        item.briefing = package.briefing  # before linking, so the lazy load cannot autoflush the item
+        item.package = package
+    set_plain(item, data, ("slug", "system", "category", "role", "description", "quantity", "status"))
+    if "citations" in data:
+        item.citations = citations(item, data["citations"])
+
+
+WRITES = WriteSpec("aid-items", AidItem, "id", "/api/v1/aid-items/{id}", AidItemSchema,
+                   lambda key: _select().where(AidItem.id == key), assign)
+
 @blp.route("")
 class AidItems(MethodView):
     @list_endpoint(blp, AidItemArgs, AidItemSchema, SORTS)
@@ -74,6 +100,13 @@ class AidItems(MethodView):
         return paginate(stmt, AidItem, args, AidItemSchema, SORTS)
 
 
+    @write_op(blp, create=True)
+    @blp.arguments(AidItemIn)
+    @blp.response(201, AidItemSchema, headers=WRITE_HEADERS)
+    def post(self, data):
+        """Create an aid item in a package"""
+        return create(WRITES, data)
+
 @blp.route("/<int(max=2147483647):item_id>")
 class AidItemById(MethodView):
     @blp.response(200, AidItemSchema)
@@ -81,3 +114,16 @@ class AidItemById(MethodView):
     def get(self, item_id):
         """Get an aid item"""
         return get_or_404(_select().where(AidItem.id == item_id), f"aid item with id {item_id}")
+
+    @write_op(blp)
+    @blp.arguments(AidItemPatch(partial=True))
+    @blp.response(200, AidItemSchema, headers=WRITE_HEADERS)
+    def patch(self, data, item_id):
+        """Update an aid item (partial)"""
+        return update_record(WRITES, WRITES.fetch(item_id), data)
+
+    @write_op(blp, delete=True)
+    @blp.response(204)
+    def delete(self, item_id):
+        """Delete an aid item"""
+        return delete_record(WRITES, WRITES.fetch(item_id))

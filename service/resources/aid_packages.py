@@ -15,6 +15,12 @@ from service.resources.common import (
     ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
 )
 
+from service.resources.writing import (
+    WRITE_HEADERS, WriteSpec, briefing_of, citations, create, delete_record, ref, set_plain,
+    update_record, write_op,
+)
+from service.seeding import schema as seed_schema
+
 blp = Blueprint("aid-packages", __name__, url_prefix="/api/v1/aid-packages",
                 description="Aid packages: donor, recipient, value and delivery schedule, with their items.")
 
@@ -57,6 +63,44 @@ def _select():
     )
 
 
+def _not_negative(value) -> None:
+    if value is not None and value < 0:
+        raise ma.ValidationError("Must not be negative.")
+
+
+class AidPackageIn(seed_schema.AidPackageIn):
+    class Meta:
+        exclude = ("items",)
+
+    # A Range validator would leak a Decimal into the generated spec; this says the same in plain JSON.
+    amount = fields.Decimal(allow_none=True, validate=_not_negative, metadata={
+        "minimum": 0, "description": "Total value in `currency` units (number or decimal string)"})
+
+    briefing = fields.String(required=True, metadata={"description": "Slug of the briefing it belongs to"})
+
+
+class AidPackagePatch(AidPackageIn):
+    class Meta:
+        exclude = ("items", "briefing")
+
+def assign(package: AidPackage, data: dict) -> None:
+    if "briefing" in data:
+        package.briefing = briefing_of(data)
+    set_plain(package, data, ("slug", "amount", "currency", "announced_on", "delivery_schedule", "summary"))
+    for name in ("donor", "recipient", "announced_by"):
+        if name in data:
+            setattr(package, name, ref(Actor, data[name], name))
+    if "citations" in data:
+        package.citations = citations(package, data["citations"])
+
+
+def referrers(package: AidPackage) -> list[str]:
+    return [f"aid items: {len(package.items)}"] if package.items else []
+
+
+WRITES = WriteSpec("aid-packages", AidPackage, "id", "/api/v1/aid-packages/{id}", AidPackageSchema,
+                   lambda key: _select().where(AidPackage.id == key), assign, referrers)
+
 @blp.route("")
 class AidPackages(MethodView):
     @list_endpoint(blp, AidPackageArgs, AidPackageSchema, SORTS)
@@ -70,6 +114,13 @@ class AidPackages(MethodView):
         return paginate(stmt, AidPackage, args, AidPackageSchema, SORTS)
 
 
+    @write_op(blp, create=True)
+    @blp.arguments(AidPackageIn)
+    @blp.response(201, AidPackageSchema, headers=WRITE_HEADERS)
+    def post(self, data):
+        """Create an aid package"""
+        return create(WRITES, data)
+
 @blp.route("/<int(max=2147483647):package_id>")
 class AidPackageById(MethodView):
     @blp.response(200, AidPackageSchema)
@@ -78,3 +129,16 @@ class AidPackageById(MethodView):
         """Get an aid package"""
         stmt = _select().where(AidPackage.id == package_id)
         return get_or_404(stmt, f"aid package with id {package_id}")
+
+    @write_op(blp)
+    @blp.arguments(AidPackagePatch(partial=True))
+    @blp.response(200, AidPackageSchema, headers=WRITE_HEADERS)
+    def patch(self, data, package_id):
+        """Update an aid package (partial)"""
+        return update_record(WRITES, WRITES.fetch(package_id), data)
+
+    @write_op(blp, delete=True)
+    @blp.response(204)
+    def delete(self, package_id):
+        """Delete an aid package that has no items"""
+        return delete_record(WRITES, WRITES.fetch(package_id))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import marshmallow as ma
 from flask import current_app, render_template, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer, with_polymorphic
 
@@ -16,6 +17,11 @@ from service.coverage import annotate, sentence_coverage
 from service.extensions import db
 from service.models import Citation, Document, Record
 from service.resources.common import LINK_HEADER, PageArgs, get_or_404, page_of, paginate, query_args
+
+from service.resources.writing import (
+    WRITE_HEADERS, WriteSpec, create, delete_record, set_plain, write_op,
+)
+from service.seeding import schema as seed_schema
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents",
                 description="Source documents, stored verbatim; citation offsets index into `text`.")
@@ -111,6 +117,29 @@ class CoverageSchema(ma.Schema):
     sentences = fields.List(fields.Nested(SentenceSchema), required=True)
 
 
+class DocumentIn(seed_schema.DocumentIn):
+    class Meta:
+        exclude = ("file",)
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=2_000_000),
+                         metadata={"description": "The full text, verbatim; immutable once stored"})
+
+
+def assign(document: Document, data: dict) -> None:
+    text = data.pop("text")
+    document.text, document.length = text, len(text)
+    document.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    set_plain(document, data, tuple(data))
+
+
+def _load(slug: str):
+    return select(Document).options(undefer(Document.text)).where(Document.slug == slug)
+
+
+WRITES = WriteSpec("documents", Document, "slug", "/api/v1/documents/{slug}", DocumentDetailSchema, _load,
+                   assign, versioned=False)
+
+
 @blp.route("")
 class Documents(MethodView):
     @query_args(blp, PageArgs)
@@ -118,6 +147,17 @@ class Documents(MethodView):
     def get(self, args):
         """List documents"""
         return paginate(select(Document), Document, args)
+
+    @write_op(blp, create=True)
+    @blp.arguments(DocumentIn)
+    @blp.response(201, DocumentDetailSchema, headers=WRITE_HEADERS)
+    def post(self, data):
+        """Add a source document
+
+        The text is stored verbatim and never changes, so citation offsets stay valid: a corrected text is
+        a new document with its own slug.
+        """
+        return create(WRITES, data)
 
 
 @blp.route("/<slug>")
@@ -135,6 +175,13 @@ class DocumentBySlug(MethodView):
         if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
             return _annotated_view(document)
         return document, 200, {"Vary": "Accept"}
+
+
+    @write_op(blp, delete=True)
+    @blp.response(204)
+    def delete(self, slug):
+        """Delete a document nothing cites"""
+        return delete_record(WRITES, WRITES.fetch(slug))
 
 
 @blp.route("/<slug>/coverage")

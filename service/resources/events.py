@@ -15,6 +15,12 @@ from service.resources.common import (
     ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slugs_of,
 )
 
+from service.resources.writing import (
+    WRITE_HEADERS, WriteSpec, briefing_of, citations, create, delete_record, refs, set_plain,
+    update_record, write_op,
+)
+from service.seeding import schema as seed_schema
+
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events",
                 description="Dated events (summits, meetings, announcements) and who took part.")
 
@@ -51,6 +57,26 @@ def _select():
     return select(Event).options(selectinload(Event.participants).load_only(Actor.slug), cited(Event))
 
 
+class EventIn(seed_schema.EventIn):
+    briefing = fields.String(required=True, metadata={"description": "Slug of the briefing it belongs to"})
+
+
+class EventPatch(seed_schema.EventIn):
+    pass
+
+def assign(event: Event, data: dict) -> None:
+    if "briefing" in data:
+        event.briefing = briefing_of(data)
+    set_plain(event, data, ("slug", "date", "title", "place", "date_reasoning"))
+    if "participants" in data:
+        event.participants = refs(Actor, data["participants"], "participants")
+    if "citations" in data:
+        event.citations = citations(event, data["citations"])
+
+
+WRITES = WriteSpec("events", Event, "id", "/api/v1/events/{id}", EventSchema,
+                   lambda key: _select().where(Event.id == key), assign)
+
 @blp.route("")
 class Events(MethodView):
     @list_endpoint(blp, EventArgs, EventSchema, SORTS)
@@ -67,6 +93,13 @@ class Events(MethodView):
         return paginate(stmt, Event, args, EventSchema, SORTS)
 
 
+    @write_op(blp, create=True)
+    @blp.arguments(EventIn)
+    @blp.response(201, EventSchema, headers=WRITE_HEADERS)
+    def post(self, data):
+        """Create an event"""
+        return create(WRITES, data)
+
 @blp.route("/<int(max=2147483647):event_id>")
 class EventById(MethodView):
     @blp.response(200, EventSchema)
@@ -74,3 +107,16 @@ class EventById(MethodView):
     def get(self, event_id):
         """Get an event"""
         return get_or_404(_select().where(Event.id == event_id), f"event with id {event_id}")
+
+    @write_op(blp)
+    @blp.arguments(EventPatch(partial=True))
+    @blp.response(200, EventSchema, headers=WRITE_HEADERS)
+    def patch(self, data, event_id):
+        """Update an event (partial)"""
+        return update_record(WRITES, WRITES.fetch(event_id), data)
+
+    @write_op(blp, delete=True)
+    @blp.response(204)
+    def delete(self, event_id):
+        """Delete an event"""
+        return delete_record(WRITES, WRITES.fetch(event_id))

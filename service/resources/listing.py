@@ -75,7 +75,8 @@ class ListArgs(PageArgs):
                        "the allowed fields are listed in this operation's description"})
     q = fields.String(validate=validate.Regexp(r"\w", error="Give at least one word to search for."),
                       metadata={"description": "Full-text search over names, summaries and quotes; "
-                                               "every word must match (stemmed, case- and accent-insensitive)"})
+                                               "every word must match (stemmed, case- and "
+                                               "accent-insensitive)"})
     fieldset = fields.String(data_key="fields", validate=validate.Regexp(r"^[a-z_]+(,[a-z_]+)*$"), metadata={
         "description": "Sparse fieldset: comma-separated item fields to return (e.g. `slug,summary`)"})
     format = fields.String(validate=validate.OneOf(["json", *EXPORT_TYPES]), metadata={

@@ -16,6 +16,12 @@ from service.resources.common import (
     ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
 )
 
+from service.resources.writing import (
+    WRITE_HEADERS, WriteSpec, briefing_of, citations, create, delete_record, ref, set_plain,
+    update_record, write_op,
+)
+from service.seeding import schema as seed_schema
+
 blp = Blueprint("positions", __name__, url_prefix="/api/v1/positions",
                 description="Positions actors hold or are reported to hold, each cited.")
 
@@ -123,6 +129,38 @@ def filter_positions(stmt, args: dict):
     return stmt
 
 
+class PositionIn(seed_schema.PositionIn):
+    briefing = fields.String(required=True, metadata={"description": "Slug of the briefing it belongs to"})
+
+
+class PositionPatch(seed_schema.PositionIn):
+    pass
+
+
+def assign(position: Position, data: dict) -> None:
+    if "briefing" in data:
+        position.briefing = briefing_of(data)
+    set_plain(position, data, ("slug", "topic", "stance", "summary", "stated_on", "speech"))
+    for name, model in (("actor", Actor), ("reported_by", Actor), ("proposal", Proposal)):
+        if name in data:
+            setattr(position, name, ref(model, data[name], name))
+    if "conditions" in data:
+        position.conditions = [_condition(position, c, i) for i, c in enumerate(data["conditions"])]
+    if "citations" in data:
+        position.citations = citations(position, data["citations"])
+
+
+def _condition(position: Position, data: dict, index: int) -> PositionCondition:
+    condition = PositionCondition(briefing=position.briefing, slug=data["slug"],
+                                  description=data["description"])
+    condition.citations = citations(condition, data["citations"], f"conditions.{index}.citations")
+    return condition
+
+
+WRITES = WriteSpec("positions", Position, "id", "/api/v1/positions/{id}", PositionSchema,
+                   lambda key: select_positions().where(Position.id == key), assign)
+
+
 @blp.route("")
 class Positions(MethodView):
     @list_endpoint(blp, PositionArgs, PositionSchema, SORTS)
@@ -131,6 +169,13 @@ class Positions(MethodView):
         include = includes(args)
         return paginate(filter_positions(select_positions(include), args), Position, args, PositionSchema,
                         SORTS, embeds(include))
+
+    @write_op(blp, create=True)
+    @blp.arguments(PositionIn)
+    @blp.response(201, PositionSchema, headers=WRITE_HEADERS)
+    def post(self, data):
+        """Create a position"""
+        return create(WRITES, data)
 
 
 @blp.route("/<int(max=2147483647):position_id>")
@@ -141,3 +186,16 @@ class PositionById(MethodView):
         """Get a position"""
         stmt = select_positions().where(Position.id == position_id)
         return get_or_404(stmt, f"position with id {position_id}")
+
+    @write_op(blp)
+    @blp.arguments(PositionPatch(partial=True))
+    @blp.response(200, PositionSchema, headers=WRITE_HEADERS)
+    def patch(self, data, position_id):
+        """Update a position (partial)"""
+        return update_record(WRITES, WRITES.fetch(position_id), data)
+
+    @write_op(blp, delete=True)
+    @blp.response(204)
+    def delete(self, position_id):
+        """Delete a position (its conditions go with it)"""
+        return delete_record(WRITES, WRITES.fetch(position_id))

@@ -17,6 +17,12 @@ from service.resources.common import (
 )
 from service.resources.positions import PositionSchema, position_options
 
+from service.resources.writing import (
+    WRITE_HEADERS, WriteSpec, briefing_of, citations, create, delete_record, refs, set_plain,
+    update_record, write_op,
+)
+from service.seeding import schema as seed_schema
+
 blp = Blueprint("proposals", __name__, url_prefix="/api/v1/proposals",
                 description="Proposals under discussion, their structured attributes and who stands where.")
 
@@ -67,6 +73,39 @@ def _select():
     return select(Proposal).options(*proposal_options())
 
 
+class ProposalIn(seed_schema.ProposalIn):
+    briefing = fields.String(required=True, metadata={"description": "Slug of the briefing it belongs to"})
+
+
+class ProposalPatch(seed_schema.ProposalIn):
+    pass
+
+def assign(proposal: Proposal, data: dict) -> None:
+    if "briefing" in data:
+        proposal.briefing = briefing_of(data)
+    set_plain(proposal, data, ("slug", "name", "kind", "description", "mandate", "status"))
+    if "proposers" in data:
+        proposal.proposers = refs(Actor, data["proposers"], "proposers")
+    if "attributes" in data:
+        proposal.attributes = [_attribute(proposal, a, i) for i, a in enumerate(data["attributes"])]
+    if "citations" in data:
+        proposal.citations = citations(proposal, data["citations"])
+
+
+def _attribute(proposal: Proposal, data: dict, index: int) -> ProposalAttribute:
+    attribute = ProposalAttribute(briefing=proposal.briefing, key=data["key"], value=data["value"])
+    attribute.citations = citations(attribute, data["citations"], f"attributes.{index}.citations")
+    return attribute
+
+
+def _select_detail():
+    return _select().options(selectinload(Proposal.positions).options(*position_options()))
+
+
+WRITES = WriteSpec("proposals", Proposal, "slug", "/api/v1/proposals/{slug}", ProposalDetailSchema,
+                   lambda key: _select_detail().where(Proposal.slug == key), assign,
+                   lambda proposal: [f"positions: {len(proposal.positions)}"] if proposal.positions else [])
+
 @blp.route("")
 class Proposals(MethodView):
     @list_endpoint(blp, ProposalArgs, ProposalSchema, SORTS)
@@ -79,6 +118,13 @@ class Proposals(MethodView):
         return paginate(stmt, Proposal, args, ProposalSchema, SORTS)
 
 
+    @write_op(blp, create=True)
+    @blp.arguments(ProposalIn)
+    @blp.response(201, ProposalDetailSchema, headers=WRITE_HEADERS)
+    def post(self, data):
+        """Create a proposal"""
+        return create(WRITES, data)
+
 @blp.route("/<slug>")
 class ProposalBySlug(MethodView):
     @blp.response(200, ProposalDetailSchema)
@@ -87,3 +133,16 @@ class ProposalBySlug(MethodView):
         """Get a proposal with the positions held on it"""
         stmt = _select().options(selectinload(Proposal.positions).options(*position_options()))
         return get_or_404(stmt.where(Proposal.slug == slug), f"proposal with slug {slug!r}")
+
+    @write_op(blp)
+    @blp.arguments(ProposalPatch(partial=True))
+    @blp.response(200, ProposalDetailSchema, headers=WRITE_HEADERS)
+    def patch(self, data, slug):
+        """Update a proposal (partial)"""
+        return update_record(WRITES, WRITES.fetch(slug), data)
+
+    @write_op(blp, delete=True)
+    @blp.response(204)
+    def delete(self, slug):
+        """Delete a proposal no position refers to"""
+        return delete_record(WRITES, WRITES.fetch(slug))

@@ -41,7 +41,8 @@ class SearchHitSchema(ma.Schema):
     label = fields.Function(lambda r: next((str(getattr(r, n)) for n in LABELS if getattr(r, n, None)), ""),
                             metadata={"type": "string", "description": "A readable name for the hit"})
     url = fields.Function(lambda r: URLS[r.type](r),
-                          metadata={"type": "string", "description": "Permalink of the record (or its parent)"})
+                          metadata={"type": "string",
+                                    "description": "Permalink of the record (or its parent)"})
     citation = fields.Method("matching_citation", metadata={"description": "The citation that best matches"})
 
     def matching_citation(self, record):
@@ -57,9 +58,12 @@ class SearchHitSchema(ma.Schema):
 
 
 class SearchArgs(PageArgs):
-    q = fields.String(required=True, validate=validate.Regexp(r"\w", error="Give at least one word to search for."),
-                      metadata={"description": "Words to find (all must match; stemmed, case- and accent-insensitive)"})
-    type = fields.String(validate=validate.OneOf(RECORD_TYPES), metadata={"description": "Only this record type"})
+    q = fields.String(required=True,
+                      validate=validate.Regexp(r"\w", error="Give at least one word to search for."),
+                      metadata={"description": "Words to find (all must match; stemmed, case- and "
+                                               "accent-insensitive)"})
+    type = fields.String(validate=validate.OneOf(RECORD_TYPES),
+                         metadata={"description": "Only this record type"})
 
 
 @blp.route("")

@@ -212,18 +212,26 @@ def locate_quote(seed: Seed, citation: dict) -> str | None:
     document = seed.documents.get(doc_slug)
     if document is None:
         return f"unknown document {doc_slug!r}"
-    quote, text, start = citation["quote"], document.text, citation["start"]
+    start, reason = verify_quote(document.text, citation["quote"], citation["start"], doc_slug)
+    if reason:
+        return reason
+    citation.update(document=doc_slug, start=start, end=start + len(citation["quote"]))
+    return None
+
+
+def verify_quote(text: str, quote: str, start: int | None, where: str = "the document"):
+    """(start, None) when QUOTE is verbatim at START (or, without START, occurs exactly once);
+    otherwise (None, the reason)."""
     if start is None:
         found = text.find(quote)
         if found < 0:
-            return f"quote {quote!r} does not occur in {doc_slug}"
+            return None, f"quote {quote!r} does not occur in {where}"
         if text.find(quote, found + 1) >= 0:
-            return f"quote {quote!r} occurs more than once in {doc_slug}; give its start"
-        start = found
-    elif text[start:start + len(quote)] != quote:
+            return None, f"quote {quote!r} occurs more than once in {where}; give its start"
+        return found, None
+    if text[start:start + len(quote)] != quote:
         actual = text[start:start + len(quote)]
         hint = text.find(quote)
-        where = f"; it occurs at {hint}" if hint >= 0 else "; it does not occur in the document"
-        return f"quote {quote!r} is not verbatim at {start} (text there: {actual!r}){where}"
-    citation.update(document=doc_slug, start=start, end=start + len(quote))
-    return None
+        there = f"; it occurs at {hint}" if hint >= 0 else f"; it does not occur in {where}"
+        return None, f"quote {quote!r} is not verbatim at {start} (text there: {actual!r}){there}"
+    return start, None

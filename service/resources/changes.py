@@ -1,0 +1,72 @@
+"""/changes: the audit trail as a feed other apps poll to stay in sync (deletions are tombstones)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy import select
+
+from service.extensions import db
+from service.models import Change
+from service.resources.common import PageArgs, list_endpoint, paginate
+
+blp = Blueprint("changes", __name__, url_prefix="/api/v1/changes",
+                description="Every write (who, when, what, before/after), oldest first, for polling.")
+
+
+class ChangeSchema(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "Monotonic; poll with since=<last id>"})
+    at = fields.DateTime(required=True)
+    principal = fields.String(required=True, metadata={"description": "Name of the token that wrote"})
+    action = fields.String(required=True, validate=validate.OneOf(["create", "update", "delete"]))
+    resource = fields.String(required=True, metadata={"example": "actors"})
+    key = fields.String(attribute="record_key", required=True, metadata={"description": "Slug or id"})
+    url = fields.String(allow_none=True)
+    before = fields.Function(lambda c: json.loads(c.before) if c.before else None, allow_none=True,
+                             metadata={"type": "object", "nullable": True})
+    after = fields.Function(lambda c: json.loads(c.after) if c.after else None, allow_none=True,
+                            metadata={"type": "object", "nullable": True,
+                                      "description": "null for a deletion (tombstone)"})
+
+
+class Since(fields.String):
+    """A change id, or an ISO 8601 timestamp."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        if raw.isdigit():
+            return int(raw)
+        try:
+            moment = dt.datetime.fromisoformat(raw)
+        except ValueError as exc:
+            raise ma.ValidationError("Give a change id or an ISO 8601 timestamp.") from exc
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+class ChangeArgs(PageArgs):
+    since = Since(metadata={"description": "Only changes after this change id (or timestamp)"})
+    resource = fields.String(metadata={"description": "Only this resource, e.g. `actors`"})
+
+
+@blp.route("")
+class Changes(MethodView):
+    @list_endpoint(blp, ChangeArgs, ChangeSchema)
+    def get(self, args):
+        """List changes since a point"""
+        stmt = select(Change)
+        since = args.get("since")
+        if isinstance(since, int):
+            stmt = stmt.where(Change.id > since)
+        elif since is not None:
+            since = since.astimezone(dt.UTC)
+            if db.engine.dialect.name == "sqlite":  # SQLite stores naive UTC
+                since = since.replace(tzinfo=None)
+            stmt = stmt.where(Change.at > since)
+        if "resource" in args:
+            stmt = stmt.where(Change.resource == args["resource"])
+        return paginate(stmt, Change, args, ChangeSchema)

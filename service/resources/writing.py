@@ -1,0 +1,290 @@
+"""Writes, alike for every resource: verified citations, If-Match, idempotent POST, audit, one commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Response, current_app, g, request
+from flask_smorest import abort
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
+from werkzeug.http import generate_etag
+
+from service.auth import SECURITY, require
+from service.extensions import db
+from service.models import Briefing, Change, Citation, Document, IdempotencyKey, Record
+from service.seeding.reader import verify_quote
+
+WRITE_HEADERS = {
+    "ETag": {"description": "Entity tag of the new representation (send it back in If-Match)",
+             "schema": {"type": "string"}},
+    "Location": {"description": "URL of the created record", "schema": {"type": "string"}},
+}
+IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+            "description": "The ETag of the representation being changed (from a GET); `*` for any"}
+IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
+                   "schema": {"type": "string", "maxLength": 255},
+                   "description": "Retrying a POST with the same key replays the first outcome"}
+
+
+@dataclass
+class WriteSpec:
+    """How one resource is written: its model, URL, representation, field assignment and delete rules."""
+
+    resource: str
+    model: type
+    key: str                                   # "slug" or "id": the URL's key
+    url: str                                   # e.g. "/api/v1/actors/{slug}"
+    schema: type                               # the representation a GET of the item returns
+    load: Callable                             # key -> statement fetching the item with its options
+    assign: Callable                           # (obj, data) -> None; aborts 422 on bad references
+    referrers: Callable = lambda obj: []       # obj -> ["positions: 3", ...] that forbid a delete
+    versioned: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def fetch(self, key):
+        obj = db.session.scalars(self.load(key)).unique().one_or_none()
+        if obj is None:
+            abort(404, message=f"No {self.resource[:-1].replace('-', ' ')} with {self.key} {key!r}.")
+        return obj
+
+
+def write_op(blp, *, create: bool = False, delete: bool = False):
+    """Decorators every write view shares: the token check and its documented contract."""
+    params = [IDEMPOTENCY_KEY] if create else [IF_MATCH]
+    codes = [(401, "UNAUTHORIZED"), (403, "FORBIDDEN"), (409, "CONFLICT")]
+    if not create:
+        codes += [(404, "NOT_FOUND"), (412, "PRECONDITION_FAILED"), (428, "PRECONDITION_REQUIRED")]
+    if not delete:
+        codes += [(422, "UNPROCESSABLE_ENTITY")]
+
+    def decorator(view):
+        for status, name in codes:
+            view = blp.alt_response(status, response=name)(view)
+        view = blp.doc(security=SECURITY, parameters=params)(view)
+        return require("write")(view)
+
+    return decorator
+
+
+def representation(spec: WriteSpec, obj) -> dict:
+    db.session.flush()
+    db.session.expire(obj)
+    fresh = db.session.scalars(spec.load(getattr(obj, spec.key))).unique().one()
+    return spec.schema().dump(fresh)
+
+
+def etag_of(body: dict) -> str:
+    # Same bytes as a GET of the item, so the same ETag as the one a client got from it.
+    return generate_etag(current_app.json.response(body).get_data())
+
+
+def create(spec: WriteSpec, data: dict) -> Response:
+    replay = _idempotent_replay()
+    if replay is not None:
+        return replay
+    obj = spec.model()
+    with db.session.no_autoflush:  # lookups while assigning must not flush a half-built record
+        spec.assign(obj, data)
+    db.session.add(obj)
+    _flush_or_409()
+    body = representation(spec, obj)
+    url = spec.url.format(**{spec.key: getattr(obj, spec.key)})
+    _audit(spec, "create", obj, None, body, url)
+    response = _json(body, 201, {"Location": url})
+    _remember(response)
+    return _commit(response)
+
+
+def update_record(spec: WriteSpec, obj, data: dict) -> Response:
+    before = _check_if_match(spec, obj)
+    with db.session.no_autoflush:
+        spec.assign(obj, data)
+    _flush_or_409()
+    body = representation(spec, obj)
+    _audit(spec, "update", obj, before, body, spec.url.format(**{spec.key: getattr(obj, spec.key)}))
+    return _commit(_json(body, 200))
+
+
+def delete_record(spec: WriteSpec, obj) -> Response:
+    before = _check_if_match(spec, obj)
+    blocking = spec.referrers(obj)
+    if blocking:
+        db.session.rollback()
+        abort(409, message=f"Still referred to by {', '.join(blocking)}; delete or change those first.")
+    url = spec.url.format(**{spec.key: getattr(obj, spec.key)})
+    _audit(spec, "delete", obj, before, None, url)
+    db.session.delete(obj)
+    _flush_or_409()
+    return _commit(Response(status=204))
+
+
+def _check_if_match(spec: WriteSpec, obj) -> dict:
+    """428 without If-Match, 412 when stale; then take the record's optimistic lock."""
+    if "If-Match" not in request.headers:
+        abort(428, message="Send If-Match with the ETag from a GET of this record.")
+    before = spec.schema().dump(obj)
+    if not (request.if_match.star_tag or request.if_match.contains(etag_of(before).strip('"'))):
+        abort(412, message="The record changed since you read it; GET it again and retry.")
+    if spec.versioned:
+        bumped = db.session.execute(
+            update(Record).where(Record.id == obj.id, Record.version == obj.version)
+            .values(version=Record.version + 1).execution_options(synchronize_session=False))
+        if bumped.rowcount != 1:
+            db.session.rollback()
+            abort(412, message="The record changed since you read it; GET it again and retry.")
+    return before
+
+
+def _flush_or_409() -> None:
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        abort(409, message=f"The change conflicts with existing data: {_constraint(exc)}.")
+
+
+def _constraint(exc: IntegrityError) -> str:
+    text = str(exc.orig).lower()
+    if "unique" in text or "duplicate" in text:
+        return "a record with this slug (or key) already exists"
+    if "foreign key" in text:
+        return "another record still refers to this one"
+    return "a database constraint was violated"
+
+
+def _commit(response: Response) -> Response:
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        if request.headers.get("Idempotency-Key") and _stored_key() is not None:
+            return _idempotent_replay()  # a concurrent retry committed first: replay its outcome
+        abort(409, message=f"The change conflicts with existing data: {_constraint(exc)}.")
+    return response
+
+
+def _json(body: dict, status: int, headers: dict | None = None) -> Response:
+    response = current_app.json.response(body)
+    response.status_code = status
+    response.headers.update(headers or {})
+    response.set_etag(etag_of(body).strip('"'))
+    return response
+
+
+def _audit(spec: WriteSpec, action: str, obj, before: dict | None, after: dict | None, url: str) -> None:
+    db.session.add(Change(principal=g.principal, action=action, resource=spec.resource,
+                          record_key=str(getattr(obj, spec.key)), url=url,
+                          before=json.dumps(before) if before is not None else None,
+                          after=json.dumps(after) if after is not None else None))
+
+
+def _request_hash() -> str:
+    return hashlib.sha256(request.method.encode() + request.path.encode() + request.get_data()).hexdigest()
+
+
+def _stored_key() -> IdempotencyKey | None:
+    return db.session.scalar(select(IdempotencyKey).where(
+        IdempotencyKey.principal == g.principal, IdempotencyKey.key == request.headers["Idempotency-Key"]))
+
+
+def _idempotent_replay() -> Response | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= 255:
+        abort(400, errors={"header": {"Idempotency-Key": ["Must be 1 to 255 characters."]}})
+    stored = _stored_key()
+    if stored is None:
+        return None
+    if stored.request_hash != _request_hash():
+        abort(422, errors={"header": {"Idempotency-Key": [
+            "This key was already used for a different request; use a new key."]}})
+    response = Response(stored.body, status=stored.status, mimetype="application/json")
+    response.headers.update(json.loads(stored.headers))
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _remember(response: Response) -> None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None:
+        headers = {k: v for k, v in response.headers.items() if k in ("Location", "ETag")}
+        db.session.add(IdempotencyKey(principal=g.principal, key=key, request_hash=_request_hash(),
+                                      status=response.status_code, body=response.get_data(as_text=True),
+                                      headers=json.dumps(headers)))
+
+
+# --- assigning fields: references by slug, verified citations ---------------------------------
+
+
+def unknown(field_name: str, message: str):
+    abort(422, errors={"json": {field_name: [message]}})
+
+
+def ref(model, slug: str | None, field_name: str):
+    """The MODEL row with SLUG, or a 422 naming FIELD_NAME."""
+    if slug is None:
+        return None
+    obj = db.session.scalar(select(model).where(model.slug == slug))
+    if obj is None:
+        unknown(field_name, f"Unknown {model.__name__.lower()} {slug!r}.")
+    return obj
+
+
+def refs(model, slugs: list[str], field_name: str) -> list:
+    return [ref(model, slug, f"{field_name}.{i}") for i, slug in enumerate(slugs)]
+
+
+def briefing_of(data: dict) -> Briefing:
+    return ref(Briefing, data.pop("briefing"), "briefing")
+
+
+def count_referrers(record_id: int, columns: dict[str, list]) -> list[str]:
+    """["positions: 3", ...] for each kind of row whose columns point at RECORD_ID."""
+    found = []
+    for label, cols in columns.items():
+        total = sum(db.session.scalar(select(func.count()).where(col == record_id)) or 0 for col in cols)
+        if total:
+            found.append(f"{label}: {total}")
+    return found
+
+
+def set_plain(obj, data: dict, names: tuple[str, ...]) -> None:
+    for name in names:
+        if name in data:
+            setattr(obj, name, data[name])
+
+
+def citations(record: Record, items: list[dict], field_name: str = "citations") -> list[Citation]:
+    """Citations for RECORD, each verified verbatim in its document (422 naming the citation)."""
+    built, errors = [], {}
+    for index, item in enumerate(items):
+        document = _document(item.get("document"), record)
+        if document is None:
+            errors[index] = {"document": [f"Unknown document {item.get('document')!r}."]}
+            continue
+        start, reason = verify_quote(document.text, item["quote"], item.get("start"))
+        if reason:
+            errors[index] = {"quote": [reason]}
+            continue
+        built.append(Citation(document=document, start=start, end=start + len(item["quote"]),
+                              quote=item["quote"]))
+    if errors:
+        abort(422, errors={"json": {field_name: errors}})
+    return built
+
+
+def _document(slug: str | None, record: Record) -> Document | None:
+    stmt = select(Document).options(undefer(Document.text))
+    if slug is None:
+        briefing = record.briefing
+        return briefing.documents[0] if briefing is not None and briefing.documents else None
+    document = db.session.scalar(stmt.where(Document.slug == slug))
+    if document is not None and record.briefing is not None and document not in record.briefing.documents:
+        record.briefing.documents.append(document)
+    return document
