@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test openapi clean
+.PHONY: run test check openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,19 @@ run: $(VENV)/.installed
 	$(BIN)/flask --app service init
 	exec $(BIN)/gunicorn -c gunicorn.conf.py service.wsgi:app
 
-test: $(VENV)/.installed-test
+# The pinned Node tools (Spectral); --ignore-scripts: no package needs its install script here.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/pytest
+
+# Lint, types, then the contract gates (spec quality + Spectral, schemathesis, generated client).
+check: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/ruff check service tests
+	$(BIN)/mypy service
+	$(BIN)/pytest tests/test_openapi.py tests/test_spec_quality.py tests/test_contract.py tests/test_client.py
 
 openapi: $(VENV)/.installed
 	$(BIN)/flask --app service openapi write --format=yaml openapi.yaml

@@ -94,7 +94,7 @@ class ProblemApi(Api):
         # The project's OpenAPI conventions (operationId, descriptions, types, ids): service/openapi.py.
         from service import openapi
 
-        super()._init_spec(extra_plugins=[*(extra_plugins or ()), openapi.ConventionsPlugin()], **kwargs)
+        super()._init_spec(**openapi.spec_plugins(extra_plugins), **kwargs)
         openapi.init_api(self)
 
     def handle_http_exception(self, error: HTTPException):

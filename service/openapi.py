@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from apispec import BasePlugin
+from apispec import APISpec, BasePlugin
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask_smorest.spec.plugins import FlaskPlugin
 from marshmallow import fields
 from werkzeug.routing import IntegerConverter
 
@@ -31,6 +33,18 @@ def operation_id(method: str, endpoint: str) -> str:
     return method.lower() + view[:1].upper() + view[1:]
 
 
+# What each documented error status means here; every one is an RFC 9457 problem.
+ERROR_SENTENCES = {
+    "401": "Needs a bearer token: a 401 problem without a valid one.",
+    "403": "A 403 problem when the token's scope does not allow this.",
+    "404": "A 404 problem when no record has this identifier.",
+    "409": "A 409 problem when the change conflicts with existing data (a duplicate, a reference).",
+    "412": "A 412 problem when `If-Match` is not the record's current version.",
+    "422": "A 422 problem names each invalid field of the body.",
+    "428": "A 428 problem when `If-Match` is missing.",
+}
+
+
 def describe(operation: dict) -> str:
     """The docstring body if any (flask-smorest copies the first line into it), else derived facts."""
     summary = (operation.get("summary") or "").strip()
@@ -46,16 +60,26 @@ def describe(operation: dict) -> str:
                          "header) until it is null.")
     if any(p.get("in") == "query" for p in operation.get("parameters", []) if isinstance(p, dict)):
         sentences.append("Unknown or malformed query parameters are a 400 problem naming each one.")
-    if "404" in {str(status) for status in operation.get("responses", {})}:
-        sentences.append("A 404 problem when no record has this identifier.")
+    statuses = {str(status) for status in operation.get("responses", {})}
+    sentences.extend(sentence for status, sentence in ERROR_SENTENCES.items() if status in statuses)
     return re.sub(r"\n{3,}", "\n\n", "\n\n".join(sentences))
 
 
-def decimal_as_string(self, field: fields.Field, **kwargs) -> dict:
-    """`Decimal(as_string=True)` is sent as a JSON string, so document it as one (apispec says number)."""
+def field_types(self, field: fields.Field, **kwargs) -> dict:
+    """Types as they are on the wire: `Decimal(as_string=True)` is a JSON string (apispec says number);
+    integers are PostgreSQL `integer`s, so int32."""
     if isinstance(field, fields.Decimal) and field.as_string:
         return {"type": "string", "format": "decimal"}
+    if isinstance(field, fields.Integer):
+        return {"format": "int32"}
     return {}
+
+
+def record_id_param(converter: IntegerConverter) -> dict:
+    schema = {"type": "integer", "format": "int32", "minimum": 0}
+    if converter.max is not None:
+        schema["maximum"] = converter.max
+    return schema
 
 
 class RecordIdConverter(IntegerConverter):
@@ -66,7 +90,23 @@ class RecordIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
+class TypedMarshmallowPlugin(MarshmallowPlugin):
+    """apispec's marshmallow plugin with `field_types`, in place before any schema is converted."""
+
+    def init_spec(self, spec: APISpec) -> None:
+        super().init_spec(spec)
+        assert self.converter is not None  # set by super().init_spec
+        self.converter.add_attribute_function(field_types)
+
+
+def spec_plugins(extra_plugins=None) -> dict:
+    """The plugin arguments for flask-smorest's `Api._init_spec`."""
+    flask_plugin = FlaskPlugin()
+    flask_plugin.register_converter(RecordIdConverter, record_id_param)
+    return {"flask_plugin": flask_plugin, "marshmallow_plugin": TypedMarshmallowPlugin(),
+            "extra_plugins": [*(extra_plugins or ()), ConventionsPlugin()]}
+
+
 def init_api(api) -> None:
     """Called by the Api subclass once its spec exists, before any blueprint is registered."""
     api._app.url_map.converters["int"] = RecordIdConverter
-    api.ma_plugin.converter.add_attribute_function(decimal_as_string)

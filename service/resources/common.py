@@ -69,7 +69,7 @@ def slug_of(attribute: str, description: str) -> fields.Function:
                            metadata={"type": "string", "nullable": True, "description": description})
 
 
-def slugs_of(attribute: str, description: str) -> fields.Method:
+def slugs_of(attribute: str, description: str) -> fields.Function:
     return fields.Function(lambda obj: [item.slug for item in getattr(obj, attribute)],
                            metadata={"description": description, "type": "array",
                                      "items": {"type": "string"}})

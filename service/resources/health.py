@@ -22,7 +22,10 @@ class HealthSchema(ma.Schema):
 class Health(MethodView):
     @blp.response(200, HealthSchema)
     def get(self):
-        """Report that the process is alive"""
+        """Report that the process is alive
+
+        Answers 200 without touching the database: a liveness probe for the process manager.
+        """
         return {"status": "ok"}
 
 
@@ -31,7 +34,11 @@ class Ready(MethodView):
     @blp.response(200, HealthSchema)
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self):
-        """Report whether the database is reachable"""
+        """Report whether the database is reachable
+
+        Answers 200 when a `SELECT 1` succeeds, else a 503 problem with `Retry-After`: a readiness
+        probe for the load balancer.
+        """
         try:
             db.session.execute(text("SELECT 1"))
         except SQLAlchemyError:
