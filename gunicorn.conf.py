@@ -1,13 +1,39 @@
-"""gunicorn settings, all from the environment (see README)."""
+"""gunicorn settings, all from the environment (see README); a bad setting stops the start in one line."""
 
 import os
 
+from service.config import ConfigError, finalize, load_config
+
+
+def _positive_int(name: str, default: str) -> int:
+    value = os.environ.get(name, default)
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(f"configuration error: {name} must be a positive integer, not {value!r}")
+    return int(value)
+
+
+try:  # fail in the master, before forking workers that would each print a traceback
+    finalize(load_config())
+except ConfigError as exc:
+    raise SystemExit(f"configuration error: {exc}") from None
+
 bind = os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("THREADS", "4"))
-timeout = int(os.environ.get("TIMEOUT", "30"))
-graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "20"))
+workers = _positive_int("WEB_CONCURRENCY", "2")
+threads = _positive_int("THREADS", "4")
+timeout = _positive_int("TIMEOUT", "30")
+graceful_timeout = _positive_int("GRACEFUL_TIMEOUT", "20")
 keepalive = 5
+# JSON lines: access log on stdout, error log on stderr (service.logging.GunicornLogger).
+logger_class = "service.logging.GunicornLogger"
 accesslog = "-"
 errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# Workers write heartbeat files here; /dev/shm keeps them off a container's overlay filesystem.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl: shared by every gunicorn of a user, and
+# not writable in the image (read-only root, HOME=/app). Opt in with CONTROL_SOCKET=<path>.
+control_socket_disable = not os.environ.get("CONTROL_SOCKET")
+if os.environ.get("CONTROL_SOCKET"):
+    control_socket = os.environ["CONTROL_SOCKET"]

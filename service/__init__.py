@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service import cli, docs, errors, http_caching
+from service import cli, docs, errors, http_caching, logging
 from service.config import finalize, load_config
 from service.extensions import api, db
 from service.resources import RESOURCES
@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     finalize(app.config)
 
+    logging.init_app(app)
     db.init_app(app)
     api.init_app(app)
     errors.init_app(app)

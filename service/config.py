@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,16 +43,45 @@ def normalize_database_url(raw: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def _positive_int(name: str, default: str) -> int:
+    value = _env(name, default) or ""
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a positive integer, not {value!r}")
+    return int(value)
+
+
+def postgres_url_from_parts() -> str | None:
+    """Build a URL from POSTGRES_HOST/PORT/DB/USER/PASSWORD(_FILE), the postgres image's names,
+    so compose can hand the same password secret file to the database and to the service."""
+    host = _env("POSTGRES_HOST")
+    if not host:
+        return None
+    user = _env("POSTGRES_USER") or "postgres"
+    url = URL.create(
+        "postgresql+psycopg",
+        username=user,
+        password=_env("POSTGRES_PASSWORD") or None,
+        host=host,
+        port=_positive_int("POSTGRES_PORT", "5432"),
+        database=_env("POSTGRES_DB") or user,
+    )
+    return url.render_as_string(hide_password=False)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 def load_config() -> dict:
     """Return the settings the app factory applies, read from the environment."""
-    database_url = _env("DATABASE_URL") or DEFAULT_DATABASE_URL
-    max_limit = _env("PAGE_MAX_LIMIT", "500")
-    if not (max_limit or "").isdigit() or int(max_limit or 0) < 1:
-        raise ConfigError(f"PAGE_MAX_LIMIT must be a positive integer, not {max_limit!r}")
+    database_url = _env("DATABASE_URL") or postgres_url_from_parts() or DEFAULT_DATABASE_URL
+    log_level = (_env("LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
     return {
         "DATABASE_URL": database_url,
         "SEED_DIR": _env("SEED_DIR") or str(DEFAULT_SEED_DIR),
-        "PAGE_MAX_LIMIT": int(max_limit or 500),
+        "PAGE_MAX_LIMIT": _positive_int("PAGE_MAX_LIMIT", "500"),
+        "LOG_LEVEL": log_level,
     }
 
 
@@ -59,3 +89,13 @@ def finalize(config: dict) -> dict:
     """Validate settings after overrides (tests pass their own) have been applied."""
     config["DATABASE_URL"] = normalize_database_url(str(config["DATABASE_URL"]))
     return config
+
+
+def main() -> int:
+    """Validate the environment before anything starts; one line on stderr when it is wrong."""
+    try:
+        finalize(load_config())
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return 0
