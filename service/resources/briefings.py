@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import fields
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from service import briefing_compose, briefing_render
 from service.models import Briefing
-from service.resources.common import LINK_HEADER, PageArgs, get_or_404, page_of, paginate, query_args, slugs_of
+from service.resources.briefing_schemas import ComposedBriefingSchema
+from service.resources.common import LINK_HEADER, PageArgs, page_of, paginate, query_args, slugs_of
 
 blp = Blueprint("briefings", __name__, url_prefix="/api/v1/briefings",
                 description="Briefings: a titled, summarised set of cited records drawn from documents.")
@@ -39,10 +42,39 @@ class Briefings(MethodView):
         return paginate(_select(), Briefing, args)
 
 
+JSON, MARKDOWN, HTML = "application/json", "text/markdown", "text/html"
+RENDERERS = {MARKDOWN: briefing_render.render_markdown, HTML: briefing_render.render_html}
+# One 200 response with three media types: each decorator restates the description, or the last would win.
+COMPOSED = ("The composed briefing: JSON (the default); `text/markdown` with footnotes, to paste into a "
+            "report; `text/html`, a self-contained page to read. Every statement is cited.")
+VARY = {"Vary": {"description": "`Accept`: the representation depends on it", "schema": {"type": "string"}}}
+
+
 @blp.route("/<slug>")
 class BriefingBySlug(MethodView):
-    @blp.response(200, BriefingSchema)
+    @blp.response(200, ComposedBriefingSchema, description=COMPOSED, headers=VARY)
+    @blp.alt_response(200, schema={"type": "string"}, content_type=MARKDOWN, success=True,
+                      description=COMPOSED, headers=VARY)
+    @blp.alt_response(200, schema={"type": "string"}, content_type=HTML, success=True,
+                      description=COMPOSED, headers=VARY)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(406, response="NOT_ACCEPTABLE")
     def get(self, slug):
-        """Get a briefing"""
-        return get_or_404(_select().where(Briefing.slug == slug), f"briefing with slug {slug!r}")
+        """Get the composed briefing: timeline, who's who, stance matrix, aid, proposals
+
+        Negotiated on `Accept`: `application/json` (the default), `text/markdown` or `text/html`.
+        Every statement carries its citations, each with a ready-to-paste reference.
+        """
+        offered = (JSON, MARKDOWN, HTML)
+        media_type = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else JSON
+        if media_type is None:
+            abort(406, message=f"This resource is available as {', '.join(offered)}.")
+        loaded = briefing_compose.load(slug)
+        if loaded is None:
+            abort(404, message=f"No briefing with slug {slug!r}.")
+        composed = briefing_compose.compose(loaded)
+        headers = {"Vary": "Accept"}
+        if media_type == JSON:
+            return composed, 200, headers
+        body = RENDERERS[media_type](composed)
+        return Response(body, mimetype=media_type, headers=headers)

@@ -1,0 +1,176 @@
+"""The composed briefing as Markdown and as an HTML page, every statement footnoted to its quote."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import render_template
+from markupsafe import Markup
+
+STANCE_GROUPS = {
+    "supports": "for", "proposes": "for", "announces": "for", "demands": "push", "urges": "push",
+    "opposes": "against", "rejects": "against", "conditional": "conditional", "assesses": "neutral",
+    "mixed": "mixed",
+}
+SYMBOLS = {"EUR": "\u20ac", "USD": "$", "GBP": "\u00a3"}
+
+
+class Footnotes:
+    """Numbers citations in order of first appearance; the same passage keeps its number."""
+
+    def __init__(self) -> None:
+        self.notes: list[dict] = []
+        self._numbers: dict[tuple, int] = {}
+
+    def numbers(self, citations: list[dict]) -> list[int]:
+        found = []
+        for citation in citations:
+            key = (citation["document"], citation["start"], citation["end"])
+            if key not in self._numbers:
+                self.notes.append(citation)
+                self._numbers[key] = len(self.notes)
+            if self._numbers[key] not in found:
+                found.append(self._numbers[key])
+        return found
+
+    def markdown(self, citations: list[dict]) -> str:
+        return "".join(f"[^{n}]" for n in self.numbers(citations))
+
+    def html(self, citations: list[dict]) -> Markup:
+        return Markup("").join(
+            Markup('<sup class="fn"><a href="#note-{0}" title="{1}">{0}</a></sup>').format(
+                n, self.notes[n - 1]["quote"])
+            for n in self.numbers(citations))
+
+
+def day(value: dt.date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else "undated"
+
+
+def money(amount: Decimal | None, currency: str | None) -> str:
+    if amount is None:
+        return "amount not stated"
+    for size, word in ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")):
+        if amount >= size:
+            number = f"{amount / size:.2f}".rstrip("0").rstrip(".") + f" {word}"
+            break
+    else:
+        number = f"{amount:,.2f}".removesuffix(".00")
+    symbol = SYMBOLS.get(currency or "")
+    return f"{symbol}{number}" if symbol else f"{number} {currency or ''}".strip()
+
+
+def label(value: str | None) -> str:
+    return (value or "").replace("_", " ")
+
+
+def gap_label(earlier: dt.date, later: dt.date) -> str | None:
+    """'3 years later' between timeline events far apart, so the drawing shows the jump."""
+    days = (later - earlier).days
+    if days >= 365:
+        return f"{days // 365} year{'s' if days >= 730 else ''} later"
+    if days >= 60:
+        return f"{days // 30} months later"
+    return None
+
+
+def render_html(briefing: dict) -> str:
+    notes = Footnotes()
+    events = briefing["timeline"]
+    gaps = [None] + [gap_label(a["date"], b["date"]) for a, b in zip(events, events[1:], strict=False)]
+    grid = {(row["actor"]["slug"], cell["column"]): cell
+            for row in briefing["stance_matrix"]["rows"] for cell in row["cells"]}
+    return render_template("briefing.html", b=briefing, fn=notes.html, notes=notes, day=day, money=money,
+                           label=label, gaps=gaps, grid=grid, group=STANCE_GROUPS, cell_class=cell_class,
+                           sources={s["slug"]: s for s in briefing["sources"]})
+
+
+def cell_class(cell: dict) -> str:
+    """A matrix cell takes its positions' colour when they lean the same way, else stays white."""
+    groups = {STANCE_GROUPS[p["stance"]] for p in cell["positions"]}
+    return groups.pop() if len(groups) == 1 else "mixed"
+
+
+def _cell(text) -> str:
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(b: dict) -> str:
+    fn = Footnotes()
+    out = [f"# {b['title']}", "", f"{b['summary']}", ""]
+    out += ["Sources: " + "; ".join(f"{s['publisher'] or 'Unknown outlet'}, *{s['title']}*, "
+                                   f"{day(s['published_date'])}" for s in b["sources"]), ""]
+    out += ["## Timeline", ""]
+    for e in b["timeline"]:
+        where = f" ({e['place']})" if e["place"] else ""
+        who = ", ".join(p["name"] for p in e["participants"])
+        out.append(f"- **{day(e['date'])}**: {e['title']}{where}{fn.markdown(e['citations'])}"
+                   + (f". With {who}." if who else ""))
+    out += ["", "## Who's who"]
+    for group in b["whos_who"]:
+        out += ["", f"### {group['label']}", ""]
+        for a in group["actors"]:
+            extra = [x for x in (a["role"], a["parent"] and a["parent"]["name"]) if x]
+            aliases = [alias for alias in a["aliases"] if alias.casefold() != a["name"].casefold()]
+            aka = f" Also called: {', '.join(aliases)}." if aliases else ""
+            out.append(f"- **{a['name']}**" + (f", {'; '.join(extra)}" if extra else "")
+                       + f"{fn.markdown(a['citations'])}.{aka}")
+    matrix = b["stance_matrix"]
+    out += ["", "## Stance matrix", "",
+            "| Actor | " + " | ".join(_cell(c["label"]) for c in matrix["columns"]) + " |",
+            "|---" * (len(matrix["columns"]) + 1) + "|"]
+    for row in matrix["rows"]:
+        cells = {c["column"]: c for c in row["cells"]}
+        out.append(f"| {_cell(row['actor']['name'])} | " + " | ".join(
+            "; ".join(f"{p['stance']}{fn.markdown(p['citations'])}" for p in cells[c["key"]]["positions"])
+            if c["key"] in cells else "" for c in matrix["columns"]) + " |")
+    out += ["", "### Positions on topics", ""]
+    for column in (c for c in matrix["columns"] if c["kind"] == "topic"):
+        for row in matrix["rows"]:
+            for cell in (c for c in row["cells"] if c["column"] == column["key"]):
+                out += [_stance_line(p, fn, f"{column['label']}: ") for p in cell["positions"]]
+    out += ["", "## Aid packages"]
+    for p in b["aid_packages"]:
+        amount = money(p["amount"], p["currency"])
+        out += ["", f"### {p['donor']['name']} to {p['recipient']['name']}: {amount}",
+                "", f"Announced {day(p['announced_on'])}"
+                + (f" by {p['announced_by']['name']}" if p["announced_by"] else "")
+                + (f"; delivered {p['delivery_schedule']}" if p["delivery_schedule"] else "")
+                + f".{fn.markdown(p['citations'])}", ""]
+        if p["summary"]:
+            out += [p["summary"], ""]
+        out += ["| System | Category | Role | Quantity | Status | Source |", "|---|---|---|---|---|---|"]
+        out += [f"| {_cell(i['system'] or i['description'])} | {_cell(i['category'])} | {_cell(i['role'])} | "
+                f"{_cell(i['quantity'])} | {label(i['status'])} | {fn.markdown(i['citations'])} |"
+                for i in p["items"]]
+    out += ["", "## Proposals"]
+    for p in b["proposals"]:
+        out += ["", f"### {p['name']} ({label(p['status'])})", "",
+                p["description"] + fn.markdown(p["citations"])]
+        if p["proposers"]:
+            out += ["", "Proposed by " + ", ".join(a["name"] for a in p["proposers"]) + "."]
+        if p["mandate"]:
+            out += ["", f"Mandate: {p['mandate']}."]
+        sections = [("Attributes", [f"- {label(a['key']).capitalize()}: {a['value']}"
+                                    f"{fn.markdown(a['citations'])}"
+                                    for a in p["attributes"] if a["key"] != "obstacle"]),
+                    ("Supporters", [_stance_line(e, fn) for e in p["supporters"]]),
+                    ("Opponents", [_stance_line(e, fn) for e in p["opponents"]]),
+                    ("Other positions", [_stance_line(e, fn) for e in p["others"]]),
+                    ("Obstacles", [f"- {o['text']}{fn.markdown(o['citations'])}" for o in p["obstacles"]])]
+        for title, lines in sections:
+            if lines:
+                out += ["", f"**{title}**", "", *lines]
+    out += ["", "## Notes", ""]
+    out += [f"[^{n}]: {c['citation']} (`{c['document']}`, characters {c['start']}-{c['end']})"
+            for n, c in enumerate(fn.notes, 1)]
+    return "\n".join(out) + "\n"
+
+
+def _stance_line(entry: dict, fn: Footnotes, prefix: str = "") -> str:
+    reported = f", reported by {entry['reported_by']['name']}" if entry["reported_by"] else ""
+    conditions = "".join(f" Condition: {c['description']}{fn.markdown(c['citations'])}"
+                         for c in entry["conditions"])
+    return (f"- {prefix}**{entry['actor']['name']}** {entry['stance']}{reported}: {entry['summary']}"
+            f"{fn.markdown(entry['citations'])}{conditions}")

@@ -1,0 +1,87 @@
+"""The briefing as an HTML page, rendered by headless Chromium: timeline drawn, matrix coloured, footnotes."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests.browser import browser, live_server, screenshot  # noqa: F401
+
+URL = "/api/v1/briefings/coalition-of-the-willing-paris-2025"
+
+
+@pytest.fixture()
+def page(browser, live_server, client):  # noqa: F811
+    """The briefing page as Chromium renders it (Chromium sends its usual Accept: text/html,...)."""
+    browser.get(live_server + URL)
+    assert browser.title == client.get(URL).get_json()["title"]
+    return browser
+
+
+def distinct_spans(node) -> set[tuple]:
+    """(document, start, end) of every citation anywhere in the composed JSON."""
+    if isinstance(node, dict):
+        own = {(node["document"], node["start"], node["end"])} if "quote" in node else set()
+        return own.union(*(distinct_spans(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(distinct_spans(value) for value in node))
+    return set()
+
+
+def rgb(css_colour: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in css_colour[css_colour.index("(") + 1:-1].split(",")[:3])
+
+
+def test_render_briefing_page_saves_a_full_page_screenshot(page, backend):
+    height = page.execute_script("return document.documentElement.scrollHeight")
+    page.set_window_size(1280, min(height, 16000))
+    try:
+        path = screenshot(page, f"briefing-page-{backend}")
+    finally:
+        page.set_window_size(1280, 1600)
+    assert path.stat().st_size > 50_000
+
+
+def test_render_briefing_page_draws_the_timeline(page, client):
+    events = page.find_elements(By.CSS_SELECTOR, "ol.timeline li.event")
+    assert len(events) == len(client.get(URL).get_json()["timeline"])
+    width, colour = page.execute_script(
+        "const s = getComputedStyle(document.querySelector('ol.timeline'), '::before');"
+        "return [s.width, s.backgroundColor]")
+    assert float(width.removesuffix("px")) >= 2 and colour != "rgba(0, 0, 0, 0)"
+    dots = [page.execute_script("return getComputedStyle(arguments[0], '::before').borderTopWidth", e)
+            for e in events]
+    assert all(float(d.removesuffix("px")) > 0 for d in dots)
+    dates = [e.find_element(By.TAG_NAME, "time").get_attribute("datetime") for e in events]
+    assert dates == sorted(dates)
+    assert "years later" in page.find_element(By.CSS_SELECTOR, "ol.timeline li.gap").text
+
+
+def test_render_briefing_page_colours_the_stance_matrix(page):
+    def background(stance: str) -> tuple[int, ...]:
+        cell = page.find_element(By.CSS_SELECTOR, f"table.matrix td.cell[data-stance='{stance}']")
+        return rgb(cell.value_of_css_property("background-color"))
+
+    red, green, blue = background("opposes"), background("proposes"), background("demands")
+    assert red[0] > red[1] and green[1] > green[0] and blue[2] > blue[0]
+    empty = page.find_element(By.CSS_SELECTOR, "table.matrix td.cell.empty")
+    assert rgb(empty.value_of_css_property("background-color")) not in (red, green, blue)
+
+
+def test_render_briefing_page_footnotes_every_statement_to_its_quote(page, client):
+    notes = page.find_elements(By.CSS_SELECTOR, "ol.notes li")
+    marks = page.find_elements(By.CSS_SELECTOR, "sup.fn a")
+    targets = {mark.get_attribute("href").rsplit("#", 1)[1] for mark in marks}
+    assert targets == {note.get_attribute("id") for note in notes}
+    assert len(notes) == len(distinct_spans(client.get(URL).get_json()))
+    document = client.get("/api/v1/documents/lemonde-2025-03-26-coalition-of-the-willing").get_json()
+    first = page.find_element(By.ID, "note-1")
+    quote = first.find_element(By.TAG_NAME, "q").text
+    assert quote and quote in document["text"]
+    assert "Le Monde" in first.text and "26 March 2025" in first.text
+
+
+def test_render_briefing_page_fetches_nothing_else(page):
+    resources = page.execute_script("return performance.getEntriesByType('resource').map(r => r.name)")
+    assert resources == []
+    assert page.find_elements(By.CSS_SELECTOR, "link[rel=stylesheet], script[src], img[src^=http]") == []
