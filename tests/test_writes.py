@@ -245,3 +245,21 @@ def test_post_document_with_taken_slug_is_409(writer):
     response = writer.post("/api/v1/documents", json={
         "slug": "lemonde-2025-03-26-coalition-of-the-willing", "title": "T", "language": "en", "text": "x"})
     assert_problem(response, 409)
+
+
+def test_briefing_create_patch_delete(writer):
+    slug = unique("briefing")
+    created = writer.post("/api/v1/briefings", json={
+        "slug": slug, "title": "Second briefing", "summary": "A test briefing.",
+        "documents": ["lemonde-2025-03-26-coalition-of-the-willing"]})
+    assert created.status_code == 201, created.get_json()
+    url = f"/api/v1/briefings/{slug}"
+    assert created.headers["ETag"] == writer.get(url).headers["ETag"]
+    patched = writer.patch(url, json={"title": "Renamed"}, headers={"If-Match": created.headers["ETag"]})
+    assert patched.status_code == 200 and patched.get_json()["title"] == "Renamed"
+    assert writer.delete(url, headers={"If-Match": patched.headers["ETag"]}).status_code == 204
+
+
+def test_delete_briefing_with_records_is_409(writer):
+    body = assert_problem(writer.delete(f"/api/v1/briefings/{BRIEFING}", headers={"If-Match": "*"}), 409)
+    assert "records" in body["detail"]

@@ -7,13 +7,18 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from service import briefing_compose, briefing_render
-from service.models import Briefing
+from service.extensions import db
+from service.models import Briefing, Document, Record
 from service.resources.briefing_schemas import ComposedBriefingSchema
 from service.resources.common import LINK_HEADER, PageArgs, page_of, paginate, query_args, slugs_of
+from service.resources.writing import (
+    WRITE_HEADERS, WriteSpec, create, delete_record, refs, set_plain, update_record, write_op,
+)
+from service.seeding import schema as seed_schema
 
 blp = Blueprint("briefings", __name__, url_prefix="/api/v1/briefings",
                 description="Briefings: a titled, summarised set of cited records drawn from documents.")
@@ -33,6 +38,35 @@ def _select():
     return select(Briefing).options(selectinload(Briefing.documents))
 
 
+class BriefingIn(seed_schema.BriefingIn):
+    documents = fields.List(fields.String(), load_default=list,
+                            metadata={"description": "Slugs of the source documents, in order"})
+
+
+class BriefingPatch(BriefingIn):
+    pass
+
+
+def assign(briefing: Briefing, data: dict) -> None:
+    set_plain(briefing, data, ("slug", "title", "summary"))
+    if "documents" in data:
+        briefing.documents = refs(Document, data["documents"], "documents")
+
+
+def represent(briefing: Briefing) -> dict:
+    return ComposedBriefingSchema().dump(briefing_compose.compose(briefing_compose.load(briefing.slug)))
+
+
+def referrers(briefing: Briefing) -> list[str]:
+    records = db.session.scalar(select(func.count()).where(Record.briefing_id == briefing.id)) or 0
+    return [f"records: {records}"] if records else []
+
+
+WRITES = WriteSpec("briefings", Briefing, "slug", "/api/v1/briefings/{slug}", ComposedBriefingSchema,
+                   lambda slug: _select().where(Briefing.slug == slug), assign, referrers,
+                   versioned=False, represent=represent)
+
+
 @blp.route("")
 class Briefings(MethodView):
     @query_args(blp, PageArgs)
@@ -40,6 +74,13 @@ class Briefings(MethodView):
     def get(self, args):
         """List briefings"""
         return paginate(_select(), Briefing, args)
+
+    @write_op(blp, create=True)
+    @blp.arguments(BriefingIn)
+    @blp.response(201, ComposedBriefingSchema, headers=WRITE_HEADERS)
+    def post(self, data):
+        """Create a briefing"""
+        return create(WRITES, data)
 
 
 JSON, MARKDOWN, HTML = "application/json", "text/markdown", "text/html"
@@ -78,3 +119,16 @@ class BriefingBySlug(MethodView):
             return composed, 200, headers
         body = RENDERERS[media_type](composed)
         return Response(body, mimetype=media_type, headers=headers)
+
+    @write_op(blp)
+    @blp.arguments(BriefingPatch(partial=True))
+    @blp.response(200, ComposedBriefingSchema, headers=WRITE_HEADERS)
+    def patch(self, data, slug):
+        """Update a briefing's title, summary or documents (partial)"""
+        return update_record(WRITES, WRITES.fetch(slug), data)
+
+    @write_op(blp, delete=True)
+    @blp.response(204)
+    def delete(self, slug):
+        """Delete a briefing that holds no records"""
+        return delete_record(WRITES, WRITES.fetch(slug))

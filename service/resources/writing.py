@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Response, current_app, g, request
 from flask_smorest import abort
@@ -44,7 +44,7 @@ class WriteSpec:
     assign: Callable                           # (obj, data) -> None; aborts 422 on bad references
     referrers: Callable = lambda obj: []       # obj -> ["positions: 3", ...] that forbid a delete
     versioned: bool = True
-    extra: dict = field(default_factory=dict)
+    represent: Callable | None = None          # obj -> the GET body, when it is not schema().dump(row)
 
     def fetch(self, key):
         obj = db.session.scalars(self.load(key)).unique().one_or_none()
@@ -72,8 +72,11 @@ def write_op(blp, *, create: bool = False, delete: bool = False):
 
 
 def representation(spec: WriteSpec, obj) -> dict:
+    """What a GET of OBJ returns now (after this transaction's changes)."""
     db.session.flush()
     db.session.expire(obj)
+    if spec.represent is not None:
+        return spec.represent(obj)
     fresh = db.session.scalars(spec.load(getattr(obj, spec.key))).unique().one()
     return spec.schema().dump(fresh)
 
@@ -127,7 +130,7 @@ def _check_if_match(spec: WriteSpec, obj) -> dict:
     """428 without If-Match, 412 when stale; then take the record's optimistic lock."""
     if "If-Match" not in request.headers:
         abort(428, message="Send If-Match with the ETag from a GET of this record.")
-    before = spec.schema().dump(obj)
+    before = spec.represent(obj) if spec.represent is not None else spec.schema().dump(obj)
     if not (request.if_match.star_tag or request.if_match.contains(etag_of(before).strip('"'))):
         abort(412, message="The record changed since you read it; GET it again and retry.")
     if spec.versioned:
