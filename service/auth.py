@@ -18,7 +18,7 @@ from service.models import ApiToken
 
 SCOPES = ("read", "write", "admin")
 REALM = 'Bearer realm="briefing-api"'
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def hash_token(token: str) -> str:

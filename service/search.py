@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import Select, func, literal_column, select, text
-from sqlalchemy.orm import Session, selectinload, with_polymorphic
+from sqlalchemy.orm import Session, scoped_session, selectinload, with_polymorphic
 
 from service.models import Record, record_text
 from service.models.search_text import fold_accents
@@ -18,7 +18,7 @@ def words(query: str) -> list[str]:
     return WORD.findall(fold_accents(query))
 
 
-def matching_ids(session: Session, query: str) -> Select:
+def matching_ids(session: Session | scoped_session, query: str) -> Select:
     """SELECT of the ids of records matching every word of QUERY (stemmed, case-insensitive)."""
     terms = words(query)
     if session.get_bind().dialect.name == "postgresql":
@@ -31,7 +31,7 @@ def matching_ids(session: Session, query: str) -> Select:
     )
 
 
-def reindex(session: Session, *, only_missing: bool = False, batch: int = 500) -> int:
+def reindex(session: Session | scoped_session, *, only_missing: bool = False, batch: int = 500) -> int:
     """Recompute search_text (e.g. for rows written before the search migration); the caller commits."""
     record = with_polymorphic(Record, "*")
     stmt = select(record).options(selectinload(record.citations), selectinload(record.Actor.aliases))

@@ -1,7 +1,16 @@
 """The URL resources, registered in a loop; adding one means one module and one line here."""
 
 from service.resources import (
-    actors, aid_items, aid_packages, briefings, changes, documents, events, health, positions, proposals,
+    actors,
+    aid_items,
+    aid_packages,
+    briefings,
+    changes,
+    documents,
+    events,
+    health,
+    positions,
+    proposals,
     search,
 )
 

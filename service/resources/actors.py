@@ -11,21 +11,47 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from service import vocabulary as v
 from service.models import (
-    Actor, ActorAlias, ActorRelation, AidPackage, Position, event_participants, proposal_proposers,
+    Actor,
+    ActorAlias,
+    ActorRelation,
+    AidPackage,
+    Position,
+    event_participants,
+    proposal_proposers,
 )
 from service.resources.common import (
+    ListArgs,
+    citations_field,
+    cited,
+    get_or_404,
+    list_endpoint,
+    paginate,
     permalink,
-    ListArgs, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
+    slug_of,
 )
 from service.resources.positions import SORTS as POSITION_SORTS
+from service.resources.positions import (
+    PositionArgs,
+    PositionSchema,
+    embeds,
+    filter_positions,
+    includes,
+    select_positions,
+)
 from service.resources.writing import (
-    WRITE_HEADERS, WriteSpec, briefing_of, citations, count_referrers, create, delete_record, ref,
-    set_plain, update_record, write_op,
+    WRITE_HEADERS,
+    WriteSpec,
+    briefing_of,
+    citations,
+    count_referrers,
+    create,
+    delete_record,
+    ref,
+    set_plain,
+    update_record,
+    write_op,
 )
 from service.seeding import schema as seed_schema
-from service.resources.positions import (
-    PositionArgs, PositionSchema, embeds, filter_positions, includes, select_positions,
-)
 
 blp = Blueprint("actors", __name__, url_prefix="/api/v1/actors",
                 description="Actors: people, states, governments, institutions, coalitions, armed forces.")

@@ -16,7 +16,14 @@ from service.models import Briefing, Document, Record
 from service.resources.briefing_schemas import ComposedBriefingSchema
 from service.resources.common import LINK_HEADER, PageArgs, page_of, paginate, query_args, slugs_of
 from service.resources.writing import (
-    WRITE_HEADERS, WriteSpec, create, delete_record, refs, set_plain, update_record, write_op,
+    WRITE_HEADERS,
+    WriteSpec,
+    create,
+    delete_record,
+    refs,
+    set_plain,
+    update_record,
+    write_op,
 )
 from service.seeding import schema as seed_schema
 
@@ -54,7 +61,9 @@ def assign(briefing: Briefing, data: dict) -> None:
 
 
 def represent(briefing: Briefing) -> dict:
-    return ComposedBriefingSchema().dump(briefing_compose.compose(briefing_compose.load(briefing.slug)))
+    loaded = briefing_compose.load(briefing.slug)
+    assert loaded is not None  # the briefing is in this session
+    return ComposedBriefingSchema().dump(briefing_compose.compose(loaded))
 
 
 def referrers(briefing: Briefing) -> list[str]:

@@ -13,7 +13,13 @@ from service.models import Citation, Document
 
 # Lists live in listing.py; re-exported here so resources import their helpers from one place.
 from service.resources.listing import (  # noqa: E402,F401
-    LINK_HEADER, ListArgs, PageArgs, list_endpoint, page_of, paginate, query_args,
+    LINK_HEADER,
+    ListArgs,
+    PageArgs,
+    list_endpoint,
+    page_of,
+    paginate,
+    query_args,
 )
 
 

@@ -17,9 +17,13 @@ from service.coverage import annotate, sentence_coverage
 from service.extensions import db
 from service.models import Citation, Document, Record
 from service.resources.common import LINK_HEADER, PageArgs, get_or_404, page_of, paginate, query_args
-
 from service.resources.writing import (
-    WRITE_HEADERS, WriteSpec, create, delete_record, set_plain, write_op,
+    WRITE_HEADERS,
+    WriteSpec,
+    create,
+    delete_record,
+    set_plain,
+    write_op,
 )
 from service.seeding import schema as seed_schema
 

@@ -12,14 +12,27 @@ from sqlalchemy.orm import selectinload
 from service import vocabulary as v
 from service.models import Actor, Proposal, ProposalAttribute
 from service.resources.common import (
+    ListArgs,
+    citations_field,
+    cited,
+    get_or_404,
+    list_endpoint,
+    paginate,
     permalink,
-    ListArgs, cited, citations_field, get_or_404, list_endpoint, paginate, slugs_of,
+    slugs_of,
 )
 from service.resources.positions import PositionSchema, position_options
-
 from service.resources.writing import (
-    WRITE_HEADERS, WriteSpec, briefing_of, citations, create, delete_record, refs, set_plain,
-    update_record, write_op,
+    WRITE_HEADERS,
+    WriteSpec,
+    briefing_of,
+    citations,
+    create,
+    delete_record,
+    refs,
+    set_plain,
+    update_record,
+    write_op,
 )
 from service.seeding import schema as seed_schema
 

@@ -6,10 +6,11 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from flask import Response, current_app, g, request
 from flask_smorest import abort
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 from werkzeug.http import generate_etag
@@ -83,7 +84,7 @@ def representation(spec: WriteSpec, obj) -> dict:
 
 def etag_of(body: dict) -> str:
     # Same bytes as a GET of the item, so the same ETag as the one a client got from it.
-    return generate_etag(current_app.json.response(body).get_data())
+    return generate_etag(cast(Response, current_app.json.response(body)).get_data())
 
 
 def create(spec: WriteSpec, data: dict) -> Response:
@@ -137,7 +138,7 @@ def _check_if_match(spec: WriteSpec, obj) -> dict:
         bumped = db.session.execute(
             update(Record).where(Record.id == obj.id, Record.version == obj.version)
             .values(version=Record.version + 1).execution_options(synchronize_session=False))
-        if bumped.rowcount != 1:
+        if cast(CursorResult, bumped).rowcount != 1:
             db.session.rollback()
             abort(412, message="The record changed since you read it; GET it again and retry.")
     return before
@@ -165,14 +166,15 @@ def _commit(response: Response) -> Response:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        if request.headers.get("Idempotency-Key") and _stored_key() is not None:
-            return _idempotent_replay()  # a concurrent retry committed first: replay its outcome
+        replay = _idempotent_replay() if request.headers.get("Idempotency-Key") else None
+        if replay is not None:
+            return replay  # a concurrent retry with the same key committed first: replay its outcome
         abort(409, message=f"The change conflicts with existing data: {_constraint(exc)}.")
     return response
 
 
 def _json(body: dict, status: int, headers: dict | None = None) -> Response:
-    response = current_app.json.response(body)
+    response = cast(Response, current_app.json.response(body))
     response.status_code = status
     response.headers.update(headers or {})
     response.set_etag(etag_of(body).strip('"'))

@@ -12,8 +12,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.models import (
-    Actor, ActorAlias, ActorRelation, AidItem, AidPackage, Briefing, Citation, Document, Event,
-    Position, PositionCondition, Proposal, ProposalAttribute, Record,
+    Actor,
+    ActorAlias,
+    ActorRelation,
+    AidItem,
+    AidPackage,
+    Briefing,
+    Citation,
+    Document,
+    Event,
+    Position,
+    PositionCondition,
+    Proposal,
+    ProposalAttribute,
+    Record,
 )
 from service.seeding.reader import Seed
 

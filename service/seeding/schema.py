@@ -7,8 +7,13 @@ from marshmallow import fields, validate
 
 from service import vocabulary as v
 
-Slug = lambda **kw: fields.String(validate=validate.Regexp(v.SLUG_PATTERN, error="Not a lowercase kebab-case slug."), **kw)  # noqa: E731
-Text = lambda **kw: fields.String(validate=validate.Length(min=1), **kw)  # noqa: E731
+
+def Slug(**kw) -> fields.String:  # noqa: N802 - reads like a field class in the schemas below
+    return fields.String(validate=validate.Regexp(v.SLUG_PATTERN, error="Not a lowercase kebab-case slug."), **kw)
+
+
+def Text(**kw) -> fields.String:  # noqa: N802
+    return fields.String(validate=validate.Length(min=1), **kw)
 
 
 def choice(values: tuple[str, ...], **kw) -> fields.String:
