@@ -75,23 +75,13 @@ def load(slug: str) -> Loaded | None:
                   citations)
 
 
-def citation_string(document: Document, quote: str) -> str:
-    """Outlet, title, date and the quote, ready to paste into a text."""
-    date = document.published_date
-    parts = [document.publisher or "Unknown outlet", f"\u201c{document.title}\u201d",
-             f"{date.day} {date:%B %Y}" if date else "undated"]
-    if document.url:
-        parts.append(document.url)
-    return f"{', '.join(parts)}: \u201c{quote}\u201d"
-
-
 def compose(loaded: Loaded) -> dict:
     """The whole briefing as one plain structure the JSON schema, Markdown and HTML all render."""
     b, actors = loaded.briefing, loaded.actors
 
     def cites(record) -> list[dict]:
         return [{"document": c.document.slug, "start": c.start, "end": c.end, "quote": c.quote,
-                 "citation": citation_string(c.document, c.quote)}
+                 "reference": c.document.reference(c.quote)}
                 for c in loaded.citations.get(record.id, [])]
 
     def ref(actor_id: int | None) -> dict | None:

@@ -163,7 +163,7 @@ def render_markdown(b: dict) -> str:
             if lines:
                 out += ["", f"**{title}**", "", *lines]
     out += ["", "## Notes", ""]
-    out += [f"[^{n}]: {c['citation']} (`{c['document']}`, characters {c['start']}-{c['end']})"
+    out += [f"[^{n}]: {c['reference']} (`{c['document']}`, characters {c['start']}-{c['end']})"
             for n, c in enumerate(fn.notes, 1)]
     return "\n".join(out) + "\n"
 

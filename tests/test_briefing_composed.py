@@ -98,8 +98,8 @@ def test_get_briefing_every_citation_is_verbatim_and_pasteable(briefing):
     assert len(citations) > 100
     for c in citations:
         assert TEXT[c["start"]:c["end"]] == c["quote"]
-        assert c["citation"].startswith("Le Monde, \u201cMacron announces")
-        assert "26 March 2025" in c["citation"] and c["citation"].endswith(f"\u201c{c['quote']}\u201d")
+        assert c["reference"].startswith("Le Monde, [Macron announces")
+        assert "26 March 2025" in c["reference"] and c["reference"].endswith(f"\u201c{c['quote']}\u201d")
 
 
 def test_get_briefing_without_accept_is_json_that_varies_on_accept(client):

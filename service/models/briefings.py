@@ -36,6 +36,18 @@ class Document(Base):
     # The text is large and only the detail view needs it.
     text: Mapped[str] = deferred(mapped_column(Text))
 
+    def reference(self, quote: str) -> str:
+        """Outlet, title, date (and URL) with the quote: a citation ready to paste into a text.
+
+        A title in [square brackets] was supplied by the editors (the source has no headline), so it is not
+        presented as a quoted headline."""
+        title = self.title if self.title.startswith("[") else f"\u201c{self.title}\u201d"
+        date = self.published_date
+        parts = [self.publisher or "Unknown outlet", title, f"{date.day} {date:%B %Y}" if date else "undated"]
+        if self.url:
+            parts.append(self.url)
+        return f"{', '.join(parts)}: \u201c{quote}\u201d"
+
 
 class Briefing(Base):
     __tablename__ = "briefings"

@@ -16,9 +16,9 @@ class QuoteSchema(ma.Schema):
                            metadata={"description": "Offset of the first character (code points)"})
     end = fields.Integer(required=True, metadata={"description": "Offset just past the last character"})
     quote = fields.String(required=True, metadata={"description": "Verbatim text[start:end]"})
-    citation = fields.String(required=True, metadata={
+    reference = fields.String(required=True, metadata={
         "description": "Outlet, title, date and the quote, ready to paste into a text",
-        "example": "Le Monde, \u201cMacron announces \u20ac2 billion ...\u201d, 26 March 2025: "
+        "example": "Le Monde, [Macron announces \u20ac2 billion ...], 26 March 2025: "
                    "\u201cfar too early\u201d"})
 
 

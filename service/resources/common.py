@@ -31,16 +31,9 @@ class CitationSchema(ma.Schema):
     start = fields.Integer(required=True, metadata={"description": "Offset of the first character (code points)"})
     end = fields.Integer(required=True, metadata={"description": "Offset just past the last character"})
     quote = fields.String(required=True, metadata={"description": "Verbatim text[start:end]"})
-    reference = fields.Function(lambda c: reference(c), metadata={
+    reference = fields.Function(lambda c: c.document.reference(c.quote), metadata={
         "type": "string", "description": "A ready-to-paste citation: outlet, title, date and the quote",
-        "example": "Le Monde, “Macron announces ...”, 26 March 2025: “worth €2 billion”"})
-
-
-def reference(citation) -> str:
-    document = citation.document
-    date = document.published_date
-    parts = [document.publisher, f"“{document.title}”", f"{date.day} {date:%B %Y}" if date else None]
-    return ", ".join(p for p in parts if p) + f": “{citation.quote}”"
+        "example": "Le Monde, [Macron announces ...], 26 March 2025: “worth €2 billion”"})
 
 
 def permalink(template: str) -> fields.Function:
@@ -85,7 +78,7 @@ def cited(model):
     """Loader option that fetches a page's citations (and their document slugs) in one query."""
     return selectinload(model.citations).options(
         joinedload(Citation.document).load_only(
-            Document.slug, Document.title, Document.publisher, Document.published_date)
+            Document.slug, Document.title, Document.publisher, Document.published_date, Document.url)
     )
 
 
