@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check openapi clean
+.PHONY: run test check openapi clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ check: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/ruff check service tests
 	$(BIN)/mypy service
 	$(BIN)/pytest tests/test_openapi.py tests/test_spec_quality.py tests/test_contract.py tests/test_client.py
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
+# The load comparison against the bare-Flask ceiling and Datasette (needs Debian's wrk: apt-get install wrk).
+# BENCH_SCALE=1m for a million positions; figures in bench/results/ (git-ignored), quoted in the README.
+BENCH_SCALE ?= 1k
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.harness --scale $(BENCH_SCALE)
 
 openapi: $(VENV)/.installed
 	$(BIN)/flask --app service openapi write --format=yaml openapi.yaml

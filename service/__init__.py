@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service import cli, docs, errors, http_caching, logging
+from service import cli, docs, errors, http_caching, logging, response_cache
 from service.config import finalize, load_config
 from service.extensions import api, db
 from service.resources import RESOURCES
@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     for resource in RESOURCES:
         api.register_blueprint(resource.blp)
     docs.init_app(app)
+    response_cache.init_app(app)
     http_caching.init_app(app)
     cli.init_app(app)
     return app

@@ -82,7 +82,18 @@ def load_config() -> dict:
         "SEED_DIR": _env("SEED_DIR") or str(DEFAULT_SEED_DIR),
         "PAGE_MAX_LIMIT": _positive_int("PAGE_MAX_LIMIT", "500"),
         "LOG_LEVEL": log_level,
+        # Response cache (service/response_cache.py): on by default, in-process LRU plus Redis when set.
+        "RESPONSE_CACHE": _flag("RESPONSE_CACHE", "1"),
+        "RESPONSE_CACHE_BYTES": _positive_int("RESPONSE_CACHE_MB", "64") * 1024 * 1024,
+        "CACHE_URL": _env("CACHE_URL") or _env("REDIS_URL") or None,
     }
+
+
+def _flag(name: str, default: str) -> bool:
+    raw = (_env(name) or default).strip().lower()
+    if raw not in ("0", "1", "true", "false", "yes", "no"):
+        raise ConfigError(f"{name} must be 0 or 1, not {raw!r}")
+    return raw in ("1", "true", "yes")
 
 
 def finalize(config: dict) -> dict:

@@ -1,8 +1,10 @@
-"""Strong ETags on every successful GET, with If-None-Match answered by 304."""
+"""Strong ETags on every successful GET, with If-None-Match answered by 304 (also from the response cache)."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
+
+from service import response_cache
 
 
 def init_app(app: Flask) -> None:
@@ -12,5 +14,6 @@ def init_app(app: Flask) -> None:
             if "ETag" not in response.headers:
                 response.add_etag()
             response.headers.setdefault("Cache-Control", "no-cache")
+            response_cache.store(response)  # the full 200, before it may become a 304
             response.make_conditional(request)
         return response

@@ -21,7 +21,7 @@ import marshmallow as ma
 from flask import Response, current_app, request, stream_with_context
 from flask_smorest import abort
 from marshmallow import fields, validate
-from sqlalchemy import Date, Integer, Numeric, Select, and_, func, literal, or_, select
+from sqlalchemy import Date, Integer, Numeric, Select, and_, func, literal_column, or_, select
 
 from service import search
 from service.extensions import db
@@ -184,13 +184,16 @@ def _sort_keys(model, sort: str | None, sorts: dict) -> tuple[list[tuple], str]:
 
 
 def _lowest(column):
-    """A sentinel below every value, so NULLs sort (and compare) the same on SQLite and PostgreSQL."""
+    """A sentinel below every value, so NULLs sort (and compare) the same on SQLite and PostgreSQL.
+
+    Rendered as SQL text, not a bound parameter, so the expression indexes on coalesce(column, sentinel)
+    (migration 0005) match the ORDER BY and the keyset comparison."""
     kind = column.type
     if isinstance(kind, Date):
-        return literal(dt.date(1, 1, 1), Date)
+        return literal_column("'0001-01-01'", Date)
     if isinstance(kind, Integer | Numeric):
-        return literal(-(2**62), kind)
-    return literal("", kind)
+        return literal_column(str(-(2**62)), kind)
+    return literal_column("''", kind)
 
 
 def _page(stmt: Select, keys: list[tuple], after: list | None, size: int) -> list:

@@ -1,0 +1,219 @@
+"""Load harness: wrk against the service (cache off and warm), the bare-Flask ceiling and Datasette, one run.
+
+    python -m bench.harness --scale 1k        # what `make bench` runs; --scale 1m for a million positions
+
+Every server runs alone on the machine while it is measured, with the same gunicorn.conf.py settings
+(WEB_CONCURRENCY x THREADS gthread) except Datasette, which serves itself (uvicorn, one process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import platform
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA, RESULTS = ROOT / "bench" / "data", ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+BRIEFING = "coalition-of-the-willing-paris-2025"
+
+
+def scenarios(db: Path) -> list[dict]:
+    """Each: our URL, Datasette's equivalent (or None), extra headers."""
+    conn = sqlite3.connect(db)
+    count = conn.execute("SELECT count(*) FROM positions").fetchone()[0]
+    deep_id = conn.execute("SELECT id FROM positions ORDER BY id LIMIT 1 OFFSET ?", (int(count * 0.9),)).fetchone()[0]
+    conn.close()
+    cursor = base64.urlsafe_b64encode(json.dumps({"s": "", "v": [], "id": deep_id}, separators=(",", ":"))
+                                      .encode()).decode().rstrip("=")
+    ds = f"/{db.stem}/positions.json?_size=50&_shape=array"
+    return [
+        {"name": "plain list page", "ours": "/api/v1/positions?limit=50", "datasette": ds},
+        {"name": "filtered + sorted page", "ours": "/api/v1/positions?stance=supports&sort=-stated_on&limit=50",
+         "datasette": ds + "&stance=supports&_sort_desc=stated_on"},
+        {"name": "deep cursor page (90%)", "ours": f"/api/v1/positions?limit=50&cursor={cursor}",
+         "datasette": ds + f"&_next={deep_id}"},
+        {"name": "search", "ours": "/api/v1/search?q=ceasefire+drone&limit=50",
+         # Datasette does not detect records_fts (an external-content FTS5 table) by itself: name it.
+         "datasette": f"/{db.stem}/records.json?_search=ceasefire+drone&_fts_table=records_fts&_fts_pk=id"
+                      "&_size=50&_shape=array"},
+        {"name": "record with include=", "ours": "/api/v1/positions?limit=50&include=actor,proposal",
+         "datasette": None},
+        {"name": "composed briefing", "ours": f"/api/v1/briefings/{BRIEFING}", "datasette": None},
+        {"name": "304 revalidation", "ours": "/api/v1/positions?limit=50", "datasette": None, "revalidate": True},
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(argv: list[str], env: dict, probe: str):
+    process = subprocess.Popen(argv, env={**os.environ, **env}, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(probe, timeout=1).read()
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{argv[0]} did not start")
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def gunicorn(app: str, port: int, extra: dict) -> tuple[list[str], dict]:
+    env = {"PORT": str(port), "HOST": "127.0.0.1", "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+           "THREADS": os.environ.get("THREADS", "4"), "LOG_LEVEL": "WARNING", **extra}
+    return [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", app], env
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), dict(exc.headers)
+
+
+LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+
+
+def wrk(url: str, seconds: int, headers: dict | None = None) -> dict:
+    argv = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for name, value in (headers or {}).items():
+        argv += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    latency = {f"p{p}": float(v) * scale[u] for p, v, u in LATENCY.findall(out)}
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), **latency,
+            "errors": int(bad.group(1)) if bad else 0}
+
+
+def measure_ours(base: str, cases: list[dict], seconds: int, label: str) -> None:
+    for case in cases:
+        status, body, headers = fetch(base + case["ours"])
+        if status != 200:
+            case[label] = {"error": f"HTTP {status}"}
+            continue
+        case["bytes"] = len(body)
+        extra = {"If-None-Match": headers["ETag"]} if case.get("revalidate") else None
+        fetch(base + case["ours"], extra)  # warm (the cache, when it is on)
+        case[label] = wrk(base + case["ours"], seconds, extra)
+        print(f"  {label:<10} {case['name']:<26} {case[label]['rps']:>8.0f} req/s", file=sys.stderr)
+
+
+def run(scale: str, seconds: int, regenerate: bool) -> dict:
+    db = DATA / f"bench-{scale}.sqlite3"
+    if regenerate or not db.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        generate.main([f"sqlite:///{db}", "--scale", scale])
+    cases = scenarios(db)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    for label, flag in (("no_cache", "0"), ("cache", "1")):
+        # The rate limiter stays on (its cost is part of ours) with a budget wrk cannot exhaust.
+        argv, env = gunicorn("service.wsgi:app", port, {"DATABASE_URL": f"sqlite:///{db}", "RESPONSE_CACHE": flag,
+                                                        "RATELIMIT_DEFAULT": "1000000000/minute"})
+        with server(argv, env, base + "/healthz"):
+            measure_ours(base, cases, seconds, label)
+    argv, env = gunicorn("bench.ceiling:app", port, {})
+    with server(argv, env, base + "/bytes/1"):
+        for case in cases:
+            path = "/not-modified" if case.get("revalidate") else f"/bytes/{case.get('bytes', 0)}"
+            case["ceiling"] = wrk(base + path, seconds)
+    argv = [str(BIN / "datasette"), "serve", str(db), "--port", str(port), "--host", "127.0.0.1"]
+    with server(argv, {}, base + "/-/versions.json"):
+        for case in cases:
+            if case["datasette"]:
+                status, body, _ = fetch(base + case["datasette"])
+                case["datasette_rows"] = len(json.loads(body)) if status == 200 else f"HTTP {status}"
+                case["datasette_result"] = wrk(base + case["datasette"], seconds)
+    return {"scale": scale, "seconds_per_run": seconds, "machine": machine(), "time": time.strftime("%FT%TZ"),
+            "settings": {"WEB_CONCURRENCY": env.get("WEB_CONCURRENCY"), "THREADS": env.get("THREADS"),
+                         "wrk": "-t2 -c8 --latency"}, "cases": cases}
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "os": platform.platform(),
+            "load_average_1m": os.getloadavg()[0]}
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}x" if a and b else "n/a"
+
+
+def table(result: dict) -> str:
+    head = (f"{'scenario':<26}|{'no cache r/s':>13}|{'p50 ms':>7}|{'p99 ms':>7}|{'cache r/s':>10}|{'p99 ms':>7}|"
+            f"{'ceiling r/s':>12}|{'Datasette r/s':>14}|{'nocache/DS':>11}|{'cache/ceil':>11}")
+    m = result["machine"]
+    lines = [f"scale {result['scale']}, {m['cpus']} CPUs, {m['cpu']}, load average {m['load_average_1m']:.1f} "
+             f"at the end", head,
+             "-" * len(head)]
+    for c in result["cases"]:
+        nc, ca, ce, ds = (c.get(k) or {} for k in ("no_cache", "cache", "ceiling", "datasette_result"))
+        lines.append(
+            f"{c['name']:<26}|{nc.get('rps', 0):>13.0f}|{nc.get('p50', 0):>7.2f}|{nc.get('p99', 0):>7.2f}|"
+            f"{ca.get('rps', 0):>10.0f}|{ca.get('p99', 0):>7.2f}|{ce.get('rps', 0):>12.0f}|"
+            f"{(format(ds['rps'], '.0f') if ds else 'n/a'):>14}|{ratio(nc.get('rps'), ds.get('rps')):>11}|"
+            f"{ratio(ca.get('rps'), ce.get('rps')):>11}")
+    return "\n".join(lines)
+
+
+def compare_scales() -> str | None:
+    small, large = RESULTS / "latest-1k.json", RESULTS / "latest-1m.json"
+    if not (small.exists() and large.exists()):
+        return None
+    a, b = (json.loads(p.read_text()) for p in (small, large))
+    out = ["p99 at 1M / p99 at 1k (target: within 2x), cache off:"]
+    for ca, cb in zip(a["cases"], b["cases"], strict=True):
+        pa, pb = ca.get("no_cache", {}).get("p99"), cb.get("no_cache", {}).get("p99")
+        out.append(f"  {ca['name']:<26} {pa or 0:8.2f} ms -> {pb or 0:8.2f} ms  {ratio(pb, pa)}")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=generate.SCALES, default="1k")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per measurement")
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the data file")
+    args = parser.parse_args(argv)
+    result = run(args.scale, args.seconds, args.regenerate)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(result, indent=2)
+    (RESULTS / f"bench-{args.scale}-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(text)
+    (RESULTS / f"latest-{args.scale}.json").write_text(text)
+    print(table(result))
+    if comparison := compare_scales():
+        print(comparison)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""A response cache for public GETs, keyed by the request and a data version that every write bumps.
+
+The data version is one row in the database, bumped by a session hook in the same transaction as any
+write (API, seed loader, CLI), so every gunicorn worker and replica sees it change at commit. Bodies live
+in a per-process LRU bounded by bytes and, when CACHE_URL (or REDIS_URL) is set, in Redis too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Flask, Response, current_app, request
+from sqlalchemy import BigInteger, Column, Integer, Table, event, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from service.extensions import db
+from service.models import Base
+
+data_version = Table(
+    "data_version",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+CURRENT = "SELECT version FROM data_version WHERE id = 1"
+BUMP = update(data_version).where(data_version.c.id == 1).values(version=data_version.c.version + 1)
+# Headers that belong to one exchange, not to the representation.
+TRANSIENT = {"x-request-id", "date", "server", "content-length", "set-cookie", "connection"}
+# A client asking for a fresh answer (RFC 9111 request directives) gets one computed for it.
+BYPASS = {"no-cache", "no-store"}
+REDIS_TTL = 3600  # entries of an old data version are never read again; let Redis forget them
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_on_flush(session: Session, _context) -> None:
+    """Any flush that inserts, updates or deletes a row moves the data version, in its transaction."""
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        session.connection().execute(BUMP)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_on_bulk(state) -> None:
+    # ORM bulk UPDATE/DELETE/INSERT statements bypass the flush.
+    if state.is_update or state.is_delete or state.is_insert:
+        state.session.connection().execute(BUMP)
+
+
+@dataclass(frozen=True)
+class Entry:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 64
+
+    def dumps(self) -> bytes:
+        head = json.dumps({"status": self.status, "headers": self.headers}).encode()
+        return len(head).to_bytes(4, "big") + head + self.body
+
+    @classmethod
+    def loads(cls, raw: bytes) -> Entry:
+        length = int.from_bytes(raw[:4], "big")
+        head = json.loads(raw[4:4 + length])
+        return cls(head["status"], [tuple(h) for h in head["headers"]], raw[4 + length:])
+
+
+class LRU:
+    """Thread-safe LRU bounded by the bytes of its entries (gthread workers share one per process)."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes, self.used = max_bytes, 0
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.lock = threading.Lock()
+        self.version_seen = 0
+
+    def get(self, key: str) -> Entry | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        size = entry.size()
+        if size > self.max_bytes // 4:  # one huge page must not flush everything else
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            self.used += size - (old.size() if old else 0)
+            self.entries[key] = entry
+            while self.used > self.max_bytes:
+                _, evicted = self.entries.popitem(last=False)
+                self.used -= evicted.size()
+
+    def saw_version(self, version: int) -> None:
+        """Entries of older versions can never be hit again: drop them at once."""
+        if version > self.version_seen:
+            with self.lock:
+                if version > self.version_seen:
+                    self.version_seen = version
+                    self.entries.clear()
+                    self.used = 0
+
+
+class ResponseCache:
+    def __init__(self, max_bytes: int, url: str | None):
+        self.local = LRU(max_bytes)
+        self.redis = None
+        if url:
+            import redis  # optional: only when CACHE_URL/REDIS_URL is set (the `bench`/`redis` extras)
+
+            self.redis = redis.Redis.from_url(url, socket_timeout=0.5)
+
+    def get(self, key: str) -> Entry | None:
+        entry = self.local.get(key)
+        if entry is None and self.redis is not None:
+            try:
+                raw = self.redis.get("rc:" + key)
+            except Exception:  # a cache outage must cost speed, never answers
+                current_app.logger.warning("response cache: redis unavailable", exc_info=True)
+                return None
+            if isinstance(raw, bytes):
+                entry = Entry.loads(raw)
+                self.local.put(key, entry)
+        return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        self.local.put(key, entry)
+        if self.redis is not None:
+            try:
+                self.redis.set("rc:" + key, entry.dumps(), ex=REDIS_TTL)
+            except Exception:
+                current_app.logger.warning("response cache: redis unavailable", exc_info=True)
+
+
+def request_key(version: int) -> str:
+    """Method, host, path, sorted query, Accept and the bearer token (hashed), at one data version."""
+    query = urlencode(sorted(request.args.items(multi=True), key=lambda kv: kv[0]))
+    parts = ("GET", request.host_url, request.path, query, request.headers.get("Accept", ""),
+             request.headers.get("Authorization", ""), str(version))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def current_version() -> int | None:
+    """The committed data version. Read on its own pooled connection, not the ORM session (a third of a
+    hit's cost): the view's reads come later, so they see this version or a newer one, never an older."""
+    try:
+        with db.engine.connect() as conn:
+            return conn.exec_driver_sql(CURRENT).scalar()
+    except SQLAlchemyError:  # the database is down: answer (with a problem) without the cache
+        return None
+
+
+def cacheable_request() -> bool:
+    return (current_app.config.get("RESPONSE_CACHE", True) and request.method in ("GET", "HEAD")
+            and request.path.startswith("/api/")
+            and not BYPASS & _directives(request.headers.get("Cache-Control")))
+
+
+def _directives(header: str | None) -> set[str]:
+    return {part.strip().split("=")[0].lower() for part in (header or "").split(",")}
+
+
+def lookup() -> Response | None:
+    """before_request: a stored response for this request at the current data version, if any."""
+    if not cacheable_request():
+        return None
+    version = current_version()
+    if version is None:
+        return None
+    cache: ResponseCache = current_app.extensions["response_cache"]
+    cache.local.saw_version(version)
+    key = request_key(version)
+    request.environ["service.cache_key"] = key
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    response = Response(entry.body, status=entry.status, headers=entry.headers)
+    response.headers["X-Cache"] = "hit"
+    return response
+
+
+def store(response: Response) -> None:
+    """Called by http_caching once the ETag is set, before the response is made conditional."""
+    key = request.environ.get("service.cache_key")
+    if key is None or "X-Cache" in response.headers:
+        return
+    response.headers["X-Cache"] = "miss"
+    cache_control = response.headers.get("Cache-Control", "")
+    if (response.status_code != 200 or response.is_streamed or "Set-Cookie" in response.headers
+            or "no-store" in cache_control or "private" in cache_control):
+        return
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in TRANSIENT and k != "X-Cache"]
+    current_app.extensions["response_cache"].put(key, Entry(200, headers, response.get_data()))
+
+
+def init_app(app: Flask) -> None:
+    config = app.config
+    app.extensions["response_cache"] = ResponseCache(config["RESPONSE_CACHE_BYTES"], config["CACHE_URL"])
+    app.before_request(lookup)

@@ -1,0 +1,159 @@
+"""The response cache: hits replay the stored body, every write invalidates, RESPONSE_CACHE=0 bypasses."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from service import create_app
+from service.extensions import db
+from service.models import Actor
+from service.response_cache import LRU, Entry
+from tests.conftest import make_app
+from tests.test_listing import count_queries
+
+
+@pytest.fixture(scope="module")
+def cached_app(backend, databases):
+    """A seeded database of this module's own: its tests write (to distinct records)."""
+    app = make_app(databases.new(backend))
+    result = app.test_cli_runner().invoke(args=["seed", "load"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+def rename(app, slug: str, name: str) -> None:
+    """A write through the ORM, as the write API and the seed loader make them."""
+    with app.app_context():
+        db.session.scalars(select(Actor).where(Actor.slug == slug)).one().name = name
+        db.session.commit()
+
+
+def test_get_list_twice_is_a_hit_with_identical_body(cached_app):
+    client = cached_app.test_client()
+    first = client.get("/api/v1/positions?limit=7&sort=-stated_on")
+    again = client.get("/api/v1/positions?sort=-stated_on&limit=7")
+    assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("miss", "hit")
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Type"] == first.headers["Content-Type"]
+
+
+def test_get_cached_item_costs_one_statement(cached_app):
+    client = cached_app.test_client()
+    client.get("/api/v1/actors/france")
+    with count_queries(cached_app) as statements:
+        assert client.get("/api/v1/actors/france").headers["X-Cache"] == "hit"
+    assert len(statements) == 1, statements  # the data version, nothing else
+
+
+def test_get_cached_item_with_matching_etag_is_304(cached_app):
+    client = cached_app.test_client()
+    etag = client.get("/api/v1/actors/russia").headers["ETag"]
+    response = client.get("/api/v1/actors/russia", headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.headers["X-Cache"] == "hit"
+
+
+def test_get_after_orm_write_shows_the_write(cached_app):
+    client = cached_app.test_client()
+    assert client.get("/api/v1/actors/france").status_code == 200
+    rename(cached_app, "france", "France (renamed)")
+    response = client.get("/api/v1/actors/france")
+    assert response.headers["X-Cache"] == "miss" and response.get_json()["name"] == "France (renamed)"
+
+
+def test_get_after_write_in_another_worker_shows_the_write(cached_app):
+    """Two apps over one database stand for two gunicorn workers (or replicas): no shared memory."""
+    other_worker = make_app(cached_app.config["DATABASE_URL"])
+    client = cached_app.test_client()
+    client.get("/api/v1/actors/united-kingdom")
+    assert client.get("/api/v1/actors/united-kingdom").headers["X-Cache"] == "hit"
+    rename(other_worker, "united-kingdom", "UK (renamed elsewhere)")
+    assert client.get("/api/v1/actors/united-kingdom").get_json()["name"] == "UK (renamed elsewhere)"
+
+
+def test_seed_load_of_changed_seed_invalidates(cached_app, seed_copy):
+    client = cached_app.test_client()
+    slug = seed_copy.name
+    before = client.get("/api/v1/briefings?limit=5").get_json()["items"]
+    assert [b["title"] for b in before if b["slug"] == slug]
+    seed_file = seed_copy / "briefing.yaml"
+    text = seed_file.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.strip().startswith("title:"))
+    seed_file.write_text(text.replace(title, title.split(":")[0] + ": Retitled by the cache test", 1),
+                         encoding="utf-8")
+    result = cached_app.test_cli_runner().invoke(args=["seed", "load", str(seed_copy)])
+    assert result.exit_code == 0, result.output
+    after = client.get("/api/v1/briefings?limit=5").get_json()["items"]
+    assert [b["title"] for b in after if b["slug"] == slug] == ["Retitled by the cache test"]
+
+
+def test_get_missing_record_is_never_cached(cached_app):
+    client = cached_app.test_client()
+    for _ in range(2):
+        response = client.get("/api/v1/actors/nobody-at-all")
+        assert response.status_code == 404 and response.headers.get("X-Cache") != "hit"
+
+
+def test_get_with_a_bearer_token_never_reuses_a_public_entry(cached_app):
+    client = cached_app.test_client()
+    client.get("/api/v1/events")
+    with_token = client.get("/api/v1/events", headers={"Authorization": "Bearer someone-else"})
+    assert with_token.headers.get("X-Cache") != "hit"
+
+
+def test_get_with_different_accept_is_a_different_entry(cached_app):
+    client = cached_app.test_client()
+    slug = client.get("/api/v1/briefings").get_json()["items"][0]["slug"]
+    client.get(f"/api/v1/briefings/{slug}", headers={"Accept": "text/markdown"})
+    response = client.get(f"/api/v1/briefings/{slug}", headers={"Accept": "application/json"})
+    assert response.headers["X-Cache"] == "miss" and response.mimetype == "application/json"
+
+
+def test_get_with_response_cache_off_never_hits(cached_app):
+    app = create_app({"TESTING": True, "DATABASE_URL": cached_app.config["DATABASE_URL"],
+                      "RESPONSE_CACHE": False})
+    client = app.test_client()
+    client.get("/api/v1/actors/france")
+    with count_queries(app) as statements:
+        response = client.get("/api/v1/actors/france")
+    assert "X-Cache" not in response.headers and len(statements) > 1
+
+
+def test_get_through_shared_store_hits_in_a_second_worker(cached_app):
+    first, second = make_app(cached_app.config["DATABASE_URL"]), make_app(cached_app.config["DATABASE_URL"])
+    shared = FakeRedis()
+    for app in (first, second):
+        app.extensions["response_cache"].redis = shared
+    assert first.test_client().get("/api/v1/proposals").headers["X-Cache"] == "miss"
+    response = second.test_client().get("/api/v1/proposals")
+    assert response.headers["X-Cache"] == "hit" and shared.data
+
+
+def test_lru_evicts_least_recently_used_beyond_its_bytes():
+    lru = LRU(max_bytes=4000)
+    for name in "abcd":
+        lru.put(name, Entry(200, [], b"x" * 900))
+    lru.get("a")
+    lru.put("e", Entry(200, [], b"x" * 900))
+    assert lru.get("b") is None and lru.get("a") is not None and lru.used <= 4000
+
+
+class FakeRedis:
+    """The two calls the cache makes on a Redis client, over a dict shared by the 'workers'."""
+
+    def __init__(self):
+        self.data: dict[str, bytes] = {}
+
+    def get(self, key):
+        return self.data.get(key)
+
+    def set(self, key, value, ex=None):
+        self.data[key] = value
+
+
+def test_get_with_no_cache_request_directive_is_computed_afresh(cached_app):
+    client = cached_app.test_client()
+    client.get("/api/v1/aid-items")
+    with count_queries(cached_app) as statements:
+        response = client.get("/api/v1/aid-items", headers={"Cache-Control": "no-cache"})
+    assert "X-Cache" not in response.headers and len(statements) > 1
