@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service import cli, docs, errors, http_caching, logging, response_cache
+from service import auth, cli, cors, docs, errors, http_caching, limits, logging, response_cache
 from service.config import finalize, load_config
 from service.extensions import api, db
 from service.resources import RESOURCES
@@ -21,6 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     api.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)  # before auth and the response cache: a cached or refused request still counts
+    cors.init_app(app)  # before the response cache, so CORS headers are never stored in it
+    auth.init_app(app)
     for resource in RESOURCES:
         api.register_blueprint(resource.blp)
     docs.init_app(app)

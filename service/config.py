@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -82,10 +83,19 @@ def load_config() -> dict:
         "SEED_DIR": _env("SEED_DIR") or str(DEFAULT_SEED_DIR),
         "PAGE_MAX_LIMIT": _positive_int("PAGE_MAX_LIMIT", "500"),
         "LOG_LEVEL": log_level,
+        "READ_REQUIRES_TOKEN": _flag("READ_REQUIRES_TOKEN", "0"),
         # Response cache (service/response_cache.py): on by default, in-process LRU plus Redis when set.
         "RESPONSE_CACHE": _flag("RESPONSE_CACHE", "1"),
         "RESPONSE_CACHE_BYTES": _positive_int("RESPONSE_CACHE_MB", "64") * 1024 * 1024,
         "CACHE_URL": _env("CACHE_URL") or _env("REDIS_URL") or None,
+        # Limits (service/limits.py, service/cors.py); the limit strings are checked in finalize().
+        "MAX_CONTENT_LENGTH": _positive_int("MAX_CONTENT_LENGTH", str(4 * 1024 * 1024)),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", "1"),
+        "RATELIMIT_DEFAULT": _env("RATELIMIT_DEFAULT") or "300/minute",
+        "RATELIMIT_WRITE": _env("RATELIMIT_WRITE") or "60/minute",
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX") or "briefing",
+        "CORS_ORIGINS": _env("CORS_ORIGINS") or "",
     }
 
 
@@ -99,7 +109,38 @@ def _flag(name: str, default: str) -> bool:
 def finalize(config: dict) -> dict:
     """Validate settings after overrides (tests pass their own) have been applied."""
     config["DATABASE_URL"] = normalize_database_url(str(config["DATABASE_URL"]))
+    for name in ("RATELIMIT_DEFAULT", "RATELIMIT_WRITE"):
+        _check_rate_limit(name, config.get(name, ""))
+    _check_storage_uri(config.get("RATELIMIT_STORAGE_URI", "memory://"))
+    config["CORS_ORIGINS"] = parse_origins(config.get("CORS_ORIGINS") or "")
     return config
+
+
+def _check_rate_limit(name: str, value: str) -> None:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a limit like '300/minute' or '10/second;300/hour', "
+                          f"not {value!r}") from None
+
+
+def _check_storage_uri(uri: str) -> None:
+    from limits.storage import SCHEMES
+
+    scheme = uri.partition("://")[0]
+    if "://" not in uri or scheme not in SCHEMES:
+        raise ConfigError(f"RATELIMIT_STORAGE_URI must be memory:// or redis://host:port[/db], not {uri!r}")
+
+
+def parse_origins(raw: str | list) -> list[str]:
+    """CORS_ORIGINS: comma-separated origins (scheme://host[:port]) or '*'; empty means no CORS."""
+    origins = [o.strip() for o in (raw.split(",") if isinstance(raw, str) else raw) if o.strip()]
+    for origin in origins:
+        if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+            raise ConfigError(f"CORS_ORIGINS must list origins like https://app.example.org, not {origin!r}")
+    return origins
 
 
 def main() -> int:

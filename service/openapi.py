@@ -10,6 +10,8 @@ from flask_smorest.spec.plugins import FlaskPlugin
 from marshmallow import fields
 from werkzeug.routing import IntegerConverter
 
+from service.limits import LimitsPlugin
+
 
 class ConventionsPlugin(BasePlugin):
     """Completes each operation from what the code already states, so views need no extra decorators.
@@ -104,7 +106,7 @@ def spec_plugins(extra_plugins=None) -> dict:
     flask_plugin = FlaskPlugin()
     flask_plugin.register_converter(RecordIdConverter, record_id_param)
     return {"flask_plugin": flask_plugin, "marshmallow_plugin": TypedMarshmallowPlugin(),
-            "extra_plugins": [*(extra_plugins or ()), ConventionsPlugin()]}
+            "extra_plugins": [*(extra_plugins or ()), LimitsPlugin(), ConventionsPlugin()]}
 
 
 def init_api(api) -> None:

@@ -105,7 +105,9 @@ def seed_copy(tmp_path) -> Path:
 
 
 def make_app(database_url: str):
-    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SEED_DIR": str(SEED_DIR)})
+    # Rate limits are off here (the suite is one fast client); tests/test_limits.py turns them on.
+    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SEED_DIR": str(SEED_DIR),
+                       "RATELIMIT_ENABLED": False})
 
 
 @pytest.fixture(scope="session")

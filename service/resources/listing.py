@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import NoReturn
 from urllib.parse import urlencode
 
 import marshmallow as ma
@@ -119,8 +120,9 @@ def list_endpoint(blp, args_schema: type[ma.Schema], item_schema: type[ma.Schema
     return decorator
 
 
-def bad_query(field: str, message: str):
+def bad_query(field: str, message: str) -> NoReturn:
     abort(400, errors={"query": {field: [message]}})
+    raise AssertionError("abort raises")  # flask_smorest.abort is untyped
 
 
 def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = None,
@@ -135,7 +137,7 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
         stmt = stmt.where(model.id.in_(search.matching_ids(db.session, args["q"])))
     only = _fields(args.get("fieldset"), schema)
     export = _export_type(args) if schema else None
-    if export:
+    if export and schema is not None:
         return _stream(stmt, keys, schema(only=only), export)
     limit = min(args["limit"], current_app.config["PAGE_MAX_LIMIT"])
     cursor = args.get("cursor")
@@ -160,9 +162,10 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
         return body, 200, headers
     rows = body["items"]
     body["items"] = schema(many=True, only=only).dump(rows)
-    for row, item in zip(rows, body["items"], strict=True) if embed else ():
-        item["included"] = {name: (related.dump(value) if (value := get(row)) is not None else None)
-                            for name, (get, related) in embed.items()}
+    for row, item in zip(rows, body["items"], strict=True):
+        if embed:
+            item["included"] = {name: (related.dump(value) if (value := get(row)) is not None else None)
+                                for name, (get, related) in embed.items()}
     response = current_app.json.response(body)
     response.headers.update(headers)
     return response

@@ -14,13 +14,27 @@ from sqlalchemy.orm import selectinload
 from service import vocabulary as v
 from service.models import Actor, Position, PositionCondition, Proposal
 from service.resources.common import (
+    ListArgs,
+    by_slug,
+    citations_field,
+    cited,
+    get_or_404,
+    list_endpoint,
+    paginate,
     permalink,
-    ListArgs, by_slug, cited, citations_field, get_or_404, list_endpoint, paginate, slug_of,
+    slug_of,
 )
-
 from service.resources.writing import (
-    WRITE_HEADERS, WriteSpec, briefing_of, citations, create, delete_record, ref, set_plain,
-    update_record, write_op,
+    WRITE_HEADERS,
+    WriteSpec,
+    briefing_of,
+    citations,
+    create,
+    delete_record,
+    ref,
+    set_plain,
+    update_record,
+    write_op,
 )
 from service.seeding import schema as seed_schema
 
