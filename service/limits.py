@@ -10,9 +10,12 @@ import time
 from apispec import APISpec, BasePlugin
 from flask import Flask, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
+from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
+from service.extensions import db
+from service.models import ApiToken
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Probes and the documentation UI must answer however busy a client is.
@@ -21,10 +24,16 @@ EXEMPT_PREFIXES = ("/docs",)
 
 
 def client_key() -> str:
-    """Who a limit counts against: the bearer token (hashed, never stored plain), else the address."""
+    """Who a limit counts against: a known, unrevoked bearer token (by its hash), else the address.
+
+    An unknown token counts against the address, so inventing tokens does not buy fresh budgets."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        return "token:" + hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+        known = db.session.scalar(select(ApiToken.id).where(
+            ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None)))
+        if known is not None:
+            return "token:" + digest
     return "addr:" + (request.remote_addr or "unknown")
 
 

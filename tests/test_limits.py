@@ -118,21 +118,40 @@ def test_get_actors_over_default_limit_gets_429_problem_with_retry_after(make_ap
     assert "2 per 1 minute" in body["detail"]
 
 
+def _token(app) -> str:
+    name = f"limits-{uuid.uuid4().hex[:8]}"
+    output = app.test_cli_runner().invoke(args=["tokens", "create", name, "--scope", "read"]).output
+    return output.strip().splitlines()[-1]
+
+
 def test_get_actors_rate_limit_counts_each_token_apart_from_the_address(make_app):
-    client = make_app(RATELIMIT_DEFAULT="1/minute").test_client()
+    app = make_app(RATELIMIT_DEFAULT="1/minute")
+    client = app.test_client()
     assert client.get("/api/v1/actors").status_code == 200
     assert client.get("/api/v1/actors").status_code == 429
-    for token in ("token-a", "token-b"):
+    for token in (_token(app), _token(app)):
         headers = {"Authorization": f"Bearer {token}"}
         assert client.get("/api/v1/actors", headers=headers).status_code == 200
         assert client.get("/api/v1/actors", headers=headers).status_code == 429
 
 
-def test_client_key_hashes_the_bearer_token(make_app):
+def test_get_actors_with_made_up_tokens_counts_against_the_address(make_app):
+    client = make_app(RATELIMIT_DEFAULT="1/minute").test_client()
+    assert client.get("/api/v1/actors").status_code == 200
+    for token in ("made-up-a", "made-up-b"):
+        response = client.get("/api/v1/actors", headers={"Authorization": f"Bearer {token}"})
+        assert_problem(response, 429)
+
+
+def test_client_key_hashes_a_known_bearer_token(make_app):
     app = make_app()
-    with app.test_request_context(headers={"Authorization": "Bearer brf_secret"}):
+    token = _token(app)
+    with app.test_request_context(headers={"Authorization": f"Bearer {token}"}):
         key = client_key()
-    assert key.startswith("token:") and "brf_secret" not in key
+    assert key.startswith("token:") and token not in key
+    with app.test_request_context(headers={"Authorization": "Bearer brf_unknown"},
+                                  environ_base={"REMOTE_ADDR": "192.0.2.7"}):
+        assert client_key() == "addr:192.0.2.7"
     with app.test_request_context(environ_base={"REMOTE_ADDR": "192.0.2.7"}):
         assert client_key() == "addr:192.0.2.7"
 
