@@ -46,7 +46,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.harness --scale $(BENCH_SCALE)
 
 openapi: $(VENV)/.installed
-	$(BIN)/flask --app service openapi write --format=yaml openapi.yaml
+	$(BIN)/flask --app service openapi write openapi.yaml
 
 clean:
 	rm -rf $(VENV) instance

@@ -11,7 +11,7 @@ from service.config import PROJECT_ROOT
 def test_committed_openapi_yaml_equals_served_spec(client):
     committed = yaml.safe_load((PROJECT_ROOT / "openapi.yaml").read_text(encoding="utf-8"))
     served = json.loads(client.get("/openapi.json").data)
-    assert committed == served, "regenerate: flask --app service openapi write --format=yaml openapi.yaml"
+    assert committed == served, "regenerate: make openapi"
 
 
 def test_served_spec_is_valid_openapi(client):
