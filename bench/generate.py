@@ -17,10 +17,20 @@ import sys
 
 from sqlalchemy import Engine, insert, select, text
 
-from service import create_app, migrate, vocabulary as v
+from service import create_app, migrate
+from service import vocabulary as v
 from service.extensions import make_engine
 from service.models import (
-    Actor, AidItem, AidPackage, Briefing, Citation, Document, Position, Proposal, Record, briefing_documents,
+    Actor,
+    AidItem,
+    AidPackage,
+    Briefing,
+    Citation,
+    Document,
+    Position,
+    Proposal,
+    Record,
+    briefing_documents,
 )
 from service.response_cache import BUMP
 

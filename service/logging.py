@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
-import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, Response, g, has_request_context, request
@@ -49,7 +49,7 @@ def request_id_from(incoming: str | None) -> str:
     """Reuse a well-formed incoming id (a proxy's), else make a new one."""
     if incoming and WELL_FORMED_ID.fullmatch(incoming):
         return incoming
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 def configure_root(level: str) -> None:
