@@ -4,31 +4,49 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Select, func, literal_column, select, text
-from sqlalchemy.orm import Session, scoped_session, selectinload, with_polymorphic
+from sqlalchemy import ColumnElement, Integer, Select, column, func, literal_column, select, table, text
+from sqlalchemy.orm import InstrumentedAttribute, Session, scoped_session, selectinload, with_polymorphic
 
 from service.models import Record, record_text
 from service.models.search_text import fold_accents
 
 WORD = re.compile(r"\w+", re.UNICODE)
 PG_CONFIG = "english"
+# The FTS5 table the SQLite migration creates (not a mapped table: SQLAlchemy need only name it).
+FTS = table("records_fts", column("rowid", Integer))
 
 
 def words(query: str) -> list[str]:
     return WORD.findall(fold_accents(query))
 
 
-def matching_ids(session: Session | scoped_session, query: str) -> Select:
-    """SELECT of the ids of records matching every word of QUERY (stemmed, case-insensitive)."""
+def matching_ids(session: Session | scoped_session, query: str, *, after: int | None = None,
+                 limit: int | None = None, record_type: str | None = None) -> Select:
+    """SELECT of the ids of records matching every word of QUERY (stemmed, case-insensitive).
+
+    With LIMIT, only the first LIMIT matching ids above AFTER (in id order), so a page of hits costs
+    the same whatever the number of matches: without it, every matching id is collected per page."""
     terms = words(query)
+    id_column: ColumnElement[int] | InstrumentedAttribute[int]
     if session.get_bind().dialect.name == "postgresql":
         tsquery = func.plainto_tsquery(literal_column(f"'{PG_CONFIG}'"), " ".join(terms))
         vector = func.to_tsvector(literal_column(f"'{PG_CONFIG}'"), Record.search_text)
-        return select(Record.id).where(vector.op("@@")(tsquery))
-    fts_query = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-    return select(literal_column("rowid")).select_from(text("records_fts")).where(
-        text("records_fts MATCH :fts_query").bindparams(fts_query=fts_query)
-    )
+        stmt = select(Record.id).where(vector.op("@@")(tsquery))
+        id_column = Record.id
+    else:
+        fts_query = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+        id_column = FTS.c.rowid
+        stmt = select(id_column).select_from(FTS).where(
+            text("records_fts MATCH :fts_query").bindparams(fts_query=fts_query))
+        if record_type is not None:
+            stmt = stmt.join(Record.__table__, Record.__table__.c.id == id_column)
+    if record_type is not None:
+        stmt = stmt.where(Record.type == record_type)
+    if after is not None:
+        stmt = stmt.where(id_column > after)
+    if limit is not None:
+        stmt = stmt.order_by(id_column).limit(limit)
+    return stmt
 
 
 def reindex(session: Session | scoped_session, *, only_missing: bool = False, batch: int = 500) -> int:

@@ -84,6 +84,21 @@ def test_search_filtered_by_type(client):
     assert hits and {h["type"] for h in hits} == {"proposal"}
 
 
+@pytest.mark.parametrize("query", ["q=Ukraine", "q=Ukraine&type=position", "q=France"])
+def test_search_pages_of_two_cover_every_hit_once_in_id_order(client, query):
+    """Pages come straight from the full-text index (the next few matches after the cursor)."""
+    whole = client.get(f"/api/v1/search?{query}&limit=500").get_json()["items"]
+    paged = all_items(client, f"/api/v1/search?{query}&limit=2")
+    assert len(whole) > 4 and [h["id"] for h in paged] == [h["id"] for h in whole]
+    assert [h["id"] for h in whole] == sorted({h["id"] for h in whole})
+
+
+def test_search_export_streams_every_hit(client):
+    hits = client.get("/api/v1/search?q=Ukraine&limit=500").get_json()["items"]
+    response = client.get("/api/v1/search?q=Ukraine", headers={"Accept": "application/x-ndjson"})
+    assert [json.loads(line)["id"] for line in response.text.splitlines()] == [h["id"] for h in hits]
+
+
 def test_search_without_words_is_400_naming_q(client):
     assert_problem(client.get("/api/v1/search?q=%3F%21"), 400, "q")
     assert_problem(client.get("/api/v1/search"), 400, "q")

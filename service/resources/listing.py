@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import NoReturn
 from urllib.parse import urlencode
@@ -22,7 +22,7 @@ import marshmallow as ma
 from flask import Response, current_app, request, stream_with_context
 from flask_smorest import abort
 from marshmallow import fields, validate
-from sqlalchemy import Date, Integer, Numeric, Select, and_, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Date, Integer, Numeric, Select, and_, func, literal_column, or_, select
 
 from service import search
 from service.extensions import db
@@ -34,6 +34,8 @@ LINK_HEADER = {
     }
 }
 EXPORT_TYPES = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
+# (last id served or None, page size) -> a WHERE condition selecting that page's rows (see paginate)
+Window = Callable[[int | None, int], ColumnElement[bool]]
 EXPORT_BATCH = 1000
 
 
@@ -126,19 +128,23 @@ def bad_query(field: str, message: str) -> NoReturn:
 
 
 def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = None,
-             sorts: dict | None = None, embed: dict | None = None):
+             sorts: dict | None = None, embed: dict | None = None, window: Window | None = None):
     """Serve STMT as a list: a keyset page of JSON, or a streamed CSV/NDJSON export.
 
     Without SCHEMA, returns (body, 200, headers) for flask-smorest to serialize (plain id-ordered pages).
     EMBED maps an `include` name to (getter, schema): each item then carries `included: {name: record}`.
+    WINDOW (lists sorted by id only) gives, for the last id served and a page size, a condition that
+    already narrows STMT to that page's rows, e.g. from a full-text index (see /search).
     """
+    if window is not None and sorts:
+        raise ValueError("a window narrows id-ordered lists only")
     keys, sort_text = _sort_keys(model, args.get("sort"), sorts or {})
     if args.get("q"):
         stmt = stmt.where(model.id.in_(search.matching_ids(db.session, args["q"])))
     only = _fields(args.get("fieldset"), schema)
     export = _export_type(args) if schema else None
     if export and schema is not None:
-        return _stream(stmt, keys, schema(only=only), export)
+        return _stream(stmt, keys, schema(only=only), export, window)
     limit = min(args["limit"], current_app.config["PAGE_MAX_LIMIT"])
     cursor = args.get("cursor")
     if cursor is not None and cursor["s"] != sort_text:
@@ -146,7 +152,7 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     after = None
     if cursor is not None:
         after = [*_typed(cursor["v"], keys[:-1]), cursor["id"]]
-    rows = _page(stmt, keys, after, limit + 1)
+    rows = _page(stmt, keys, after, limit + 1, window)
     body: dict = {"items": rows[:limit], "limit": limit, "next": None}
     headers = {}
     if len(rows) > limit:
@@ -199,8 +205,10 @@ def _lowest(column):
     return literal_column("''", kind)
 
 
-def _page(stmt: Select, keys: list[tuple], after: list | None, size: int) -> list:
+def _page(stmt: Select, keys: list[tuple], after: list | None, size: int, window: Window | None = None) -> list:
     """Up to SIZE rows in KEYS order, strictly after the sort values AFTER (the last row's)."""
+    if window is not None:
+        stmt = stmt.where(window(after[-1] if after is not None else None, size))
     if after is not None:
         values, clauses = after, []
         for i, (_, expr, desc) in enumerate(keys):
@@ -262,10 +270,10 @@ def _export_type(args: dict) -> str | None:
     return next((name for name, mime in EXPORT_TYPES.items() if mime == best), None)
 
 
-def _stream(stmt: Select, keys: list[tuple], schema: ma.Schema, export: str) -> Response:
+def _stream(stmt: Select, keys: list[tuple], schema: ma.Schema, export: str, window: Window | None) -> Response:
     """Every matching row, fetched in keyset batches so memory stays flat whatever the size."""
 
-    first = _page(stmt, keys, None, EXPORT_BATCH)  # before the headers go out, so errors are problems
+    first = _page(stmt, keys, None, EXPORT_BATCH, window)  # before the headers go out, so errors are problems
 
     def rows() -> Iterator[dict]:
         batch = first
@@ -276,7 +284,7 @@ def _stream(stmt: Select, keys: list[tuple], schema: ma.Schema, export: str) -> 
             last = batch[-1]
             after = [*(_value(last, k) for k in keys[:-1]), last.id]
             db.session.expunge_all()
-            batch = _page(stmt, keys, after, EXPORT_BATCH)
+            batch = _page(stmt, keys, after, EXPORT_BATCH, window)
 
     def ndjson() -> Iterator[str]:
         for row in rows():

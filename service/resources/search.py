@@ -72,14 +72,18 @@ class Search(MethodView):
     def get(self, args):
         """Search every record type"""
         record = with_polymorphic(Record, "*")
-        stmt = select(record).where(record.id.in_(search.matching_ids(db.session, args["q"]))).options(
+        stmt = select(record).options(
             cited(record),
             selectinload(record.ActorRelation.subject),
             selectinload(record.ProposalAttribute.proposal).load_only(Proposal.slug),
         )
-        if "type" in args:
-            stmt = stmt.where(record.type == args["type"])
-        return paginate(stmt, record, {**args, "q": None}, SearchHitSchema)
+
+        def window(after: int | None, size: int):
+            """The page's ids straight from the full-text index: the next SIZE matches after AFTER."""
+            return record.id.in_(search.matching_ids(db.session, args["q"], after=after, limit=size,
+                                                     record_type=args.get("type")))
+
+        return paginate(stmt, record, {**args, "q": None}, SearchHitSchema, window=window)
 
 
 __all__ = ["ActorRelation", "PositionCondition", "ProposalAttribute"]
