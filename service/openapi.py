@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from apispec import APISpec, BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -27,6 +29,51 @@ class ConventionsPlugin(BasePlugin):
             if rule is not None:
                 operation.setdefault("operationId", operation_id(method, rule.endpoint))
             operation["description"] = describe(operation)
+
+
+# Recorded from the real API by `flask --app service examples write` (service/openapi_examples.py).
+EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
+
+
+class ExamplesPlugin(BasePlugin):
+    """Sets `example` on each documented body from EXAMPLES_FILE: request bodies and responses by
+    operationId, status and media type; the shared error responses by component name."""
+
+    def init_spec(self, spec: APISpec) -> None:
+        self.spec = spec
+        self.examples = load_examples()
+
+    def operation_helper(self, path=None, operations=None, **kwargs) -> None:
+        for operation in (operations or {}).values():
+            recorded = self.examples["operations"].get(operation.get("operationId"), {})
+            set_examples(operation.get("requestBody", {}), recorded.get("requestBody", {}))
+            for status, response in operation.get("responses", {}).items():
+                if isinstance(response, str):  # a component's name, e.g. "NOT_FOUND"
+                    self.component_examples(response)
+                else:
+                    set_examples(response, recorded.get("responses", {}).get(str(status), {}))
+
+    def component_examples(self, name: str) -> None:
+        components = self.spec.components
+        response = components.responses.get(name) or components.responses_lazy.get(name)
+        if response is not None:
+            set_examples(response, self.examples["components"]["responses"].get(name, {}))
+
+
+def load_examples(path: Path = EXAMPLES_FILE) -> dict:
+    examples = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {"operations": examples.get("operations", {}),
+            "components": {"responses": examples.get("components", {}).get("responses", {})}}
+
+
+def set_examples(body: dict, by_media_type: dict) -> None:
+    """`example` on each media type of BODY (a requestBody or a response) that has a recorded one.
+
+    Each media type gets a copy: the decorators may share one dict between several (CSV and NDJSON)."""
+    content = body.get("content", {})
+    for media_type in content:
+        if media_type in by_media_type:
+            content[media_type] = {**content[media_type], "example": by_media_type[media_type]}
 
 
 def operation_id(method: str, endpoint: str) -> str:
@@ -106,7 +153,7 @@ def spec_plugins(extra_plugins=None) -> dict:
     flask_plugin = FlaskPlugin()
     flask_plugin.register_converter(RecordIdConverter, record_id_param)
     return {"flask_plugin": flask_plugin, "marshmallow_plugin": TypedMarshmallowPlugin(),
-            "extra_plugins": [*(extra_plugins or ()), LimitsPlugin(), ConventionsPlugin()]}
+            "extra_plugins": [*(extra_plugins or ()), LimitsPlugin(), ConventionsPlugin(), ExamplesPlugin()]}
 
 
 def init_api(api) -> None:
