@@ -1,4 +1,5 @@
-"""A client generated from openapi.yaml (openapi-python-client) lists and fetches every resource type."""
+"""A client generated from openapi.yaml (openapi-python-client) lists and fetches every resource type, and
+creates and updates a record with a bearer token, as another app would."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,15 +53,29 @@ def generated_client(tmp_path_factory):
         sys.path.remove(str(tmp))
 
 
-@pytest.fixture(scope="session")
-def live_server(seeded_app):
-    """The seeded app on a real socket (127.0.0.1, a free port), served by a thread."""
-    server = make_server("127.0.0.1", 0, seeded_app, threaded=True)
+@contextmanager
+def serving(app):
+    """APP on a real socket (127.0.0.1, a free port), served by a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(seeded_app):
+    with serving(seeded_app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_writable_server(writable_app):
+    with serving(writable_app) as url:
+        yield url
 
 
 @pytest.fixture()
@@ -89,3 +105,41 @@ def test_fetch_unknown_actor_with_generated_client_parses_problem(api_client):
     response = get_actor_by_slug.sync_detailed(client=api_client, slug="nobody")
     assert response.status_code == 404
     assert isinstance(response.parsed, Problem) and response.parsed.status == 404
+
+
+@pytest.fixture()
+def writing_client(generated_client, live_writable_server, tokens):
+    """The generated AuthenticatedClient, sending the write token as `Authorization: Bearer ...`."""
+    with generated_client.AuthenticatedClient(base_url=live_writable_server, token=tokens["write"],
+                                              raise_on_unexpected_status=True) as client:
+        yield client
+
+
+def test_create_then_update_actor_with_generated_client(writing_client):
+    from briefing_client.api.actors import get_actor_by_slug, patch_actor_by_slug, post_actors
+    from briefing_client.models import ActorIn, ActorInKind, ActorPatch, CitationIn, Problem
+
+    created = post_actors.sync_detailed(client=writing_client, body=ActorIn(
+        briefing="coalition-of-the-willing-paris-2025", slug="un-peacekeeping-troops", name="UN peacekeeping troops",
+        kind=ActorInKind.ARMED_FORCE, parent="united-nations", aliases=["peacekeeping troops"],
+        citations=[CitationIn(quote="which would then deploy peacekeeping troops")]))
+    assert created.status_code == 201, created.content
+    actor = created.parsed
+    assert (actor.slug, actor.kind, actor.parent, actor.role) == (
+        "un-peacekeeping-troops", "armed_force", "united-nations", None)
+    assert [(c.quote, c.start, c.end) for c in actor.citations] == [
+        ("which would then deploy peacekeeping troops", 3637, 3680)]
+    assert created.headers["Location"] == actor.url
+
+    role = "Would monitor a ceasefire under a UN mandate, distinct from the European reassurance force"
+    updated = patch_actor_by_slug.sync_detailed(actor.slug, client=writing_client, body=ActorPatch(role=role),
+                                                if_match=created.headers["ETag"])
+    assert updated.status_code == 200, updated.content
+    assert updated.parsed.role == role and updated.headers["ETag"] != created.headers["ETag"]
+    fetched = get_actor_by_slug.sync_detailed(actor.slug, client=writing_client)
+    assert fetched.status_code == 200 and fetched.parsed.role == role
+    assert fetched.headers["ETag"] == updated.headers["ETag"]
+
+    stale = patch_actor_by_slug.sync_detailed(actor.slug, client=writing_client, body=ActorPatch(role="Observers"),
+                                              if_match=created.headers["ETag"])
+    assert stale.status_code == 412 and isinstance(stale.parsed, Problem)
