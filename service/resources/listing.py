@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, Date, Integer, Numeric, Select, and_, func
 
 from service import search
 from service.extensions import db
+from service.resources.dumping import dumper
 
 LINK_HEADER = {
     "Link": {
@@ -144,7 +145,7 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     only = _fields(args.get("fieldset"), schema)
     export = _export_type(args) if schema else None
     if export and schema is not None:
-        return _stream(stmt, keys, schema(only=only), export, window)
+        return _stream(stmt, keys, schema, only, export, window)
     limit = min(args["limit"], current_app.config["PAGE_MAX_LIMIT"])
     cursor = args.get("cursor")
     if cursor is not None and cursor["s"] != sort_text:
@@ -167,7 +168,8 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     if schema is None:
         return body, 200, headers
     rows = body["items"]
-    body["items"] = schema(many=True, only=only).dump(rows)
+    dump = dumper(schema, only)
+    body["items"] = [dump(row) for row in rows]
     for row, item in zip(rows, body["items"], strict=True):
         if embed:
             item["included"] = {name: (related.dump(value) if (value := get(row)) is not None else None)
@@ -270,15 +272,17 @@ def _export_type(args: dict) -> str | None:
     return next((name for name, mime in EXPORT_TYPES.items() if mime == best), None)
 
 
-def _stream(stmt: Select, keys: list[tuple], schema: ma.Schema, export: str, window: Window | None) -> Response:
+def _stream(stmt: Select, keys: list[tuple], schema_class: type[ma.Schema], only: tuple[str, ...] | None,
+            export: str, window: Window | None) -> Response:
     """Every matching row, fetched in keyset batches so memory stays flat whatever the size."""
+    schema, dump = schema_class(only=only), dumper(schema_class, only)
 
     first = _page(stmt, keys, None, EXPORT_BATCH, window)  # before the headers go out, so errors are problems
 
     def rows() -> Iterator[dict]:
         batch = first
         while True:
-            yield from schema.dump(batch, many=True)
+            yield from map(dump, batch)
             if len(batch) < EXPORT_BATCH:
                 return
             last = batch[-1]
