@@ -45,7 +45,9 @@ BENCH_SCALE ?= 1k
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.harness --scale $(BENCH_SCALE)
 
+# The body examples are recorded from the seeded API first, then the spec (which carries them) is written.
 openapi: $(VENV)/.installed
+	$(BIN)/flask --app service examples write
 	$(BIN)/flask --app service openapi write openapi.yaml
 
 clean:

@@ -1,7 +1,9 @@
 """Curation guarantees: idempotent POST, no lost updates under concurrency, and the changes feed."""
 
+import datetime as dt
 import threading
 import uuid
+from urllib.parse import quote
 
 from tests.helpers import all_items, assert_problem
 from tests.test_writes import BRIEFING, new_actor
@@ -75,6 +77,18 @@ def test_changes_feed_records_who_what_before_after_and_tombstones(writer):
     assert feed[0]["before"] is None and feed[0]["after"]["slug"] == actor["slug"]
     assert feed[1]["before"]["role"] is None and feed[1]["after"]["role"] == "Envoy"
     assert feed[2]["after"] is None and feed[2]["before"]["role"] == "Envoy"
+
+
+def test_changes_at_is_utc_with_offset_and_since_another_offset_compares_in_utc(writer):
+    new_actor(writer)
+    last = all_items(writer, "/api/v1/changes")[-1]
+    at = dt.datetime.fromisoformat(last["at"])
+    assert at.utcoffset() == dt.timedelta(0), last["at"]  # RFC 3339 with its offset on both backends
+    # The same moment written at UTC+02:00: the change made at that moment is after one second before it.
+    paris = (at - dt.timedelta(seconds=1)).astimezone(dt.timezone(dt.timedelta(hours=2))).isoformat()
+    assert last["id"] in [c["id"] for c in all_items(writer, f"/api/v1/changes?since={quote(paris)}")]
+    later = (at + dt.timedelta(seconds=1)).astimezone(dt.timezone(dt.timedelta(hours=2))).isoformat()
+    assert last["id"] not in [c["id"] for c in all_items(writer, f"/api/v1/changes?since={quote(later)}")]
 
 
 def test_changes_since_timestamp_and_bad_since(writer):

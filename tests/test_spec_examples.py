@@ -51,9 +51,6 @@ EXAMPLES = {f"{label} {where}": (media["schema"], media["example"])
 EXAMPLES |= {f"components {name} {media_type}": (media["schema"], media["example"])
              for name, response in SPEC["components"]["responses"].items()
              for media_type, media in response.get("content", {}).items() if "example" in media}
-# A real finding, kept visible until it is fixed (strict: the marker must go once it passes).
-KNOWN = {"GET /api/v1/changes 200 application/json": "SQLite hands back naive datetimes, so /changes serves `at` "
-         "without a UTC offset: not an RFC 3339 date-time (PostgreSQL's is). Fix: read it back as UTC."}
 
 
 def conformance_errors(schema: dict, example) -> list[str]:
@@ -63,10 +60,8 @@ def conformance_errors(schema: dict, example) -> list[str]:
     return [f"{'.'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in validator.iter_errors(example)]
 
 
-@pytest.mark.parametrize(("schema", "example"), [
-    pytest.param(*EXAMPLES[where], id=where,
-                 marks=[pytest.mark.xfail(strict=True, reason=KNOWN[where])] if where in KNOWN else [])
-    for where in sorted(EXAMPLES)])
+@pytest.mark.parametrize(("schema", "example"),
+                         [pytest.param(*EXAMPLES[where], id=where) for where in sorted(EXAMPLES)])
 def test_example_conforms_to_its_schema(schema, example):
     assert not conformance_errors(schema, example)
 

@@ -4,10 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, String, Text, UniqueConstraint, func
+from sqlalchemy import DateTime, String, Text, TypeDecorator, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in UTC, aware in Python on every backend.
+
+    PostgreSQL's timestamptz keeps the offset; SQLite keeps only the text of a naive time, so values go
+    in converted to UTC and come back marked as UTC (served as RFC 3339 with `+00:00` either way)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None and dialect.name == "sqlite":
+            return value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
 
 
 class ApiToken(Base):
@@ -18,8 +38,8 @@ class ApiToken(Base):
     # Only the SHA-256 of the token is stored; the token itself is shown once, at creation.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scope: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class Change(Base):
@@ -28,7 +48,7 @@ class Change(Base):
     __tablename__ = "changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now(),
                                             default=lambda: dt.datetime.now(dt.UTC), index=True)
     principal: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(16))
@@ -52,5 +72,5 @@ class IdempotencyKey(Base):
     status: Mapped[int]
     body: Mapped[str] = mapped_column(Text)
     headers: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now(),
                                                     index=True)

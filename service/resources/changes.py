@@ -11,7 +11,6 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from service.extensions import db
 from service.models import Change
 from service.resources.common import PageArgs, list_endpoint, paginate
 
@@ -63,10 +62,7 @@ class Changes(MethodView):
         if isinstance(since, int):
             stmt = stmt.where(Change.id > since)
         elif since is not None:
-            since = since.astimezone(dt.UTC)
-            if db.engine.dialect.name == "sqlite":  # SQLite stores naive UTC
-                since = since.replace(tzinfo=None)
-            stmt = stmt.where(Change.at > since)
+            stmt = stmt.where(Change.at > since)  # compared in UTC on both backends (UTCDateTime)
         if "resource" in args:
             stmt = stmt.where(Change.resource == args["resource"])
         return paginate(stmt, Change, args, ChangeSchema)
