@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import auth, cli, cors, docs, errors, http_caching, limits, logging, response_cache
 from service.config import finalize, load_config
@@ -17,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     finalize(app.config)
 
+    behind_proxies(app, app.config.get("TRUSTED_PROXIES", 0))
     logging.init_app(app)
     db.init_app(app)
     api.init_app(app)
@@ -31,6 +33,12 @@ def create_app(config: dict | None = None) -> Flask:
     http_caching.init_app(app)
     cli.init_app(app)
     return app
+
+
+def behind_proxies(app: Flask, count: int) -> None:
+    """Take the client's address, scheme and host from the X-Forwarded-* headers set by COUNT proxies."""
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
 
 API_SETTINGS = {

@@ -44,10 +44,11 @@ def normalize_database_url(raw: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _positive_int(name: str, default: str) -> int:
+def _positive_int(name: str, default: str, minimum: int = 1) -> int:
     value = _env(name, default) or ""
-    if not value.isdigit() or int(value) < 1:
-        raise ConfigError(f"{name} must be a positive integer, not {value!r}")
+    if not value.isdigit() or int(value) < minimum:
+        kind = "a positive integer" if minimum == 1 else f"an integer of at least {minimum}"
+        raise ConfigError(f"{name} must be {kind}, not {value!r}")
     return int(value)
 
 
@@ -96,6 +97,9 @@ def load_config() -> dict:
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX") or "briefing",
         "CORS_ORIGINS": _env("CORS_ORIGINS") or "",
+        # How many reverse proxies stand in front (their X-Forwarded-For/-Proto/-Host are trusted, so
+        # rate limits count the real client); 0 trusts none, so a client cannot pose as another.
+        "TRUSTED_PROXIES": _positive_int("TRUSTED_PROXIES", "0", minimum=0),
     }
 
 

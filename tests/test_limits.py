@@ -172,6 +172,20 @@ def test_write_limit_shared_across_write_routes(make_app):
     assert client.get("/api/v1/actors").status_code == 200
 
 
+def test_rate_limit_behind_a_trusted_proxy_counts_each_forwarded_client(make_app):
+    client = make_app(RATELIMIT_DEFAULT="1/minute", TRUSTED_PROXIES=1).test_client()
+    for address in ("203.0.113.7", "198.51.100.4"):  # both arrive from the proxy at 127.0.0.1
+        headers = {"X-Forwarded-For": address}
+        assert [client.get("/api/v1/actors", headers=headers).status_code for _ in range(2)] == [200, 429]
+
+
+def test_rate_limit_without_trusted_proxy_ignores_forwarded_for(make_app):
+    client = make_app(RATELIMIT_DEFAULT="1/minute").test_client()
+    assert client.get("/api/v1/actors", headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 200
+    # A client cannot buy a fresh budget by claiming to be someone else.
+    assert_problem(client.get("/api/v1/actors", headers={"X-Forwarded-For": "198.51.100.4"}), 429)
+
+
 def test_rate_limit_disabled_never_gives_429(make_app):
     client = make_app(RATELIMIT_ENABLED=False, RATELIMIT_DEFAULT="1/minute").test_client()
     assert [client.get("/api/v1/actors").status_code for _ in range(3)] == [200] * 3
@@ -227,6 +241,7 @@ def test_get_actors_with_redis_down_falls_back_to_memory(make_app):
     ("RATELIMIT_DEFAULT", "lots"), ("RATELIMIT_WRITE", "10/fortnight"),
     ("MAX_CONTENT_LENGTH", "1MB"), ("MAX_CONTENT_LENGTH", "0"),
     ("RATELIMIT_STORAGE_URI", "localhost:6379"), ("RATELIMIT_ENABLED", "maybe"),
+    ("TRUSTED_PROXIES", "-1"), ("TRUSTED_PROXIES", "two"),
 ])
 def test_load_config_with_malformed_limit_setting_raises_one_line_error(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
