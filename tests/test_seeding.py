@@ -142,3 +142,13 @@ def test_init_migrates_and_seeds_only_when_empty(runner, empty_app):
     second = runner.invoke(args=["init"])
     assert second.exit_code == 0 and "created" not in second.output
     assert snapshot(empty_app) == before
+
+
+def test_load_seed_into_unmigrated_database_says_to_migrate_first(backend, databases):
+    from tests.conftest import make_app
+
+    app = make_app(databases.new(backend, migrated=False))
+    result = app.test_cli_runner().invoke(args=["seed", "load"])
+    assert result.exit_code == 1 and result.exception is not None and "Traceback" not in result.output
+    assert "flask --app service db upgrade" in result.output and "migration none" in result.output, result.output
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0  # then the advice works

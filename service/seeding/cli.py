@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from service import migrate
 from service.extensions import db
 from service.models import Briefing
 from service.seeding.loader import LoadReport, SeedConflict, load_seed
@@ -41,6 +42,10 @@ def read_all(folders: list[Path]) -> list[Seed]:
 
 def load_all(seeds: list[Seed], *, only_missing: bool = False) -> list[LoadReport]:
     """Load SEEDS in one transaction; any failure rolls everything back."""
+    current, head = migrate.pending(db.engine)
+    if head is not None:
+        raise click.ClickException(f"the database is at migration {current}, the code needs {head}: run "
+                                   "`flask --app service db upgrade` first (`flask --app service init` does both)")
     session, reports = db.session(), []
     try:
         for seed in seeds:
