@@ -172,10 +172,11 @@ def ratio(a: float | None, b: float | None) -> str:
 
 def table(result: dict) -> str:
     head = (f"{'scenario':<26}|{'no cache r/s':>13}|{'p50 ms':>7}|{'p99 ms':>7}|{'cache r/s':>10}|{'p99 ms':>7}|"
-            f"{'ceiling r/s':>12}|{'Datasette r/s':>14}|{'nocache/DS':>11}|{'cache/ceil':>11}")
+            f"{'ceiling r/s':>12}|{'Datasette r/s':>14}|{'nocache/DS':>11}|{'cache/DS':>9}|{'cache/ceil':>11}")
     m = result["machine"]
-    lines = [f"scale {result['scale']}, {m['cpus']} CPUs, {m['cpu']}, load average {m['load_average_1m']:.1f} "
-             f"at the end", head,
+    lines = [f"scale {result['scale']}, {m['cpus']} CPUs, {m['cpu']}, load average "
+             f"{m.get('load_average_start', float('nan')):.1f} at the start, {m['load_average_1m']:.1f} at the end",
+             head,
              "-" * len(head)]
     for c in result["cases"]:
         nc, ca, ce, ds = (c.get(k) or {} for k in ("no_cache", "cache", "ceiling", "datasette_result"))
@@ -183,7 +184,7 @@ def table(result: dict) -> str:
             f"{c['name']:<26}|{nc.get('rps', 0):>13.0f}|{nc.get('p50', 0):>7.2f}|{nc.get('p99', 0):>7.2f}|"
             f"{ca.get('rps', 0):>10.0f}|{ca.get('p99', 0):>7.2f}|{ce.get('rps', 0):>12.0f}|"
             f"{(format(ds['rps'], '.0f') if ds else 'n/a'):>14}|{ratio(nc.get('rps'), ds.get('rps')):>11}|"
-            f"{ratio(ca.get('rps'), ce.get('rps')):>11}")
+            f"{ratio(ca.get('rps'), ds.get('rps')):>9}|{ratio(ca.get('rps'), ce.get('rps')):>11}")
     return "\n".join(lines)
 
 
@@ -202,10 +203,15 @@ def compare_scales() -> str | None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=generate.SCALES, default="1k")
-    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per measurement")
+    parser.add_argument("--seconds", type=int, default=8, help="wrk duration per measurement")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data file")
     args = parser.parse_args(argv)
+    load_start = os.getloadavg()[0]
+    if load_start > 0.5 * (os.cpu_count() or 1):
+        print(f"warning: load average {load_start:.1f} before the run; other work skews every figure",
+              file=sys.stderr)
     result = run(args.scale, args.seconds, args.regenerate)
+    result["machine"]["load_average_start"] = load_start
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(result, indent=2)
     (RESULTS / f"bench-{args.scale}-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(text)
