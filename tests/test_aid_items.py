@@ -28,6 +28,26 @@ def test_list_aid_items_filtered_by_package_and_donor(client):
     assert all_items(client, "/api/v1/aid-items?donor=russia") == []
 
 
+def test_list_aid_items_includes_package_and_donor_as_their_own_endpoints_serve_them(client):
+    item = client.get("/api/v1/aid-items?system=MICA&include=package,donor").get_json()["items"][0]
+    package, donor = item["included"]["package"], item["included"]["donor"]
+    assert package["slug"] == item["package"] and item["slug"] in package["items"]
+    assert client.get(package["url"]).get_json() == package
+    assert donor["slug"] == item["donor"] == "france"
+    assert client.get(donor["url"]).get_json() == donor
+
+
+def test_list_aid_items_includes_only_what_is_asked_on_every_page(client):
+    items = all_items(client, "/api/v1/aid-items?include=donor&limit=2")
+    assert len(items) > 2 and all(list(i["included"]) == ["donor"] for i in items)
+    assert "included" not in client.get("/api/v1/aid-items?limit=1").get_json()["items"][0]
+
+
+def test_list_aid_items_with_unknown_include_is_400_naming_include(client):
+    body = assert_problem(client.get("/api/v1/aid-items?include=package,recipient"), 400, "include")
+    assert body["errors"][0]["message"] == "Give a comma-separated list of: package, donor."
+
+
 def test_get_aid_item(client):
     item = all_items(client, "/api/v1/aid-items?system=MICA")[0]
     body = client.get(f"/api/v1/aid-items/{item['id']}").get_json()

@@ -23,6 +23,25 @@ def test_list_events_with_reversed_range_is_400(client):
     assert_problem(client.get("/api/v1/events?from=2025-04-01&to=2025-03-01"), 400, "from")
 
 
+def test_list_events_includes_participants_in_full_in_their_order(client):
+    summit = next(e for e in all_items(client, "/api/v1/events?include=participants")
+                  if e["slug"] == "paris-summit-2025-03-27")
+    participants = summit["included"]["participants"]
+    assert [actor["slug"] for actor in participants] == summit["participants"]
+    assert participants == [client.get(actor["url"]).get_json() for actor in participants]
+
+
+def test_list_events_include_holds_on_every_page(client):
+    events = all_items(client, "/api/v1/events?include=participants&limit=2")
+    assert len(events) > 2
+    assert all([a["slug"] for a in e["included"]["participants"]] == e["participants"] for e in events)
+
+
+def test_list_events_with_unknown_include_is_400_naming_include(client):
+    body = assert_problem(client.get("/api/v1/events?include=citations"), 400, "include")
+    assert body["errors"][0]["message"] == "Give a comma-separated list of: participants."
+
+
 def test_get_event(client):
     event = all_items(client, "/api/v1/events?from=2025-02-28&to=2025-02-28")[0]
     assert client.get(f"/api/v1/events/{event['id']}").get_json() == event

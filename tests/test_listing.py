@@ -134,6 +134,13 @@ def test_list_exports_ndjson_by_accept_header(client):
     assert [e["slug"] for e in lines] == slugs(all_items(client, "/api/v1/events?sort=date"))
 
 
+def test_list_export_leaves_out_included_records(client):
+    text = client.get("/api/v1/positions?format=csv&include=actor").get_data(as_text=True)
+    assert text.splitlines()[0].endswith(",conditions,citations")
+    line = client.get("/api/v1/events?format=ndjson&include=participants").get_data(as_text=True).splitlines()[0]
+    assert "included" not in json.loads(line)
+
+
 def test_list_export_honours_filters_and_fields(client):
     url = "/api/v1/aid-items?format=csv&status=discussed&fields=slug,status"
     text = client.get(url).get_data(as_text=True)
@@ -178,6 +185,19 @@ def test_list_positions_with_include_keeps_query_count_bounded(app):
         assert client.get("/api/v1/positions?limit=500&include=actor,reported_by,proposal",
                           headers=COMPUTE).status_code == 200
     assert len(statements) <= 16, statements
+
+
+# The statements a page with these includes takes: one per related table at each level, none per row.
+@pytest.mark.parametrize(("url", "bound"), [("/api/v1/aid-items?include=package,donor", 10),
+                                            ("/api/v1/aid-items?include=donor", 5),
+                                            ("/api/v1/events?include=participants", 5)])
+def test_list_include_query_count_does_not_grow_with_page_size(app, url, bound):
+    client = app.test_client()
+    with count_queries(app) as small:
+        assert client.get(f"{url}&limit=1", headers=COMPUTE).status_code == 200
+    with count_queries(app) as large:
+        assert client.get(f"{url}&limit=500", headers=COMPUTE).status_code == 200
+    assert len(small) <= len(large) <= bound, large
 
 
 @pytest.mark.parametrize("url", ["/api/v1/actors", "/api/v1/positions", "/api/v1/aid-packages",

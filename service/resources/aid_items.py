@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import functools
+
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from service import vocabulary as v
 from service.models import Actor, AidItem, AidPackage
+from service.resources.actors import ActorSchema, actor_options
+from service.resources.aid_packages import AidPackageSchema
 from service.resources.common import (
     ListArgs,
     by_slug,
     citations_field,
     cited,
+    embeds_for,
     get_or_404,
+    include_arg,
+    included_field,
+    includes,
     list_endpoint,
     paginate,
     permalink,
@@ -39,6 +47,10 @@ blp = Blueprint("aid-items", __name__, url_prefix="/api/v1/aid-items",
                 description="Aid items: what each package contains, with category and status.")
 
 
+# include= name -> (attribute path on an aid item, schema of the record embedded)
+INCLUDES = {"package": ("package", AidPackageSchema), "donor": ("package.donor", ActorSchema)}
+
+
 class AidItemSchema(ma.Schema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/aid-items/{id}")
@@ -52,7 +64,7 @@ class AidItemSchema(ma.Schema):
     quantity = fields.Integer(allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(v.AID_STATUSES))
     citations = citations_field()
-
+    included = included_field(INCLUDES)
 
 
 SORTS = {"category": AidItem.category, "status": AidItem.status, "system": AidItem.system,
@@ -65,14 +77,36 @@ class AidItemArgs(ListArgs):
     category = fields.String()
     status = fields.String(validate=validate.OneOf(v.AID_STATUSES))
     system = fields.String()
+    include = include_arg(INCLUDES)
 
 
-def _select():
-    return select(AidItem).options(
-        joinedload(AidItem.package).load_only(AidPackage.slug).joinedload(AidPackage.donor)
-        .load_only(Actor.slug),
-        cited(AidItem),
+def package_options() -> tuple:
+    """What AidPackageSchema dumps but the donor (aid_item_options loads it, its slug or in full).
+
+    The same as service/resources/aid_packages.py's own loader, which is not a function of its own yet."""
+    return (
+        selectinload(AidPackage.recipient).load_only(Actor.slug),
+        selectinload(AidPackage.announced_by).load_only(Actor.slug),
+        selectinload(AidPackage.items).load_only(AidItem.slug),
+        cited(AidPackage),
     )
+
+
+@functools.cache  # loader options are immutable: build each combination once, not per request
+def aid_item_options(include: tuple[str, ...] = ()) -> tuple:
+    """Loader options that serve a page of aid items in a fixed number of queries.
+
+    The slugs alone come joined to the page's query: on PostgreSQL that is a tenth faster than
+    `related`'s two selectin queries (bench data, 10,000 items), and SQLite is no slower."""
+    donor = selectinload(AidPackage.donor).options(*actor_options()) if "donor" in include else \
+        joinedload(AidPackage.donor).load_only(Actor.slug)
+    package = selectinload(AidItem.package).options(*package_options(), donor) if "package" in include else \
+        joinedload(AidItem.package).load_only(AidPackage.slug).options(donor)
+    return package, cited(AidItem)
+
+
+def _select(include: tuple[str, ...] = ()):
+    return select(AidItem).options(*aid_item_options(include))
 
 
 class AidItemIn(seed_schema.AidItemIn):
@@ -81,6 +115,7 @@ class AidItemIn(seed_schema.AidItemIn):
 
 class AidItemPatch(AidItemIn):
     pass
+
 
 def assign(item: AidItem, data: dict) -> None:
     if "package" in data:
@@ -95,12 +130,14 @@ def assign(item: AidItem, data: dict) -> None:
 WRITES = WriteSpec("aid-items", AidItem, "id", "/api/v1/aid-items/{id}", AidItemSchema,
                    lambda key: _select().where(AidItem.id == key), assign)
 
+
 @blp.route("")
 class AidItems(MethodView):
     @list_endpoint(blp, AidItemArgs, AidItemSchema, SORTS)
     def get(self, args):
         """List aid items"""
-        stmt = _select()
+        include = includes(args)
+        stmt = _select(include)
         if "package" in args:
             stmt = stmt.where(AidItem.package_id == by_slug(AidPackage, args["package"]))
         if "donor" in args:
@@ -110,8 +147,7 @@ class AidItems(MethodView):
         for name in ("category", "status", "system"):
             if name in args:
                 stmt = stmt.where(getattr(AidItem, name) == args[name])
-        return paginate(stmt, AidItem, args, AidItemSchema, SORTS)
-
+        return paginate(stmt, AidItem, args, AidItemSchema, SORTS, embeds_for(include, INCLUDES))
 
     @write_op(blp, create=True)
     @blp.arguments(AidItemIn)
@@ -119,6 +155,7 @@ class AidItems(MethodView):
     def post(self, data):
         """Create an aid item in a package"""
         return create(WRITES, data)
+
 
 @blp.route("/<int(max=2147483647):item_id>")
 class AidItemById(MethodView):

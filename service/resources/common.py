@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import marshmallow as ma
 from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from service.extensions import db
 from service.models import Citation, Document
@@ -16,6 +18,10 @@ from service.resources.listing import (  # noqa: E402,F401
     LINK_HEADER,
     ListArgs,
     PageArgs,
+    embeds_for,
+    include_arg,
+    included_field,
+    includes,
     list_endpoint,
     page_of,
     paginate,
@@ -80,6 +86,14 @@ def cited(model):
         joinedload(Citation.document).load_only(
             Document.slug, Document.title, Document.publisher, Document.published_date, Document.url)
     )
+
+
+def related(attribute, slug, full: Callable[[], tuple], included: bool, *nested):
+    """Loader option for a related record (or records): only its SLUG, what an item names it by, or in full
+    for `include=` (FULL: the related resource's own loader options). NESTED: options below it, either way."""
+    # selectin, not joined: joining a joined-inheritance target makes SQLite materialize every
+    # record of that kind (records JOIN actors) for each page (EXPLAIN QUERY PLAN); an IN (...) by key does not.
+    return selectinload(attribute).options(*(full() if included else (load_only(slug),)), *nested)
 
 
 def get_or_404(stmt: Select, what: str):

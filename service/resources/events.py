@@ -7,18 +7,23 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from service.models import Actor, Event, event_participants
+from service.resources.actors import ActorSchema, actor_options
 from service.resources.common import (
     ListArgs,
     by_slug,
     citations_field,
     cited,
+    embeds_for,
     get_or_404,
+    include_arg,
+    included_field,
+    includes,
     list_endpoint,
     paginate,
     permalink,
+    related,
     slugs_of,
 )
 from service.resources.writing import (
@@ -39,6 +44,10 @@ blp = Blueprint("events", __name__, url_prefix="/api/v1/events",
                 description="Dated events (summits, meetings, announcements) and who took part.")
 
 
+# include= name -> (attribute path on an event, schema of the records embedded)
+INCLUDES = {"participants": ("participants", ActorSchema)}
+
+
 class EventSchema(ma.Schema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/events/{id}")
@@ -50,7 +59,7 @@ class EventSchema(ma.Schema):
                                    metadata={"description": "How the date was resolved from the text"})
     participants = slugs_of("participants", "Slugs of the actors taking part")
     citations = citations_field()
-
+    included = included_field(INCLUDES)
 
 
 SORTS = {"date": Event.date, "title": Event.title, "slug": Event.slug}
@@ -60,6 +69,7 @@ class EventArgs(ListArgs):
     date_from = fields.Date(data_key="from", metadata={"description": "On or after (ISO date)"})
     date_to = fields.Date(data_key="to", metadata={"description": "On or before (ISO date)"})
     participant = fields.String(metadata={"description": "Actor slug"})
+    include = include_arg(INCLUDES)
 
     @ma.validates_schema
     def _range(self, data, **kwargs):
@@ -67,8 +77,9 @@ class EventArgs(ListArgs):
             raise ma.ValidationError("`from` is after `to`.", field_name="from")
 
 
-def _select():
-    return select(Event).options(selectinload(Event.participants).load_only(Actor.slug), cited(Event))
+def _select(include: tuple[str, ...] = ()):
+    return select(Event).options(
+        related(Event.participants, Actor.slug, actor_options, "participants" in include), cited(Event))
 
 
 class EventIn(seed_schema.EventIn):
@@ -77,6 +88,7 @@ class EventIn(seed_schema.EventIn):
 
 class EventPatch(seed_schema.EventIn):
     pass
+
 
 def assign(event: Event, data: dict) -> None:
     if "briefing" in data:
@@ -91,12 +103,14 @@ def assign(event: Event, data: dict) -> None:
 WRITES = WriteSpec("events", Event, "id", "/api/v1/events/{id}", EventSchema,
                    lambda key: _select().where(Event.id == key), assign)
 
+
 @blp.route("")
 class Events(MethodView):
     @list_endpoint(blp, EventArgs, EventSchema, SORTS)
     def get(self, args):
         """List events"""
-        stmt = _select()
+        include = includes(args)
+        stmt = _select(include)
         if "date_from" in args:
             stmt = stmt.where(Event.date >= args["date_from"])
         if "date_to" in args:
@@ -104,8 +118,7 @@ class Events(MethodView):
         if "participant" in args:
             stmt = stmt.where(Event.id.in_(select(event_participants.c.event_id).where(
                 event_participants.c.actor_id == by_slug(Actor, args["participant"]))))
-        return paginate(stmt, Event, args, EventSchema, SORTS)
-
+        return paginate(stmt, Event, args, EventSchema, SORTS, embeds_for(include, INCLUDES))
 
     @write_op(blp, create=True)
     @blp.arguments(EventIn)
@@ -113,6 +126,7 @@ class Events(MethodView):
     def post(self, data):
         """Create an event"""
         return create(WRITES, data)
+
 
 @blp.route("/<int(max=2147483647):event_id>")
 class EventById(MethodView):

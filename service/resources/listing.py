@@ -1,4 +1,5 @@
-"""Lists: strict query args, sorting, keyset cursors, search, sparse fields, and JSON/CSV/NDJSON output.
+"""Lists: strict query args, sorting, keyset cursors, search, sparse fields, `include=` of related records,
+and JSON/CSV/NDJSON output.
 
 flask-smorest's own @blp.paginate is offset-based and reports through an X-Pagination header; lists here
 use keyset cursors (stable and fast on large tables) with RFC 8288 Link headers and a `next` link instead.
@@ -13,7 +14,8 @@ import datetime as dt
 import functools
 import io
 import json
-from collections.abc import Callable, Iterator
+import operator
+from collections.abc import Callable, Collection, Iterator
 from decimal import Decimal
 from typing import NoReturn
 from urllib.parse import urlencode
@@ -103,6 +105,36 @@ def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema), required=True)})
 
 
+def include_arg(names: Collection[str]) -> fields.String:
+    """The `include` query parameter: a comma-separated subset of NAMES (anything else is a 400 naming it)."""
+    choice, listed = "|".join(names), ", ".join(names)
+    return fields.String(
+        validate=validate.Regexp(rf"^({choice})(,({choice}))*$", error=f"Give a comma-separated list of: {listed}."),
+        metadata={"description": f"Embed related records in each item's `included`: {listed} "
+                                 "(JSON pages; CSV and NDJSON exports leave them out)"})
+
+
+def included_field(names: Collection[str]) -> fields.Dict:
+    """The item field `include=` fills (paginate adds it; a record has no such attribute)."""
+    return fields.Dict(metadata={
+        "description": f"Only with `include=`: the related records, in full ({', '.join(names)})"})
+
+
+def includes(args: dict) -> tuple[str, ...]:
+    """The names `include=` asks for, each once, in the order given."""
+    return tuple(dict.fromkeys(args["include"].split(","))) if args.get("include") else ()
+
+
+# An `include` name -> (row -> the related record, a list of them or None; the dump of one record)
+Embed = dict[str, tuple[Callable[[object], object], Callable[[object], dict]]]
+
+
+def embeds_for(include: tuple[str, ...], related: dict[str, tuple[str, type[ma.Schema]]]) -> Embed:
+    """paginate's EMBED for the names asked for, from RELATED: {name: (attribute path on the row, schema
+    of the related resource)}. Only those names: compiling a schema costs more than dumping a small page."""
+    return {name: (operator.attrgetter(related[name][0]), dumper(related[name][1])) for name in include}
+
+
 def query_args(blp, schema: type[ma.Schema]):
     """@blp.arguments for the query string: bad or unknown parameters are a 400 naming them."""
     return blp.arguments(schema, location="query", error_status_code=400, unknown=ma.RAISE)
@@ -129,11 +161,11 @@ def bad_query(field: str, message: str) -> NoReturn:
 
 
 def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = None,
-             sorts: dict | None = None, embed: dict | None = None, window: Window | None = None):
+             sorts: dict | None = None, embed: Embed | None = None, window: Window | None = None):
     """Serve STMT as a list: a keyset page of JSON, or a streamed CSV/NDJSON export.
 
     Without SCHEMA, returns (body, 200, headers) for flask-smorest to serialize (plain id-ordered pages).
-    EMBED maps an `include` name to (getter, schema): each item then carries `included: {name: record}`.
+    EMBED (see embeds_for) makes each item carry `included: {name: record, records or null}`.
     WINDOW (lists sorted by id only) gives, for the last id served and a page size, a condition that
     already narrows STMT to that page's rows, e.g. from a full-text index (see /search).
     """
@@ -170,13 +202,18 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     rows = body["items"]
     dump = dumper(schema, only)
     body["items"] = [dump(row) for row in rows]
-    for row, item in zip(rows, body["items"], strict=True):
-        if embed:
-            item["included"] = {name: (related.dump(value) if (value := get(row)) is not None else None)
-                                for name, (get, related) in embed.items()}
+    if embed:
+        for row, item in zip(rows, body["items"], strict=True):
+            item["included"] = {name: _embedded(get(row), dump) for name, (get, dump) in embed.items()}
     response = current_app.json.response(body)
     response.headers.update(headers)
     return response
+
+
+def _embedded(value, dump: Callable[[object], dict]):
+    if value is None:
+        return None
+    return [dump(each) for each in value] if isinstance(value, list) else dump(value)
 
 
 def _sort_keys(model, sort: str | None, sorts: dict) -> tuple[list[tuple], str]:
@@ -297,9 +334,10 @@ def _stream(stmt: Select, keys: list[tuple], schema_class: type[ma.Schema], only
     def csv_lines() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(schema.fields)
+        columns = [name for name in schema.fields if name != "included"]  # exports embed nothing: no column
+        writer.writerow(columns)
         for row in rows():
-            writer.writerow([_cell(row.get(name)) for name in schema.fields])
+            writer.writerow([_cell(row.get(name)) for name in columns])
             if buffer.tell() > 65536:
                 yield buffer.getvalue()
                 buffer.seek(0)

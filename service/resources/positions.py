@@ -18,10 +18,15 @@ from service.resources.common import (
     by_slug,
     citations_field,
     cited,
+    embeds_for,
     get_or_404,
+    include_arg,
+    included_field,
+    includes,
     list_endpoint,
     paginate,
     permalink,
+    related,
     slug_of,
 )
 from service.resources.writing import (
@@ -48,6 +53,9 @@ class ConditionSchema(ma.Schema):
     citations = citations_field()
 
 
+INCLUDES = ("actor", "reported_by", "proposal")
+
+
 class PositionSchema(ma.Schema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/positions/{id}")
@@ -63,11 +71,9 @@ class PositionSchema(ma.Schema):
                            metadata={"description": "`direct` quote or `reported` speech"})
     conditions = fields.List(fields.Nested(ConditionSchema), required=True)
     citations = citations_field()
-    included = fields.Dict(metadata={
-        "description": "Only with `include=`: the related records, in full (actor, reported_by, proposal)"})
+    included = included_field(INCLUDES)
 
 
-INCLUDES = ("actor", "reported_by", "proposal")
 SORTS = {"stated_on": Position.stated_on, "topic": Position.topic, "stance": Position.stance,
          "slug": Position.slug}
 
@@ -81,10 +87,7 @@ class PositionArgs(ListArgs):
     speech = fields.String(validate=validate.OneOf(v.SPEECH))
     date_from = fields.Date(data_key="from", metadata={"description": "Stated on or after (ISO date)"})
     date_to = fields.Date(data_key="to", metadata={"description": "Stated on or before (ISO date)"})
-    include = fields.String(
-        validate=validate.Regexp(rf"^({'|'.join(INCLUDES)})(,({'|'.join(INCLUDES)}))*$",
-                                 error=f"Give a comma-separated list of: {', '.join(INCLUDES)}."),
-        metadata={"description": f"Embed related records in `included`: {', '.join(INCLUDES)}"})
+    include = include_arg(INCLUDES)
 
     @ma.validates_schema
     def _range(self, data, **kwargs):
@@ -98,17 +101,10 @@ def position_options(include: tuple[str, ...] = ()) -> tuple:
     from service.resources.actors import actor_options
     from service.resources.proposals import proposal_options
 
-    def related(name, target, full):
-        attr = getattr(Position, name)
-        # selectin, not joined: joining a joined-inheritance target makes SQLite materialize every
-        # actor (records JOIN actors) for each page (EXPLAIN QUERY PLAN); an IN (...) by key does not.
-        return selectinload(attr).options(*full()) if name in include else \
-            selectinload(attr).load_only(target.slug)
-
     return (
-        related("actor", Actor, actor_options),
-        related("reported_by", Actor, actor_options),
-        related("proposal", Proposal, proposal_options),
+        related(Position.actor, Actor.slug, actor_options, "actor" in include),
+        related(Position.reported_by, Actor.slug, actor_options, "reported_by" in include),
+        related(Position.proposal, Proposal.slug, proposal_options, "proposal" in include),
         selectinload(Position.conditions).options(cited(PositionCondition)),
         cited(Position),
     )
@@ -123,13 +119,8 @@ def embeds(include: tuple[str, ...]) -> dict:
     from service.resources.actors import ActorSchema
     from service.resources.proposals import ProposalSchema
 
-    schemas = {"actor": ActorSchema, "reported_by": ActorSchema, "proposal": ProposalSchema}
-    # Only the schemas asked for: building a schema costs more than dumping a small page with it.
-    return {name: (lambda row, n=name: getattr(row, n), schemas[name]()) for name in include}
-
-
-def includes(args: dict) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(args["include"].split(","))) if args.get("include") else ()
+    return embeds_for(include, {"actor": ("actor", ActorSchema), "reported_by": ("reported_by", ActorSchema),
+                                "proposal": ("proposal", ProposalSchema)})
 
 
 def filter_positions(stmt, args: dict):
