@@ -97,6 +97,16 @@ class ProblemApi(Api):
         super()._init_spec(**openapi.spec_plugins(extra_plugins), **kwargs)
         openapi.init_api(self)
 
+    def register_blueprint(self, blp, **options):
+        # The JSON-body check runs after the app's own before_request hooks (the body cap and the rate limiter
+        # count the request first) and before the view. A blueprint outlives the apps it is registered in
+        # (the tests build many), and takes hooks only before its first registration: add it once.
+        from service.json_bodies import require_json_body
+
+        if require_json_body not in blp.before_request_funcs.get(None, []):
+            blp.before_request(require_json_body)
+        super().register_blueprint(blp, **options)
+
     def handle_http_exception(self, error: HTTPException):
         status = error.code or 500
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}

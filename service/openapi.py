@@ -12,6 +12,8 @@ from flask_smorest.spec.plugins import FlaskPlugin
 from marshmallow import fields
 from werkzeug.routing import IntegerConverter
 
+from service.json_bodies import EXTENSION as JSON_BODIES
+from service.json_bodies import JsonBodiesPlugin
 from service.limits import LimitsPlugin
 
 
@@ -89,6 +91,8 @@ ERROR_SENTENCES = {
     "404": "A 404 problem when no record has this identifier.",
     "409": "A 409 problem when the change conflicts with existing data (a duplicate, a reference).",
     "412": "A 412 problem when `If-Match` is not the record's current version.",
+    "415": "A 415 problem when the body is not `application/json` (UTF-8), the only type accepted: not form "
+           "data, not `application/merge-patch+json`.",
     "422": "A 422 problem names each invalid field of the body.",
     "428": "A 428 problem when `If-Match` is missing.",
 }
@@ -153,9 +157,13 @@ def spec_plugins(extra_plugins=None) -> dict:
     flask_plugin = FlaskPlugin()
     flask_plugin.register_converter(RecordIdConverter, record_id_param)
     return {"flask_plugin": flask_plugin, "marshmallow_plugin": TypedMarshmallowPlugin(),
-            "extra_plugins": [*(extra_plugins or ()), LimitsPlugin(), ConventionsPlugin(), ExamplesPlugin()]}
+            "extra_plugins": [*(extra_plugins or ()), LimitsPlugin(), JsonBodiesPlugin(), ConventionsPlugin(),
+                              ExamplesPlugin()]}
 
 
 def init_api(api) -> None:
     """Called by the Api subclass once its spec exists, before any blueprint is registered."""
     api._app.url_map.converters["int"] = RecordIdConverter
+    # The operations taking JSON, filled in as blueprints are registered; json_bodies checks requests against them.
+    json_bodies = next(plugin for plugin in api.spec.plugins if isinstance(plugin, JsonBodiesPlugin))
+    api._app.extensions[JSON_BODIES] = json_bodies.operations

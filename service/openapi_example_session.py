@@ -4,6 +4,7 @@ correcting records cited verbatim from the seed document, and the requests that 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlalchemy import select
 
@@ -162,6 +163,9 @@ def fail(rec, app, tokens: dict[str, str], stale_etag: str, make_app, tmp: str) 
     rec.record_problem("PRECONDITION_REQUIRED", "patch", actor_url, 428, body=role, headers=write_auth)
     rec.record_problem("PRECONDITION_FAILED", "patch", actor_url, 412, body=role,  # the ETag before the update
                        headers={**write_auth, "If-Match": stale_etag})
+    # A JSON Merge Patch document is refused: a PATCH body is a partial record sent as application/json.
+    rec.keep_problem("BODY_NOT_JSON", rec.client.patch(actor_url, data=json.dumps(role), headers={
+        **write_auth, "If-Match": "*", "Content-Type": "application/merge-patch+json"}), 415)
     rec.record_problem("DEFAULT_ERROR", "patch", f"/api/v1/documents/{DOCUMENT}", 405,
                        body={"title": "Macron announces €2 billion in military aid"},
                        headers={**write_auth, "If-Match": "*"})

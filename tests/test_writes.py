@@ -1,5 +1,6 @@
 """Writing: every resource's POST/PATCH/DELETE, verified citations, references, and conflicts."""
 
+import json
 import uuid
 
 import pytest
@@ -32,6 +33,15 @@ def test_create_actor_returns_201_location_etag_and_verified_citation(writer):
     assert writer.get(body["url"]).headers["ETag"] == response.headers["ETag"]
     assert body["citations"][0] | {"start": 4023, "end": 4041} == body["citations"][0]
     assert body["parent"] == "united-kingdom"
+
+
+def test_create_with_json_declared_utf8_is_201(writer):
+    body = {"briefing": BRIEFING, "slug": unique("starmer"), "name": "Keir Starmer", "kind": "person",
+            "role": "Premier ministre, élu en 2024", "citations": [{"quote": "led by the British"}]}
+    response = writer.post("/api/v1/actors", data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                           content_type="application/json; charset=utf-8")
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["role"] == "Premier ministre, élu en 2024"
 
 
 def test_create_position_with_condition(writer):
