@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 import marshmallow as ma
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -17,6 +16,7 @@ from service.coverage import annotate, sentence_coverage
 from service.extensions import db
 from service.models import Citation, Document, Record
 from service.resources.common import LINK_HEADER, PageArgs, get_or_404, page_of, paginate, query_args
+from service.resources.refs import RecordRef, record_ref, ref_options
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -53,45 +53,6 @@ class DocumentDetailSchema(DocumentSchema):
 DocumentPage = page_of(DocumentSchema)
 VARY_HEADER = {"Vary": {"description": "`Accept`: the same URL serves JSON or HTML", "schema": {"type": "string"}}}
 HTML_CONTENT = {"schema": {"type": "string", "description": "The annotated source view (HTML, no external assets)"}}
-
-
-@dataclass(frozen=True)
-class RecordRef:
-    """A record a citation supports, as the coverage report and the annotated view name it."""
-
-    type: str
-    id: int
-    label: str
-    url: str
-
-
-def record_ref(record: Record) -> RecordRef:
-    label, (endpoint, args) = LABELS[record.type](record), URLS[record.type](record)
-    return RecordRef(record.type, record.id, label, url_for(endpoint, **args))
-
-
-LABELS = {
-    "actor": lambda r: r.name,
-    "relation": lambda r: f"{r.subject.name} {r.predicate.replace('_', ' ')} {r.object.name}",
-    "position": lambda r: r.summary,
-    "condition": lambda r: r.description,
-    "aid_package": lambda r: r.summary or r.slug,
-    "aid_item": lambda r: r.description,
-    "proposal": lambda r: r.name,
-    "proposal_attribute": lambda r: f"{r.proposal.name}, {r.key.replace('_', ' ')}: {r.value}",
-    "event": lambda r: f"{r.date.isoformat()} {r.title}",
-}
-URLS = {
-    "actor": lambda r: ("actors.ActorBySlug", {"slug": r.slug}),
-    "relation": lambda r: ("actors.ActorRelations", {"slug": r.subject.slug}),
-    "position": lambda r: ("positions.PositionById", {"position_id": r.id}),
-    "condition": lambda r: ("positions.PositionById", {"position_id": r.position_id}),
-    "aid_package": lambda r: ("aid-packages.AidPackageById", {"package_id": r.id}),
-    "aid_item": lambda r: ("aid-items.AidItemById", {"item_id": r.id}),
-    "proposal": lambda r: ("proposals.ProposalBySlug", {"slug": r.slug}),
-    "proposal_attribute": lambda r: ("proposals.ProposalBySlug", {"slug": r.proposal.slug}),
-    "event": lambda r: ("events.EventById", {"event_id": r.id}),
-}
 
 
 class RecordRefSchema(ma.Schema):
@@ -213,7 +174,7 @@ def cited_spans(document: Document) -> list[tuple[int, int, RecordRef]]:
     """(start, end, record) for every citation into DOCUMENT, in text order."""
     record = with_polymorphic(Record, "*")
     stmt = (select(Citation).where(Citation.document_id == document.id)
-            .options(selectinload(Citation.record.of_type(record)))
+            .options(selectinload(Citation.record.of_type(record)).options(*ref_options(record)))
             .order_by(Citation.start, Citation.id))
     return [(c.start, c.end, record_ref(c.record)) for c in db.session.scalars(stmt)]
 

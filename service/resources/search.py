@@ -7,40 +7,25 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload, with_polymorphic
+from sqlalchemy.orm import with_polymorphic
 
 from service import search
 from service.extensions import db
-from service.models import ActorRelation, PositionCondition, Proposal, ProposalAttribute, Record
+from service.models import ActorRelation, PositionCondition, ProposalAttribute, Record
 from service.resources.common import CitationSchema, PageArgs, cited, list_endpoint, paginate
+from service.resources.refs import RECORD_TYPES, record_ref, ref_options
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1/search",
                 description="Full-text search across actors, positions, aid, proposals and events.")
-
-RECORD_TYPES = ("actor", "relation", "position", "condition", "aid_package", "aid_item", "proposal",
-                "proposal_attribute", "event")
-LABELS = ("name", "title", "summary", "description", "value", "predicate")
-URLS = {
-    "actor": lambda r: f"/api/v1/actors/{r.slug}",
-    "relation": lambda r: f"/api/v1/actors/{r.subject.slug}",
-    "position": lambda r: f"/api/v1/positions/{r.id}",
-    "condition": lambda r: f"/api/v1/positions/{r.position_id}",
-    "aid_package": lambda r: f"/api/v1/aid-packages/{r.id}",
-    "aid_item": lambda r: f"/api/v1/aid-items/{r.id}",
-    "proposal": lambda r: f"/api/v1/proposals/{r.slug}",
-    "proposal_attribute": lambda r: f"/api/v1/proposals/{r.proposal.slug}",
-    "event": lambda r: f"/api/v1/events/{r.id}",
-}
-
 
 class SearchHitSchema(ma.Schema):
     type = fields.String(required=True, validate=validate.OneOf(RECORD_TYPES))
     id = fields.Integer(required=True)
     slug = fields.Function(lambda r: getattr(r, "slug", None), allow_none=True,
                            metadata={"type": "string", "nullable": True})
-    label = fields.Function(lambda r: next((str(getattr(r, n)) for n in LABELS if getattr(r, n, None)), ""),
+    label = fields.Function(lambda r: record_ref(r).label,
                             metadata={"type": "string", "description": "A readable name for the hit"})
-    url = fields.Function(lambda r: URLS[r.type](r),
+    url = fields.Function(lambda r: record_ref(r).url,
                           metadata={"type": "string",
                                     "description": "Permalink of the record (or its parent)"})
     citation = fields.Method("matching_citation", metadata={"description": "The citation that best matches"})
@@ -72,11 +57,7 @@ class Search(MethodView):
     def get(self, args):
         """Search every record type"""
         record = with_polymorphic(Record, "*")
-        stmt = select(record).options(
-            cited(record),
-            selectinload(record.ActorRelation.subject),
-            selectinload(record.ProposalAttribute.proposal).load_only(Proposal.slug),
-        )
+        stmt = select(record).options(cited(record), *ref_options(record))
 
         def window(after: int | None, size: int):
             """The page's ids straight from the full-text index: the next SIZE matches after AFTER."""

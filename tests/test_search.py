@@ -1,0 +1,40 @@
+"""/search: every kind of record found by its words, named and linked the way the document view names it."""
+
+import pytest
+
+from tests.helpers import all_items
+from tests.test_listing import COMPUTE, count_queries
+
+
+def test_search_names_a_relation_by_its_actors_and_links_their_relations(client):
+    hits = all_items(client, "/api/v1/search?q=hosted+coalition&type=relation")
+    hit = next(h for h in hits if h["slug"] == "france-co-hosts-coalition-summit")
+    assert hit["label"] == "France co hosts Coalition of the willing", hit
+    assert hit["url"] == "/api/v1/actors/france/relations"
+    assert "Hosted by Paris and London" in hit["citation"]["quote"]
+
+
+def test_search_labels_equal_the_document_views_names(client):
+    """The coverage report names each record; a search hit for the same record carries the same label."""
+    coverage = client.get("/api/v1/documents/lemonde-2025-03-26-coalition-of-the-willing/coverage").get_json()
+    named = {(r["type"], r["id"]): (r["label"], r["url"]) for s in coverage["sentences"] for r in s["records"]}
+    hits = all_items(client, "/api/v1/search?q=Ukraine&limit=100")
+    compared = [h for h in hits if (h["type"], h["id"]) in named]
+    assert len(compared) > 5
+    assert all((h["label"], h["url"]) == named[(h["type"], h["id"])] for h in compared)
+
+
+# The page, its citations, and at most one query each for relations' subjects and objects and
+# attributes' proposals: never one per hit.
+MOST_STATEMENTS = 5
+
+
+@pytest.mark.parametrize(("query", "kind"), [("coalition+hosted", "relation"), ("Ukraine", "position"),
+                                             ("force&type=proposal_attribute", "proposal_attribute")])
+def test_search_page_costs_a_fixed_number_of_statements(app, query, kind):
+    client = app.test_client()
+    with count_queries(app) as statements:
+        page = client.get(f"/api/v1/search?q={query}&limit=200", headers=COMPUTE)
+    hits = page.get_json()["items"]
+    assert len(hits) > 1 and kind in {h["type"] for h in hits}
+    assert len(statements) <= MOST_STATEMENTS, statements
