@@ -10,6 +10,9 @@ from service.models.events import Event, event_participants
 from service.models.positions import Position, PositionCondition
 from service.models.proposals import Proposal, ProposalAttribute, proposal_proposers
 from service.models.search_text import record_text
+from service.models.slugs import add_slug_columns
+
+add_slug_columns()
 
 __all__ = [
     "ApiToken", "Change", "IdempotencyKey",
