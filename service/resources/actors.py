@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from service import vocabulary as v
 from service.models import (
@@ -82,7 +82,7 @@ class ActorArgs(ListArgs):
 
 
 def actor_options() -> tuple:
-    return (joinedload(Actor.parent).load_only(Actor.slug), selectinload(Actor.aliases), cited(Actor))
+    return (selectinload(Actor.aliases), cited(Actor))
 
 
 def _select():
@@ -210,11 +210,8 @@ class ActorRelations(MethodView):
     def get(self, args, slug):
         """List the relations the sources state between an actor and others"""
         actor = get_or_404(select(Actor.id).where(Actor.slug == slug), f"actor with slug {slug!r}")
-        stmt = select(ActorRelation).options(
-            joinedload(ActorRelation.subject).load_only(Actor.slug),
-            joinedload(ActorRelation.object).load_only(Actor.slug),
-            cited(ActorRelation),
-        ).where(or_(*(side == actor for side in DIRECTIONS[args["direction"]])))
+        sides = DIRECTIONS[args["direction"]]
+        stmt = select(ActorRelation).options(cited(ActorRelation)).where(or_(*(side == actor for side in sides)))
         if "predicate" in args:
             stmt = stmt.where(ActorRelation.predicate == args["predicate"])
         return paginate(stmt, ActorRelation, args, RelationSchema, RELATION_SORTS)

@@ -80,29 +80,21 @@ class AidItemArgs(ListArgs):
     include = include_arg(INCLUDES)
 
 
-def package_options() -> tuple:
-    """What AidPackageSchema dumps but the donor (aid_item_options loads it, its slug or in full).
-
-    The same as service/resources/aid_packages.py's own loader, which is not a function of its own yet."""
-    return (
-        selectinload(AidPackage.recipient).load_only(Actor.slug),
-        selectinload(AidPackage.announced_by).load_only(Actor.slug),
-        selectinload(AidPackage.items).load_only(AidItem.slug),
-        cited(AidPackage),
-    )
-
-
 @functools.cache  # loader options are immutable: build each combination once, not per request
 def aid_item_options(include: tuple[str, ...] = ()) -> tuple:
     """Loader options that serve a page of aid items in a fixed number of queries.
 
-    The slugs alone come joined to the page's query: on PostgreSQL that is a tenth faster than
-    `related`'s two selectin queries (bench data, 10,000 items), and SQLite is no slower."""
-    donor = selectinload(AidPackage.donor).options(*actor_options()) if "donor" in include else \
-        joinedload(AidPackage.donor).load_only(Actor.slug)
-    package = selectinload(AidItem.package).options(*package_options(), donor) if "package" in include else \
-        joinedload(AidItem.package).load_only(AidPackage.slug).options(donor)
-    return package, cited(AidItem)
+    The package's and donor's slugs are columns of the item's row (service/models/slugs.py): the package
+    is loaded only for `include=` (in full, or to reach the donor)."""
+    from service.resources.aid_packages import aid_package_options
+
+    if not include:
+        return (cited(AidItem),)
+    donor = (selectinload(AidPackage.donor).options(*actor_options()),) if "donor" in include else ()
+    if "package" in include:
+        return selectinload(AidItem.package).options(*aid_package_options(), *donor), cited(AidItem)
+    # Only on the way to the donor: joined to the page's query rather than a query of its own.
+    return joinedload(AidItem.package).load_only(AidPackage.donor_id).options(*donor), cited(AidItem)
 
 
 def _select(include: tuple[str, ...] = ()):

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from service.models import Actor, AidItem, AidPackage
 from service.resources.common import (
@@ -68,13 +68,12 @@ class AidPackageArgs(ListArgs):
 
 
 def _select():
-    return select(AidPackage).options(
-        joinedload(AidPackage.donor).load_only(Actor.slug),
-        joinedload(AidPackage.recipient).load_only(Actor.slug),
-        joinedload(AidPackage.announced_by).load_only(Actor.slug),
-        selectinload(AidPackage.items).load_only(AidItem.slug),
-        cited(AidPackage),
-    )
+    return select(AidPackage).options(*aid_package_options())
+
+
+def aid_package_options() -> tuple:
+    """What AidPackageSchema dumps besides its columns (its actors' slugs are columns too)."""
+    return (selectinload(AidPackage.items).load_only(AidItem.slug), cited(AidPackage))
 
 
 def _not_negative(value) -> None:

@@ -8,10 +8,13 @@ import marshmallow as ma
 from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from service.extensions import db
 from service.models import Citation, Document
+from service.models.slugs import column_name as slug_column
+
+_NO_COLUMN = object()
 
 # Lists live in listing.py; re-exported here so resources import their helpers from one place.
 from service.resources.listing import (  # noqa: E402,F401
@@ -63,9 +66,16 @@ def citations_field() -> fields.List:
 
 
 def slug_of(attribute: str, description: str) -> fields.Function:
-    """The slug of a related record (ATTRIBUTE may be dotted), null when there is none."""
+    """The slug of a related record (ATTRIBUTE may be dotted), null when there is none.
+
+    Read from the record's own slug column (service/models/slugs.py) where the model has one, so the
+    related record is never loaded for it; otherwise by following the relationship."""
+    column = slug_column(attribute)
 
     def get(obj):
+        value = getattr(obj, column, _NO_COLUMN)
+        if value is not _NO_COLUMN:
+            return value
         for name in attribute.split("."):
             obj = getattr(obj, name) if obj is not None else None
         return obj.slug if obj is not None else None
@@ -89,8 +99,11 @@ def cited(model):
 
 
 def related(attribute, slug, full: Callable[[], tuple], included: bool, *nested):
-    """Loader option for a related record (or records): only its SLUG, what an item names it by, or in full
-    for `include=` (FULL: the related resource's own loader options). NESTED: options below it, either way."""
+    """Loader option for a related record (or records): in full for `include=` (FULL: the related resource's
+    own loader options), else only what an item names it by: nothing for one record (its slug is a column
+    of the item's row), its SLUG for several. NESTED: options below it, either way."""
+    if not included and not attribute.property.uselist and not nested:
+        return lazyload(attribute)  # never touched by the item's dump
     # selectin, not joined: joining a joined-inheritance target makes SQLite materialize every
     # record of that kind (records JOIN actors) for each page (EXPLAIN QUERY PLAN); an IN (...) by key does not.
     return selectinload(attribute).options(*(full() if included else (load_only(slug),)), *nested)
