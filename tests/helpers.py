@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
+from werkzeug.serving import make_server
+
 PROBLEM = "application/problem+json"
 
 
@@ -34,3 +39,16 @@ def assert_problem(response, status: int, field: str | None = None) -> dict:
     if field is not None:
         assert field in [e["field"] for e in body["errors"]], body
     return body
+
+
+@contextmanager
+def serving(app):
+    """APP on a real socket (127.0.0.1, a free port), served by a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)

@@ -7,14 +7,12 @@ import importlib
 import shutil
 import subprocess
 import sys
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from service.config import PROJECT_ROOT
+from tests.helpers import serving
 
 PACKAGE = "briefing_client"
 # (tag module, list operation, get operation, the attribute that identifies an item)
@@ -51,19 +49,6 @@ def generated_client(tmp_path_factory):
         yield importlib.import_module(PACKAGE)
     finally:
         sys.path.remove(str(tmp))
-
-
-@contextmanager
-def serving(app):
-    """APP on a real socket (127.0.0.1, a free port), served by a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
