@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from service import vocabulary as v
 from service.models import Actor, AidItem, AidPackage
 from service.resources.actors import ActorSchema, actor_options
-from service.resources.aid_packages import AidPackageSchema
+from service.resources.aid_packages import AidPackageSchema, aid_package_options
 from service.resources.common import (
     ListArgs,
     by_slug,
@@ -86,8 +86,6 @@ def aid_item_options(include: tuple[str, ...] = ()) -> tuple:
 
     The package's and donor's slugs are columns of the item's row (service/models/slugs.py): the package
     is loaded only for `include=` (in full, or to reach the donor)."""
-    from service.resources.aid_packages import aid_package_options
-
     if not include:
         return (cited(AidItem),)
     donor = (selectinload(AidPackage.donor).options(*actor_options()),) if "donor" in include else ()
