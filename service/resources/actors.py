@@ -7,7 +7,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from service import vocabulary as v
 from service.models import (
@@ -20,13 +19,16 @@ from service.models import (
     proposal_proposers,
 )
 from service.resources.common import (
+    CITED,
     ListArgs,
+    Shape,
     citations_field,
-    cited,
     get_or_404,
     list_endpoint,
+    options,
     paginate,
     permalink,
+    shape,
     slug_of,
 )
 from service.resources.positions import SORTS as POSITION_SORTS
@@ -36,7 +38,7 @@ from service.resources.positions import (
     embeds,
     filter_positions,
     includes,
-    select_positions,
+    position_shape,
 )
 from service.resources.writing import (
     WRITE_HEADERS,
@@ -81,8 +83,11 @@ class ActorArgs(ListArgs):
     country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"))
 
 
+ACTOR: Shape = shape({"aliases": {}}, CITED)
+
+
 def actor_options() -> tuple:
-    return (selectinload(Actor.aliases), cited(Actor))
+    return options(Actor, ACTOR)
 
 
 def _select():
@@ -102,11 +107,11 @@ class Actors(MethodView):
     @list_endpoint(blp, ActorArgs, ActorSchema, SORTS)
     def get(self, args):
         """List actors"""
-        stmt = _select()
+        stmt = select(Actor)
         for name in ("kind", "country"):
             if name in args:
                 stmt = stmt.where(getattr(Actor, name) == args[name])
-        return paginate(stmt, Actor, args, ActorSchema, SORTS)
+        return paginate(stmt, Actor, args, ActorSchema, SORTS, shape=ACTOR)
 
     @write_op(blp, create=True)
     @blp.arguments(ActorIn)
@@ -179,8 +184,9 @@ class ActorPositions(MethodView):
         """List the positions an actor holds"""
         actor = get_or_404(select(Actor.id).where(Actor.slug == slug), f"actor with slug {slug!r}")
         include = includes(args)
-        stmt = filter_positions(select_positions(include), args).where(Position.actor_id == actor)
-        return paginate(stmt, Position, args, PositionSchema, POSITION_SORTS, embeds(include))
+        stmt = filter_positions(select(Position), args).where(Position.actor_id == actor)
+        return paginate(stmt, Position, args, PositionSchema, POSITION_SORTS, embeds(include),
+                        shape=position_shape(include))
 
 
 class RelationSchema(ma.Schema):
@@ -211,7 +217,7 @@ class ActorRelations(MethodView):
         """List the relations the sources state between an actor and others"""
         actor = get_or_404(select(Actor.id).where(Actor.slug == slug), f"actor with slug {slug!r}")
         sides = DIRECTIONS[args["direction"]]
-        stmt = select(ActorRelation).options(cited(ActorRelation)).where(or_(*(side == actor for side in sides)))
+        stmt = select(ActorRelation).where(or_(*(side == actor for side in sides)))
         if "predicate" in args:
             stmt = stmt.where(ActorRelation.predicate == args["predicate"])
-        return paginate(stmt, ActorRelation, args, RelationSchema, RELATION_SORTS)
+        return paginate(stmt, ActorRelation, args, RelationSchema, RELATION_SORTS, shape=CITED)

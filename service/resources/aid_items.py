@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-import functools
-
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from service import vocabulary as v
 from service.models import Actor, AidItem, AidPackage
-from service.resources.actors import ActorSchema, actor_options
-from service.resources.aid_packages import AidPackageSchema, aid_package_options
+from service.resources.actors import ACTOR, ActorSchema
+from service.resources.aid_packages import AID_PACKAGE, AidPackageSchema
 from service.resources.common import (
+    CITED,
     ListArgs,
+    Shape,
     by_slug,
     citations_field,
-    cited,
     embeds_for,
     get_or_404,
     include_arg,
     included_field,
     includes,
     list_endpoint,
+    options,
     paginate,
     permalink,
+    shape,
     slug_of,
 )
 from service.resources.writing import (
@@ -80,23 +80,15 @@ class AidItemArgs(ListArgs):
     include = include_arg(INCLUDES)
 
 
-@functools.cache  # loader options are immutable: build each combination once, not per request
-def aid_item_options(include: tuple[str, ...] = ()) -> tuple:
-    """Loader options that serve a page of aid items in a fixed number of queries.
-
-    The package's and donor's slugs are columns of the item's row (service/models/slugs.py): the package
-    is loaded only for `include=` (in full, or to reach the donor)."""
-    if not include:
-        return (cited(AidItem),)
-    donor = (selectinload(AidPackage.donor).options(*actor_options()),) if "donor" in include else ()
-    if "package" in include:
-        return selectinload(AidItem.package).options(*aid_package_options(), *donor), cited(AidItem)
-    # Only on the way to the donor: joined to the page's query rather than a query of its own.
-    return joinedload(AidItem.package).load_only(AidPackage.donor_id).options(*donor), cited(AidItem)
+def aid_item_shape(include: tuple[str, ...] = ()) -> Shape:
+    """What an aid item is served with (the package's and donor's slugs are columns of its row, see
+    service/models/slugs.py), and the related records `include=` embeds in full."""
+    related: dict[str, Shape] = {"package": {"package": AID_PACKAGE}, "donor": {"package": {"donor": ACTOR}}}
+    return shape(CITED, *(related[name] for name in include))
 
 
-def _select(include: tuple[str, ...] = ()):
-    return select(AidItem).options(*aid_item_options(include))
+def _select():
+    return select(AidItem).options(*options(AidItem, CITED))
 
 
 class AidItemIn(seed_schema.AidItemIn):
@@ -127,7 +119,7 @@ class AidItems(MethodView):
     def get(self, args):
         """List aid items"""
         include = includes(args)
-        stmt = _select(include)
+        stmt = select(AidItem)
         if "package" in args:
             stmt = stmt.where(AidItem.package_id == by_slug(AidPackage, args["package"]))
         if "donor" in args:
@@ -137,7 +129,8 @@ class AidItems(MethodView):
         for name in ("category", "status", "system"):
             if name in args:
                 stmt = stmt.where(getattr(AidItem, name) == args[name])
-        return paginate(stmt, AidItem, args, AidItemSchema, SORTS, embeds_for(include, INCLUDES))
+        return paginate(stmt, AidItem, args, AidItemSchema, SORTS, embeds_for(include, INCLUDES),
+                        shape=aid_item_shape(include))
 
     @write_op(blp, create=True)
     @blp.arguments(AidItemIn)

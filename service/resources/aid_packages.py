@@ -7,18 +7,20 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from service.models import Actor, AidItem, AidPackage
+from service.models import Actor, AidPackage
 from service.resources.common import (
+    CITED,
     ListArgs,
+    Shape,
     by_slug,
     citations_field,
-    cited,
     get_or_404,
     list_endpoint,
+    options,
     paginate,
     permalink,
+    shape,
     slug_of,
 )
 from service.resources.writing import (
@@ -67,13 +69,16 @@ class AidPackageArgs(ListArgs):
     recipient = fields.String(metadata={"description": "Recipient actor slug"})
 
 
+# What AidPackageSchema dumps besides its columns (its actors' slugs are columns too).
+AID_PACKAGE: Shape = shape({"items": {}}, CITED)
+
+
 def _select():
     return select(AidPackage).options(*aid_package_options())
 
 
 def aid_package_options() -> tuple:
-    """What AidPackageSchema dumps besides its columns (its actors' slugs are columns too)."""
-    return (selectinload(AidPackage.items).load_only(AidItem.slug), cited(AidPackage))
+    return options(AidPackage, AID_PACKAGE)
 
 
 def _not_negative(value) -> None:
@@ -119,12 +124,12 @@ class AidPackages(MethodView):
     @list_endpoint(blp, AidPackageArgs, AidPackageSchema, SORTS)
     def get(self, args):
         """List aid packages"""
-        stmt = _select()
+        stmt = select(AidPackage)
         if "donor" in args:
             stmt = stmt.where(AidPackage.donor_id == by_slug(Actor, args["donor"]))
         if "recipient" in args:
             stmt = stmt.where(AidPackage.recipient_id == by_slug(Actor, args["recipient"]))
-        return paginate(stmt, AidPackage, args, AidPackageSchema, SORTS)
+        return paginate(stmt, AidPackage, args, AidPackageSchema, SORTS, shape=AID_PACKAGE)
 
 
     @write_op(blp, create=True)

@@ -8,13 +8,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from service import briefing_compose, briefing_render
 from service.extensions import db
 from service.models import Briefing, Document, Record
 from service.resources.briefing_schemas import ComposedBriefingSchema
-from service.resources.common import LINK_HEADER, PageArgs, page_of, paginate, query_args, slugs_of
+from service.resources.common import LINK_HEADER, PageArgs, Shape, options, page_of, paginate, query_args, slugs_of
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -41,8 +40,11 @@ class BriefingSchema(ma.Schema):
 BriefingPage = page_of(BriefingSchema)
 
 
+BRIEFING: Shape = {"documents": {}}
+
+
 def _select():
-    return select(Briefing).options(selectinload(Briefing.documents))
+    return select(Briefing).options(*options(Briefing, BRIEFING))
 
 
 class BriefingIn(seed_schema.BriefingIn):
@@ -82,7 +84,7 @@ class Briefings(MethodView):
     @blp.response(200, BriefingPage, headers=LINK_HEADER)
     def get(self, args):
         """List briefings"""
-        return paginate(_select(), Briefing, args)
+        return paginate(select(Briefing), Briefing, args, shape=BRIEFING)
 
     @write_op(blp, create=True)
     @blp.arguments(BriefingIn)

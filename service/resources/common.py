@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import marshmallow as ma
 from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from service.extensions import db
-from service.models import Citation, Document
 from service.models.slugs import column_name as slug_column
 
 _NO_COLUMN = object()
 
-# Lists live in listing.py; re-exported here so resources import their helpers from one place.
+# Lists live in listing.py, shapes in loading.py; re-exported here so resources import their helpers from one place.
 from service.resources.listing import (  # noqa: E402,F401
     LINK_HEADER,
     ListArgs,
@@ -30,6 +26,7 @@ from service.resources.listing import (  # noqa: E402,F401
     paginate,
     query_args,
 )
+from service.resources.loading import CITED, Shape, options, shape  # noqa: E402,F401
 
 
 class CitationSchema(ma.Schema):
@@ -88,25 +85,6 @@ def slugs_of(attribute: str, description: str) -> fields.Function:
     return fields.Function(lambda obj: [item.slug for item in getattr(obj, attribute)],
                            metadata={"description": description, "type": "array",
                                      "items": {"type": "string"}})
-
-
-def cited(model):
-    """Loader option that fetches a page's citations (and their document slugs) in one query."""
-    return selectinload(model.citations).options(
-        joinedload(Citation.document).load_only(
-            Document.slug, Document.title, Document.publisher, Document.published_date, Document.url)
-    )
-
-
-def related(attribute, slug, full: Callable[[], tuple], included: bool, *nested):
-    """Loader option for a related record (or records): in full for `include=` (FULL: the related resource's
-    own loader options), else only what an item names it by: nothing for one record (its slug is a column
-    of the item's row), its SLUG for several. NESTED: options below it, either way."""
-    if not included and not attribute.property.uselist and not nested:
-        return lazyload(attribute)  # never touched by the item's dump
-    # selectin, not joined: joining a joined-inheritance target makes SQLite materialize every
-    # record of that kind (records JOIN actors) for each page (EXPLAIN QUERY PLAN); an IN (...) by key does not.
-    return selectinload(attribute).options(*(full() if included else (load_only(slug),)), *nested)
 
 
 def get_or_404(stmt: Select, what: str):

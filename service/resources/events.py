@@ -9,21 +9,23 @@ from marshmallow import fields
 from sqlalchemy import select
 
 from service.models import Actor, Event, event_participants
-from service.resources.actors import ActorSchema, actor_options
+from service.resources.actors import ACTOR, ActorSchema
 from service.resources.common import (
+    CITED,
     ListArgs,
+    Shape,
     by_slug,
     citations_field,
-    cited,
     embeds_for,
     get_or_404,
     include_arg,
     included_field,
     includes,
     list_endpoint,
+    options,
     paginate,
     permalink,
-    related,
+    shape,
     slugs_of,
 )
 from service.resources.writing import (
@@ -77,9 +79,11 @@ class EventArgs(ListArgs):
             raise ma.ValidationError("`from` is after `to`.", field_name="from")
 
 
-def _select(include: tuple[str, ...] = ()):
-    return select(Event).options(
-        related(Event.participants, Actor.slug, actor_options, "participants" in include), cited(Event))
+EVENT: Shape = shape({"participants": {}}, CITED)
+
+
+def _select():
+    return select(Event).options(*options(Event, EVENT))
 
 
 class EventIn(seed_schema.EventIn):
@@ -110,7 +114,7 @@ class Events(MethodView):
     def get(self, args):
         """List events"""
         include = includes(args)
-        stmt = _select(include)
+        stmt = select(Event)
         if "date_from" in args:
             stmt = stmt.where(Event.date >= args["date_from"])
         if "date_to" in args:
@@ -118,7 +122,8 @@ class Events(MethodView):
         if "participant" in args:
             stmt = stmt.where(Event.id.in_(select(event_participants.c.event_id).where(
                 event_participants.c.actor_id == by_slug(Actor, args["participant"]))))
-        return paginate(stmt, Event, args, EventSchema, SORTS, embeds_for(include, INCLUDES))
+        return paginate(stmt, Event, args, EventSchema, SORTS, embeds_for(include, INCLUDES),
+                        shape=shape(EVENT, {"participants": ACTOR} if "participants" in include else {}))
 
     @write_op(blp, create=True)
     @blp.arguments(EventIn)

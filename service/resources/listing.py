@@ -28,7 +28,9 @@ from sqlalchemy import ColumnElement, Date, Integer, Numeric, Select, and_, func
 
 from service import search
 from service.extensions import db
+from service.resources import loading
 from service.resources.dumping import dumper
+from service.resources.loading import Shape
 
 LINK_HEADER = {
     "Link": {
@@ -39,6 +41,8 @@ LINK_HEADER = {
 EXPORT_TYPES = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
 # (last id served or None, page size) -> a WHERE condition selecting that page's rows (see paginate)
 Window = Callable[[int | None, int], ColumnElement[bool]]
+# an ordered, limited select of the list's rows -> those rows, read (see loading.py)
+Read = Callable[[Select], list]
 EXPORT_BATCH = 1000
 
 
@@ -136,8 +140,11 @@ def embeds_for(include: tuple[str, ...], related: dict[str, tuple[str, type[ma.S
 
 
 def query_args(blp, schema: type[ma.Schema]):
-    """@blp.arguments for the query string: bad or unknown parameters are a 400 naming them."""
-    return blp.arguments(schema, location="query", error_status_code=400, unknown=ma.RAISE)
+    """@blp.arguments for the query string: bad or unknown parameters are a 400 naming them.
+
+    Given an instance, built once here: given a class, webargs would build (and deep-copy the fields of)
+    one per request."""
+    return blp.arguments(schema(), location="query", error_status_code=400, unknown=ma.RAISE)
 
 
 def list_endpoint(blp, args_schema: type[ma.Schema], item_schema: type[ma.Schema], sorts=()):
@@ -161,23 +168,29 @@ def bad_query(field: str, message: str) -> NoReturn:
 
 
 def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = None,
-             sorts: dict | None = None, embed: Embed | None = None, window: Window | None = None):
-    """Serve STMT as a list: a keyset page of JSON, or a streamed CSV/NDJSON export.
+             sorts: dict | None = None, embed: Embed | None = None, window: Window | None = None,
+             shape: Shape | None = None, read: Read | None = None):
+    """Serve STMT (a select of MODEL, filtered) as a list: a keyset page of JSON, or a streamed CSV/NDJSON export.
 
-    Without SCHEMA, returns (body, 200, headers) for flask-smorest to serialize (plain id-ordered pages).
-    EMBED (see embeds_for) makes each item carry `included: {name: record, records or null}`.
-    WINDOW (lists sorted by id only) gives, for the last id served and a page size, a condition that
-    already narrows STMT to that page's rows, e.g. from a full-text index (see /search).
+    Rows are read with the relationships SHAPE names (see loading.py), or by READ (an ordered select ->
+    its rows). Without SCHEMA, returns (body, 200, headers) for flask-smorest to serialize (plain
+    id-ordered pages). EMBED (see embeds_for) makes each item carry `included: {name: record, records
+    or null}`; SHAPE must load what it embeds. WINDOW (lists sorted by id only) gives, for the last id
+    served and a page size, a condition that already narrows STMT to that page's rows, e.g. from a
+    full-text index (see /search).
     """
     if window is not None and sorts:
         raise ValueError("a window narrows id-ordered lists only")
+    if read is None:
+        wanted = shape or {}
+        read = functools.partial(_read, model=model, wanted=wanted)
     keys, sort_text = _sort_keys(model, args.get("sort"), sorts or {})
     if args.get("q"):
         stmt = stmt.where(model.id.in_(search.matching_ids(db.session, args["q"])))
     only = _fields(args.get("fieldset"), schema)
     export = _export_type(args) if schema else None
     if export and schema is not None:
-        return _stream(stmt, keys, schema, only, export, window)
+        return _stream(stmt, keys, schema, only, export, window, read)
     limit = min(args["limit"], current_app.config["PAGE_MAX_LIMIT"])
     cursor = args.get("cursor")
     if cursor is not None and cursor["s"] != sort_text:
@@ -185,7 +198,7 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     after = None
     if cursor is not None:
         after = [*_typed(cursor["v"], keys[:-1]), cursor["id"]]
-    rows = _page(stmt, keys, after, limit + 1, window)
+    rows = _page(stmt, keys, after, limit + 1, window, read)
     body: dict = {"items": rows[:limit], "limit": limit, "next": None}
     headers = {}
     if len(rows) > limit:
@@ -244,7 +257,12 @@ def _lowest(column):
     return literal_column("''", kind)
 
 
-def _page(stmt: Select, keys: list[tuple], after: list | None, size: int, window: Window | None = None) -> list:
+def _read(stmt: Select, model, wanted: Shape) -> list:
+    return loading.load(db.session, stmt, model, wanted)
+
+
+def _page(stmt: Select, keys: list[tuple], after: list | None, size: int, window: Window | None,
+          read: Read) -> list:
     """Up to SIZE rows in KEYS order, strictly after the sort values AFTER (the last row's)."""
     if window is not None:
         stmt = stmt.where(window(after[-1] if after is not None else None, size))
@@ -255,7 +273,7 @@ def _page(stmt: Select, keys: list[tuple], after: list | None, size: int, window
             clauses.append(and_(*equal, expr < values[i] if desc else expr > values[i]))
         stmt = stmt.where(or_(*clauses))
     order = [expr.desc() if desc else expr.asc() for _, expr, desc in keys]
-    return list(db.session.scalars(stmt.order_by(*order).limit(size)).unique())
+    return read(stmt.order_by(*order).limit(size))
 
 
 def _typed(values: list, keys: list[tuple]) -> list:
@@ -310,11 +328,11 @@ def _export_type(args: dict) -> str | None:
 
 
 def _stream(stmt: Select, keys: list[tuple], schema_class: type[ma.Schema], only: tuple[str, ...] | None,
-            export: str, window: Window | None) -> Response:
+            export: str, window: Window | None, read: Read) -> Response:
     """Every matching row, fetched in keyset batches so memory stays flat whatever the size."""
     schema, dump = schema_class(only=only), dumper(schema_class, only)
 
-    first = _page(stmt, keys, None, EXPORT_BATCH, window)  # before the headers go out, so errors are problems
+    first = _page(stmt, keys, None, EXPORT_BATCH, window, read)  # before the headers go out: errors are problems
 
     def rows() -> Iterator[dict]:
         batch = first
@@ -324,8 +342,7 @@ def _stream(stmt: Select, keys: list[tuple], schema_class: type[ma.Schema], only
                 return
             last = batch[-1]
             after = [*(_value(last, k) for k in keys[:-1]), last.id]
-            db.session.expunge_all()
-            batch = _page(stmt, keys, after, EXPORT_BATCH, window)
+            batch = _page(stmt, keys, after, EXPORT_BATCH, window, read)
 
     def ndjson() -> Iterator[str]:
         for row in rows():

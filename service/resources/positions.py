@@ -9,24 +9,25 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from service import vocabulary as v
 from service.models import Actor, Position, PositionCondition, Proposal
 from service.resources.common import (
+    CITED,
     ListArgs,
+    Shape,
     by_slug,
     citations_field,
-    cited,
     embeds_for,
     get_or_404,
     include_arg,
     included_field,
     includes,
     list_endpoint,
+    options,
     paginate,
     permalink,
-    related,
+    shape,
     slug_of,
 )
 from service.resources.writing import (
@@ -95,23 +96,22 @@ class PositionArgs(ListArgs):
             raise ma.ValidationError("`from` is after `to`.", field_name="from")
 
 
-@functools.cache  # loader options are immutable: build each combination once, not per request
-def position_options(include: tuple[str, ...] = ()) -> tuple:
-    """Loader options that serve a page of positions in a fixed number of queries."""
-    from service.resources.actors import actor_options
-    from service.resources.proposals import proposal_options
-
-    return (
-        related(Position.actor, Actor.slug, actor_options, "actor" in include),
-        related(Position.reported_by, Actor.slug, actor_options, "reported_by" in include),
-        related(Position.proposal, Proposal.slug, proposal_options, "proposal" in include),
-        selectinload(Position.conditions).options(cited(PositionCondition)),
-        cited(Position),
-    )
+POSITION: Shape = shape({"conditions": CITED}, CITED)
 
 
-def select_positions(include: tuple[str, ...] = ()):
-    return select(Position).options(*position_options(include))
+def position_shape(include: tuple[str, ...] = ()) -> Shape:
+    """What a position is served with, and the related records `include=` embeds in full."""
+    from service.resources.actors import ACTOR
+    from service.resources.proposals import PROPOSAL
+
+    related = {"actor": ACTOR, "reported_by": ACTOR, "proposal": PROPOSAL}
+    return shape(POSITION, {name: related[name] for name in include})
+
+
+@functools.cache  # loader options are immutable: build them once, not per request
+def position_options() -> tuple:
+    """Loader options for one position in full (its item view and writes)."""
+    return options(Position, POSITION)
 
 
 def embeds(include: tuple[str, ...]) -> dict:
@@ -169,7 +169,7 @@ def _condition(position: Position, data: dict, index: int) -> PositionCondition:
 
 
 WRITES = WriteSpec("positions", Position, "id", "/api/v1/positions/{id}", PositionSchema,
-                   lambda key: select_positions().where(Position.id == key), assign)
+                   lambda key: select(Position).options(*position_options()).where(Position.id == key), assign)
 
 
 @blp.route("")
@@ -178,8 +178,8 @@ class Positions(MethodView):
     def get(self, args):
         """List positions"""
         include = includes(args)
-        return paginate(filter_positions(select_positions(include), args), Position, args, PositionSchema,
-                        SORTS, embeds(include))
+        return paginate(filter_positions(select(Position), args), Position, args, PositionSchema,
+                        SORTS, embeds(include), shape=position_shape(include))
 
     @write_op(blp, create=True)
     @blp.arguments(PositionIn)
@@ -195,7 +195,7 @@ class PositionById(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, position_id):
         """Get a position"""
-        stmt = select_positions().where(Position.id == position_id)
+        stmt = select(Position).options(*position_options()).where(Position.id == position_id)
         return get_or_404(stmt, f"position with id {position_id}")
 
     @write_op(blp)

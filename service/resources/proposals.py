@@ -7,21 +7,23 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from service import vocabulary as v
 from service.models import Actor, Proposal, ProposalAttribute
 from service.resources.common import (
+    CITED,
     ListArgs,
+    Shape,
     citations_field,
-    cited,
     get_or_404,
     list_endpoint,
+    options,
     paginate,
     permalink,
+    shape,
     slugs_of,
 )
-from service.resources.positions import PositionSchema, position_options
+from service.resources.positions import POSITION, PositionSchema
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -74,16 +76,11 @@ class ProposalArgs(ListArgs):
     status = fields.String(validate=validate.OneOf(v.PROPOSAL_STATUSES))
 
 
+PROPOSAL: Shape = shape({"proposers": {}, "attributes": CITED}, CITED)
+
+
 def proposal_options() -> tuple:
-    return (
-        selectinload(Proposal.proposers).load_only(Actor.slug),
-        selectinload(Proposal.attributes).options(cited(ProposalAttribute)),
-        cited(Proposal),
-    )
-
-
-def _select():
-    return select(Proposal).options(*proposal_options())
+    return options(Proposal, PROPOSAL)
 
 
 class ProposalIn(seed_schema.ProposalIn):
@@ -112,7 +109,7 @@ def _attribute(proposal: Proposal, data: dict, index: int) -> ProposalAttribute:
 
 
 def _select_detail():
-    return _select().options(selectinload(Proposal.positions).options(*position_options()))
+    return select(Proposal).options(*options(Proposal, shape(PROPOSAL, {"positions": POSITION})))
 
 
 WRITES = WriteSpec("proposals", Proposal, "slug", "/api/v1/proposals/{slug}", ProposalDetailSchema,
@@ -124,11 +121,11 @@ class Proposals(MethodView):
     @list_endpoint(blp, ProposalArgs, ProposalSchema, SORTS)
     def get(self, args):
         """List proposals"""
-        stmt = _select()
+        stmt = select(Proposal)
         for name in ("kind", "status"):
             if name in args:
                 stmt = stmt.where(getattr(Proposal, name) == args[name])
-        return paginate(stmt, Proposal, args, ProposalSchema, SORTS)
+        return paginate(stmt, Proposal, args, ProposalSchema, SORTS, shape=PROPOSAL)
 
 
     @write_op(blp, create=True)
@@ -144,7 +141,7 @@ class ProposalBySlug(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug):
         """Get a proposal with the positions held on it"""
-        stmt = _select().options(selectinload(Proposal.positions).options(*position_options()))
+        stmt = _select_detail()
         return get_or_404(stmt.where(Proposal.slug == slug), f"proposal with slug {slug!r}")
 
     @write_op(blp)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import request
 from sqlalchemy.orm import selectinload
 
 from service.models import Actor, Proposal, Record
+from service.resources.loading import Shape
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,15 @@ class RecordRef:
 
 
 def record_ref(record: Record) -> RecordRef:
-    label, (endpoint, args) = LABELS[record.type](record), URLS[record.type](record)
-    return RecordRef(record.type, record.id, label, url_for(endpoint, **args))
+    """Below the app's root (as url_for gives it): the templates are those of the resources' routes, and
+    slugs are URL-safe (SLUG_PATTERN), so nothing needs quoting; url_for cost more than the rest of a hit."""
+    template, key = URLS[record.type]
+    return RecordRef(record.type, record.id, LABELS[record.type](record),
+                     request.script_root + template.format(key(record)))
+
+
+# What record_ref() reads beyond a record's own columns, by record type (see loading.py).
+REF_SHAPES: dict[str, Shape] = {"relation": {"subject": {}, "object": {}}, "proposal_attribute": {"proposal": {}}}
 
 
 def ref_options(record) -> tuple:
@@ -46,15 +54,16 @@ LABELS = {
     "proposal_attribute": lambda r: f"{r.proposal.name}, {r.key.replace('_', ' ')}: {r.value}",
     "event": lambda r: f"{r.date.isoformat()} {r.title}",
 }
+# type -> (the URL template of the resource that serves it, the record's key in it)
 URLS = {
-    "actor": lambda r: ("actors.ActorBySlug", {"slug": r.slug}),
-    "relation": lambda r: ("actors.ActorRelations", {"slug": r.subject.slug}),
-    "position": lambda r: ("positions.PositionById", {"position_id": r.id}),
-    "condition": lambda r: ("positions.PositionById", {"position_id": r.position_id}),
-    "aid_package": lambda r: ("aid-packages.AidPackageById", {"package_id": r.id}),
-    "aid_item": lambda r: ("aid-items.AidItemById", {"item_id": r.id}),
-    "proposal": lambda r: ("proposals.ProposalBySlug", {"slug": r.slug}),
-    "proposal_attribute": lambda r: ("proposals.ProposalBySlug", {"slug": r.proposal.slug}),
-    "event": lambda r: ("events.EventById", {"event_id": r.id}),
+    "actor": ("/api/v1/actors/{}", lambda r: r.slug),
+    "relation": ("/api/v1/actors/{}/relations", lambda r: r.subject.slug),
+    "position": ("/api/v1/positions/{}", lambda r: r.id),
+    "condition": ("/api/v1/positions/{}", lambda r: r.position_id),
+    "aid_package": ("/api/v1/aid-packages/{}", lambda r: r.id),
+    "aid_item": ("/api/v1/aid-items/{}", lambda r: r.id),
+    "proposal": ("/api/v1/proposals/{}", lambda r: r.slug),
+    "proposal_attribute": ("/api/v1/proposals/{}", lambda r: r.proposal.slug),
+    "event": ("/api/v1/events/{}", lambda r: r.id),
 }
 RECORD_TYPES = tuple(LABELS)

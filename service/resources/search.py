@@ -2,44 +2,64 @@
 
 from __future__ import annotations
 
+import functools
+
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
-from sqlalchemy.orm import with_polymorphic
 
 from service import search
 from service.extensions import db
 from service.models import ActorRelation, PositionCondition, ProposalAttribute, Record
-from service.resources.common import CitationSchema, PageArgs, cited, list_endpoint, paginate
-from service.resources.refs import RECORD_TYPES, record_ref, ref_options
+from service.resources import loading
+from service.resources.common import CITED, CitationSchema, PageArgs, list_endpoint, paginate, shape
+from service.resources.dumping import dumper
+from service.resources.refs import RECORD_TYPES, REF_SHAPES, RecordRef, record_ref
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1/search",
                 description="Full-text search across actors, positions, aid, proposals and events.")
+
+# What a hit is dumped from: its citations, and what its label names.
+HIT_SHAPES = {kind: shape(CITED, REF_SHAPES.get(kind, {})) for kind in RECORD_TYPES}
+
 
 class SearchHitSchema(ma.Schema):
     type = fields.String(required=True, validate=validate.OneOf(RECORD_TYPES))
     id = fields.Integer(required=True)
     slug = fields.Function(lambda r: getattr(r, "slug", None), allow_none=True,
                            metadata={"type": "string", "nullable": True})
-    label = fields.Function(lambda r: record_ref(r).label,
+    label = fields.Function(lambda r: hit_ref(r).label,
                             metadata={"type": "string", "description": "A readable name for the hit"})
-    url = fields.Function(lambda r: record_ref(r).url,
+    url = fields.Function(lambda r: hit_ref(r).url,
                           metadata={"type": "string",
                                     "description": "Permalink of the record (or its parent)"})
     citation = fields.Method("matching_citation", metadata={"description": "The citation that best matches"})
 
     def matching_citation(self, record):
-        stems = [w.lower()[: max(4, len(w) - 2)] for w in search.words(self.context_query())]
+        stems = _stems(self.context_query())
         chosen = next((c for c in record.citations if any(s in c.quote.lower() for s in stems)),
                       record.citations[0] if record.citations else None)
-        return CitationSchema().dump(chosen) if chosen else None
+        return dumper(CitationSchema)(chosen) if chosen else None
 
     def context_query(self) -> str:
         from flask import request
 
         return request.args.get("q", "")
+
+
+def hit_ref(record) -> RecordRef:
+    """record_ref(RECORD), worked out once for the label and the url of its hit."""
+    ref = record.__dict__.get("_hit_ref")
+    if ref is None:
+        ref = record.__dict__["_hit_ref"] = record_ref(record)
+    return ref
+
+
+@functools.lru_cache(maxsize=1024)
+def _stems(query: str) -> tuple[str, ...]:
+    return tuple(w.lower()[: max(4, len(w) - 2)] for w in search.words(query))
 
 
 class SearchArgs(PageArgs):
@@ -56,15 +76,17 @@ class Search(MethodView):
     @list_endpoint(blp, SearchArgs, SearchHitSchema)
     def get(self, args):
         """Search every record type"""
-        record = with_polymorphic(Record, "*")
-        stmt = select(record).options(cited(record), *ref_options(record))
-
         def window(after: int | None, size: int):
             """The page's ids straight from the full-text index: the next SIZE matches after AFTER."""
-            return record.id.in_(search.matching_ids(db.session, args["q"], after=after, limit=size,
+            return Record.id.in_(search.matching_ids(db.session, args["q"], after=after, limit=size,
                                                      record_type=args.get("type")))
 
-        return paginate(stmt, record, {**args, "q": None}, SearchHitSchema, window=window)
+        def read(stmt):
+            """The page's ids, then each hit as a record of its own type."""
+            ids = list(db.session.scalars(stmt.with_only_columns(Record.id)))
+            return loading.load_by_id(db.session, Record, ids, HIT_SHAPES)
+
+        return paginate(select(Record), Record, {**args, "q": None}, SearchHitSchema, window=window, read=read)
 
 
 __all__ = ["ActorRelation", "PositionCondition", "ProposalAttribute"]

@@ -1,0 +1,96 @@
+"""List pages read their rows as plain objects (service/resources/loading.py): every item equals the same
+record loaded by the ORM, and its shape costs one statement per relationship whatever the page size."""
+
+import pytest
+from sqlalchemy import select
+
+from service.extensions import db
+from service.models import Actor, ActorRelation, AidItem, AidPackage, Event, Position, Proposal
+from service.resources import loading
+from service.resources.actors import ACTOR, ActorSchema, RelationSchema
+from service.resources.aid_items import AidItemSchema, aid_item_shape
+from service.resources.aid_packages import AID_PACKAGE, AidPackageSchema
+from service.resources.common import CITED
+from service.resources.events import EVENT, EventSchema
+from service.resources.positions import PositionSchema, position_shape
+from service.resources.proposals import PROPOSAL, ProposalSchema
+from tests.test_listing import COMPUTE, count_queries
+
+# list URL -> (model, its shape, the schema its items are dumped with)
+LISTS = {
+    "/api/v1/actors": (Actor, ACTOR, ActorSchema),
+    "/api/v1/positions": (Position, position_shape(), PositionSchema),
+    "/api/v1/aid-items": (AidItem, aid_item_shape(), AidItemSchema),
+    "/api/v1/aid-packages": (AidPackage, AID_PACKAGE, AidPackageSchema),
+    "/api/v1/events": (Event, EVENT, EventSchema),
+    "/api/v1/proposals": (Proposal, PROPOSAL, ProposalSchema),
+}
+
+
+def orm_dump(app, model, shape, schema) -> dict[int, dict]:
+    """Every record of MODEL loaded by the ORM (with the shape's loader options) and dumped by marshmallow."""
+    with app.app_context():
+        records = db.session.scalars(select(model).options(*loading.options(model, shape))).unique().all()
+        return {record.id: schema().dump(record) for record in records}
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_list_items_equal_the_orm_loaded_records(app, client, url):
+    items = client.get(f"{url}?limit=500", headers=COMPUTE).get_json()["items"]
+    expected = orm_dump(app, *LISTS[url])
+    assert len(items) == len(expected) > 0
+    for item in items:
+        assert item == expected[item["id"]]
+
+
+def test_list_relations_equal_the_orm_loaded_records(app, client):
+    items = client.get("/api/v1/actors/france/relations?limit=500", headers=COMPUTE).get_json()["items"]
+    expected = orm_dump(app, ActorRelation, CITED, RelationSchema)
+    assert items and all(item == expected[item["id"]] for item in items)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/actors", "/api/v1/positions", "/api/v1/aid-items",
+                                 "/api/v1/aid-packages", "/api/v1/events", "/api/v1/proposals"])
+def test_list_items_equal_their_item_view(client, url):
+    """The item view loads one record through the ORM; the list serves the same representation."""
+    for item in client.get(f"{url}?limit=500", headers=COMPUTE).get_json()["items"]:
+        single = client.get(item["url"]).get_json()
+        assert item == {key: single[key] for key in item}
+
+
+@pytest.mark.parametrize(("url", "name", "view"), [
+    ("/api/v1/positions?include=actor,reported_by,proposal", "actor", "/api/v1/actors/{slug}"),
+    ("/api/v1/positions?include=actor,reported_by,proposal", "reported_by", "/api/v1/actors/{slug}"),
+    ("/api/v1/positions?include=actor,reported_by,proposal", "proposal", "/api/v1/proposals/{slug}"),
+    ("/api/v1/aid-items?include=package,donor", "package", "/api/v1/aid-packages/{id}"),
+    ("/api/v1/aid-items?include=package,donor", "donor", "/api/v1/actors/{slug}"),
+    ("/api/v1/events?include=participants", "participants", "/api/v1/actors/{slug}"),
+])
+def test_included_records_equal_their_item_view(client, url, name, view):
+    embedded = 0
+    for item in client.get(f"{url}&limit=500", headers=COMPUTE).get_json()["items"]:
+        related = item["included"][name]
+        for record in related if isinstance(related, list) else [related] if related else []:
+            single = client.get(view.format(**record)).get_json()
+            assert record == {key: single[key] for key in record}
+            embedded += 1
+    assert embedded > 0
+
+
+def test_every_search_hit_links_to_a_record_that_exists(client):
+    hits = client.get("/api/v1/search?q=Ukraine&limit=500", headers=COMPUTE).get_json()["items"]
+    assert len({hit["type"] for hit in hits}) > 3
+    for hit in hits:
+        assert client.get(hit["url"]).status_code == 200, hit
+
+
+def test_a_relationship_loaded_from_two_levels_is_read_once(app):
+    """The citations of positions and of their conditions come in one statement, with their documents;
+    the page: positions, conditions, citations."""
+    client = app.test_client()
+    with count_queries(app) as statements:
+        page = client.get("/api/v1/positions?limit=500", headers=COMPUTE).get_json()
+    assert any(item["conditions"] for item in page["items"])
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "data_version" not in s]
+    assert len(reads) == 3, reads
+    assert sum("FROM citations" in s for s in reads) == 1
