@@ -8,11 +8,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from service import auth, cli, cors, docs, errors, http_caching, limits, logging, response_cache
 from service.config import finalize, load_config
 from service.extensions import api, db
+from service.json_provider import OrjsonProvider
 from service.resources import RESOURCES
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.config.update(API_SETTINGS)
     app.config.update(load_config())
     app.config.update(config or {})
