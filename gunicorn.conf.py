@@ -19,7 +19,8 @@ except ConfigError as exc:
     raise SystemExit(f"configuration error: {exc}") from None
 
 bind = os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-worker_class = "gthread"
+# gthread, except that a worker with no free thread leaves new connections to the others (see the module).
+worker_class = "service.gunicorn_worker.BalancedThreadWorker"
 workers = _positive_int("WEB_CONCURRENCY", "2")
 threads = _positive_int("THREADS", "4")
 timeout = _positive_int("TIMEOUT", "30")
