@@ -23,6 +23,9 @@ from service.models import ApiToken
 
 log = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The limit, counter and keys that refused a request; REFUSED: where the WSGI hit path leaves them.
+Refusal = tuple[RateLimitItem, FixedWindowRateLimiter, tuple[str, ...]]
+REFUSED = "service.rate_refused"
 # Probes and the documentation UI must answer however busy a client is.
 EXEMPT_PATHS = ("/healthz", "/readyz")
 EXEMPT_PREFIXES = ("/docs",)
@@ -39,7 +42,11 @@ def client_key() -> str:
             ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None)))
         if known is not None:
             return "token:" + digest
-    return "addr:" + (request.remote_addr or "unknown")
+    return address_key(request.environ)
+
+
+def address_key(environ: dict) -> str:
+    return "addr:" + (environ.get("REMOTE_ADDR") or "unknown")
 
 
 def is_exempt() -> bool:
@@ -65,22 +72,29 @@ class RateLimiter:
         self.prefix = config["RATELIMIT_KEY_PREFIX"]
         self.per_route = parse_many(config["RATELIMIT_DEFAULT"])
         self.writes = parse_many(config["RATELIMIT_WRITE"])
-        storage = storage_from_string(config["RATELIMIT_STORAGE_URI"],
-                                      **config.get("RATELIMIT_STORAGE_OPTIONS", {}))
+        uri = config["RATELIMIT_STORAGE_URI"]
+        storage = MemoryCounts() if uri.startswith("memory://") else \
+            storage_from_string(uri, **config.get("RATELIMIT_STORAGE_OPTIONS", {}))
         self.shared = FixedWindowRateLimiter(storage)
-        self.local = FixedWindowRateLimiter(MemoryStorage())
+        self.local = FixedWindowRateLimiter(MemoryCounts())
         self.is_memory = isinstance(storage, MemoryStorage)
         self.down_until = 0.0
         self.lock = threading.Lock()
 
     def check(self) -> Response | None:
         """before_request: the 429 problem once any of the client's limits is used up."""
-        if is_exempt():
-            return None
-        client = client_key()
+        refused = request.environ.pop(REFUSED, None)  # counted already, by the WSGI hit path
+        if refused is None:
+            if is_exempt():
+                return None
+            refused = self.count(request.endpoint, client_key(), request.method)
+        return rate_limited(*refused) if refused else None
+
+    def count(self, endpoint: str | None, client: str, method: str) -> Refusal | None:
+        """Count one request of CLIENT to ENDPOINT; what refuses it, if a limit is used up."""
         checks: list[tuple[RateLimitItem, tuple[str, ...]]] = [
-            (item, (self.prefix, "route", request.endpoint or "-", client)) for item in self.per_route]
-        if request.method in WRITE_METHODS:
+            (item, (self.prefix, "route", endpoint or "-", client)) for item in self.per_route]
+        if method in WRITE_METHODS:
             checks += [(item, (self.prefix, "writes", client)) for item in self.writes]
         strategy = self._strategy()
         for item, ids in checks:
@@ -91,7 +105,7 @@ class RateLimiter:
                 strategy = self.local
                 allowed = strategy.hit(item, *ids)
             if not allowed:
-                return rate_limited(item, strategy, ids)
+                return item, strategy, ids
         return None
 
     def _strategy(self) -> FixedWindowRateLimiter:
@@ -103,6 +117,29 @@ class RateLimiter:
                 log.warning("rate limits: storage unreachable, counting in memory for %.0f s",
                             self.RETRY_SECONDS, exc_info=True)
             self.down_until = time.monotonic() + self.RETRY_SECONDS
+
+
+class MemoryCounts(MemoryStorage):
+    """limits' memory storage, its counters expired as they are read (MemoryStorage.get) and swept once a
+    minute, instead of by a timer: MemoryStorage starts a new threading.Timer, a thread, 100 times a
+    second while any counter exists, and each one takes the GIL from the requests."""
+
+    SWEEP_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timer.cancel()
+        self.next_sweep = time.time() + self.SWEEP_SECONDS
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # replaces the timer MemoryStorage.incr would start
+        now = time.time()
+        if now >= self.next_sweep:
+            self.next_sweep = now + self.SWEEP_SECONDS
+            for key, expires in list(self.expirations.items()):
+                if expires <= now:
+                    self.storage.pop(key, None)
+                    self.expirations.pop(key, None)
+                    self.locks.pop(key, None)
 
 
 def rate_limited(item: RateLimitItem, strategy: FixedWindowRateLimiter, ids: tuple) -> Response:
