@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -19,8 +20,9 @@ from sqlalchemy import BigInteger, Column, Engine, Integer, Table, event, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from service.extensions import db
 from service.models import Base
+
+log = logging.getLogger(__name__)
 
 data_version = Table(
     "data_version",
@@ -56,19 +58,20 @@ class Entry:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    endpoint: str | None = None  # the view that made it: a hit counts against that route's rate limit
 
     def size(self) -> int:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 64
 
     def dumps(self) -> bytes:
-        head = json.dumps({"status": self.status, "headers": self.headers}).encode()
+        head = json.dumps({"status": self.status, "headers": self.headers, "endpoint": self.endpoint}).encode()
         return len(head).to_bytes(4, "big") + head + self.body
 
     @classmethod
     def loads(cls, raw: bytes) -> Entry:
         length = int.from_bytes(raw[:4], "big")
         head = json.loads(raw[4:4 + length])
-        return cls(head["status"], [tuple(h) for h in head["headers"]], raw[4 + length:])
+        return cls(head["status"], [tuple(h) for h in head["headers"]], raw[4 + length:], head.get("endpoint"))
 
 
 class LRU:
@@ -124,7 +127,7 @@ class ResponseCache:
             try:
                 raw = self.redis.get("rc:" + key)
             except Exception:  # a cache outage must cost speed, never answers
-                current_app.logger.warning("response cache: redis unavailable", exc_info=True)
+                log.warning("response cache: redis unavailable", exc_info=True)
                 return None
             if isinstance(raw, bytes):
                 entry = Entry.loads(raw)
@@ -137,13 +140,12 @@ class ResponseCache:
             try:
                 self.redis.set("rc:" + key, entry.dumps(), ex=REDIS_TTL)
             except Exception:
-                current_app.logger.warning("response cache: redis unavailable", exc_info=True)
+                log.warning("response cache: redis unavailable", exc_info=True)
 
 
-def request_key(version: int) -> str:
+def request_key(environ: dict, version: int) -> str:
     """Method, host, path, query (parameters in name order), Accept and the bearer token (hashed), at
     one data version. Read from the WSGI environ: werkzeug's parsed views cost more than the hit."""
-    environ = request.environ
     query = environ.get("QUERY_STRING", "")
     if "&" in query:  # a stable sort by name keeps the order of repeated parameters
         query = "&".join(sorted(query.split("&"), key=lambda part: part.partition("=")[0]))
@@ -230,20 +232,43 @@ class VersionReader:
                 pass
 
 
-def current_version() -> int | None:
+def current_version(app: Flask) -> int | None:
     """The committed data version, read before the view runs: the view's reads come later, so they see
     this version or a newer one, never an older."""
-    reader: VersionReader | None = current_app.extensions.get("data_version_reader")
-    if reader is None or reader.engine is not db.engine:
-        reader = current_app.extensions["data_version_reader"] = VersionReader(db.engine)
+    engine = app.extensions["database"].engine
+    reader: VersionReader | None = app.extensions.get("data_version_reader")
+    if reader is None or reader.engine is not engine:
+        reader = app.extensions["data_version_reader"] = VersionReader(engine)
     return reader.read()
 
 
-def cacheable_request() -> bool:
-    environ = request.environ
-    return (current_app.config.get("RESPONSE_CACHE", True) and environ["REQUEST_METHOD"] in ("GET", "HEAD")
+def cacheable(app: Flask, environ: dict) -> bool:
+    return (app.config.get("RESPONSE_CACHE", True) and environ["REQUEST_METHOD"] in ("GET", "HEAD")
             and environ.get("PATH_INFO", "").startswith("/api/")
             and not ("HTTP_CACHE_CONTROL" in environ and BYPASS & _directives(environ["HTTP_CACHE_CONTROL"])))
+
+
+def find(app: Flask, environ: dict) -> Entry | None:
+    """The stored response for the request ENVIRON describes, at the current data version, if any. The key
+    is kept in the environ either way, for store() to file the response under it on a miss."""
+    if "service.cache_key" in environ:  # looked up already, by the WSGI hit path
+        return environ.get("service.cache_entry")
+    if not cacheable(app, environ):
+        return None
+    version = current_version(app)
+    if version is None:
+        return None
+    cache: ResponseCache = app.extensions["response_cache"]
+    cache.local.saw_version(version)
+    key = environ["service.cache_key"] = request_key(environ, version)
+    entry = environ["service.cache_entry"] = cache.get(key)
+    return entry
+
+
+def replay(entry: Entry) -> Response:
+    response = Response(entry.body, status=entry.status, headers=entry.headers)
+    response.headers["X-Cache"] = "hit"
+    return response
 
 
 def _directives(header: str | None) -> set[str]:
@@ -251,22 +276,10 @@ def _directives(header: str | None) -> set[str]:
 
 
 def lookup() -> Response | None:
-    """before_request: a stored response for this request at the current data version, if any."""
-    if not cacheable_request():
-        return None
-    version = current_version()
-    if version is None:
-        return None
-    cache: ResponseCache = current_app.extensions["response_cache"]
-    cache.local.saw_version(version)
-    key = request_key(version)
-    request.environ["service.cache_key"] = key
-    entry = cache.get(key)
-    if entry is None:
-        return None
-    response = Response(entry.body, status=entry.status, headers=entry.headers)
-    response.headers["X-Cache"] = "hit"
-    return response
+    """before_request: a stored response for this request at the current data version, if any (for the
+    requests the WSGI hit path, cache_hits.py, leaves to the app)."""
+    entry = find(current_app._get_current_object(), request.environ)  # type: ignore[attr-defined]
+    return replay(entry) if entry is not None else None
 
 
 def is_hit(response: Response) -> bool:
@@ -284,7 +297,7 @@ def store(response: Response) -> None:
             or "no-store" in cache_control or "private" in cache_control):
         return
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in TRANSIENT and k != "X-Cache"]
-    current_app.extensions["response_cache"].put(key, Entry(200, headers, response.get_data()))
+    current_app.extensions["response_cache"].put(key, Entry(200, headers, response.get_data(), request.endpoint))
 
 
 def init_app(app: Flask) -> None:
