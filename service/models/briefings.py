@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -37,16 +38,19 @@ class Document(Base):
     text: Mapped[str] = deferred(mapped_column(Text))
 
     def reference(self, quote: str) -> str:
-        """Outlet, title, date (and URL) with the quote: a citation ready to paste into a text.
+        """Outlet, title, date (and URL) with the quote: a citation ready to paste into a text."""
+        return f"{reference_head(self.publisher, self.title, self.published_date, self.url)}: \u201c{quote}\u201d"
 
-        A title in [square brackets] was supplied by the editors (the source has no headline), so it is not
-        presented as a quoted headline."""
-        title = self.title if self.title.startswith("[") else f"\u201c{self.title}\u201d"
-        date = self.published_date
-        parts = [self.publisher or "Unknown outlet", title, f"{date.day} {date:%B %Y}" if date else "undated"]
-        if self.url:
-            parts.append(self.url)
-        return f"{', '.join(parts)}: \u201c{quote}\u201d"
+
+@functools.lru_cache(maxsize=4096)  # a page cites a few documents many times; formatting the date is the cost
+def reference_head(publisher: str | None, title: str, date: dt.date | None, url: str | None) -> str:
+    """What a reference says before its quote. A title in [square brackets] was supplied by the editors (the
+    source has no headline), so it is not presented as a quoted headline."""
+    title = title if title.startswith("[") else f"\u201c{title}\u201d"
+    parts = [publisher or "Unknown outlet", title, f"{date.day} {date:%B %Y}" if date else "undated"]
+    if url:
+        parts.append(url)
+    return ", ".join(parts)
 
 
 class Briefing(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import marshmallow as ma
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -38,15 +39,10 @@ class SearchHitSchema(ma.Schema):
     citation = fields.Method("matching_citation", metadata={"description": "The citation that best matches"})
 
     def matching_citation(self, record):
-        stems = _stems(self.context_query())
+        stems = g.get("search_stems") or _stems(request.args.get("q", ""))
         chosen = next((c for c in record.citations if any(s in c.quote.lower() for s in stems)),
                       record.citations[0] if record.citations else None)
         return dumper(CitationSchema)(chosen) if chosen else None
-
-    def context_query(self) -> str:
-        from flask import request
-
-        return request.args.get("q", "")
 
 
 def hit_ref(record) -> RecordRef:
@@ -76,6 +72,7 @@ class Search(MethodView):
     @list_endpoint(blp, SearchArgs, SearchHitSchema)
     def get(self, args):
         """Search every record type"""
+        g.search_stems = _stems(args["q"])  # once, not for each hit
         def window(after: int | None, size: int):
             """The page's ids straight from the full-text index: the next SIZE matches after AFTER."""
             return Record.id.in_(search.matching_ids(db.session, args["q"], after=after, limit=size,
