@@ -2,8 +2,10 @@
 
     python -m bench.harness --scale 1k        # what `make bench` runs; --scale 1m for a million positions
 
-Every server runs alone on the machine while it is measured, with the same gunicorn.conf.py settings
-(WEB_CONCURRENCY x THREADS gthread) except Datasette, which serves itself (uvicorn, one process).
+The four servers start together and are loaded one at a time, in rounds that turn their order, so that
+a change in the machine's speed during the run falls on all of them alike; each figure is the median of
+its rounds. The service and the ceiling run under the same gunicorn.conf.py settings (WEB_CONCURRENCY x
+THREADS); Datasette serves itself (uvicorn, one process), with its default settings.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import platform
 import re
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -114,21 +117,48 @@ def wrk(url: str, seconds: int, headers: dict | None = None) -> dict:
             "errors": int(bad.group(1)) if bad else 0}
 
 
-def measure_ours(base: str, cases: list[dict], seconds: int, label: str) -> None:
+# The servers compared, each started once and loaded alone in turn: (label, case key of its URL)
+SERVERS = (("no_cache", "ours"), ("cache", "ours"), ("ceiling", "ceiling"), ("datasette", "datasette"))
+
+
+def prepare(bases: dict[str, str], cases: list[dict]) -> None:
+    """Each case's URL on every server, and what a first request says (size, ETag, Datasette's rows)."""
     for case in cases:
-        status, body, headers = fetch(base + case["ours"])
+        status, body, headers = fetch(bases["no_cache"] + case["ours"])
         if status != 200:
-            case[label] = {"error": f"HTTP {status}"}
-            continue
+            raise RuntimeError(f"{case['ours']}: HTTP {status}")
         case["bytes"] = len(body)
-        extra = {"If-None-Match": headers["ETag"]} if case.get("revalidate") else None
-        fetch(base + case["ours"], extra)  # warm (the cache, when it is on)
-        wrk(base + case["ours"], WARM_UP, extra)  # every worker and thread, before the figure counts
-        case[label] = wrk(base + case["ours"], seconds, extra)
-        print(f"  {label:<10} {case['name']:<26} {case[label]['rps']:>8.0f} req/s", file=sys.stderr)
+        case["headers"] = {"If-None-Match": headers["ETag"]} if case.get("revalidate") else None
+        case["ceiling"] = "/not-modified" if case.get("revalidate") else f"/bytes/{len(body)}"
+        if case["datasette"]:
+            status, body, _ = fetch(bases["datasette"] + case["datasette"])
+            case["datasette_rows"] = len(json.loads(body)) if status == 200 else f"HTTP {status}"
+        fetch(bases["cache"] + case["ours"], case["headers"])  # the response cache, warm
 
 
-def run(scale: str, seconds: int, regenerate: bool) -> dict:
+def measure(bases: dict[str, str], cases: list[dict], seconds: int, rounds: int) -> None:
+    """ROUNDS rounds; in each, every server runs every case it has (warm-up, then SECONDS of wrk), the
+    servers' order turning from round to round, so a drift of the machine's speed falls on all of them.
+    Each figure is the median of its rounds (requests/s, p50, p99), with the rounds kept beside it."""
+    for case in cases:
+        runs: dict[str, list[dict]] = {}
+        for number in range(rounds):
+            order = SERVERS[number % len(SERVERS):] + SERVERS[:number % len(SERVERS)]
+            for label, key in order:
+                if not case.get(key):
+                    continue
+                url = bases[label] + case[key]
+                headers = case["headers"] if key == "ours" else None
+                wrk(url, WARM_UP, headers)  # every worker and thread, before the figure counts
+                runs.setdefault(label, []).append(wrk(url, seconds, headers))
+        for label, results in runs.items():
+            case[label + "_result"] = {name: statistics.median(r[name] for r in results)
+                                       for name in ("rps", "p50", "p99", "errors")} | {"rounds": results}
+        print(f"  {case['name']:<26} " + "  ".join(f"{label} {case[label + '_result']['rps']:.0f}"
+                                                   for label in runs), file=sys.stderr)
+
+
+def run(scale: str, seconds: int, rounds: int, regenerate: bool) -> dict:
     db = DATA / f"bench-{scale}.sqlite3"
     if regenerate or not db.exists():
         DATA.mkdir(parents=True, exist_ok=True)
@@ -136,31 +166,26 @@ def run(scale: str, seconds: int, regenerate: bool) -> dict:
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         generate.main([f"sqlite:///{db}", "--scale", scale])
     cases = scenarios(db)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    for label, flag in (("no_cache", "0"), ("cache", "1")):
-        # The rate limiter stays on (its cost is part of ours) with a budget wrk cannot exhaust.
-        argv, env = gunicorn("service.wsgi:app", port, {"DATABASE_URL": f"sqlite:///{db}", "RESPONSE_CACHE": flag,
-                                                        "RATELIMIT_DEFAULT": "1000000000/minute"})
-        with server(argv, env, base + "/healthz"):
-            measure_ours(base, cases, seconds, label)
-    argv, env = gunicorn("bench.ceiling:app", port, {})
-    with server(argv, env, base + "/bytes/1"):
-        for case in cases:
-            path = "/not-modified" if case.get("revalidate") else f"/bytes/{case.get('bytes', 0)}"
-            wrk(base + path, WARM_UP)
-            case["ceiling"] = wrk(base + path, seconds)
-    argv = [str(BIN / "datasette"), "serve", str(db), "--port", str(port), "--host", "127.0.0.1"]
-    with server(argv, {}, base + "/-/versions.json"):
-        for case in cases:
-            if case["datasette"]:
-                status, body, _ = fetch(base + case["datasette"])
-                case["datasette_rows"] = len(json.loads(body)) if status == 200 else f"HTTP {status}"
-                wrk(base + case["datasette"], WARM_UP)
-                case["datasette_result"] = wrk(base + case["datasette"], seconds)
-    return {"scale": scale, "seconds_per_run": seconds, "machine": machine(), "time": time.strftime("%FT%TZ"),
-            "settings": {"WEB_CONCURRENCY": env.get("WEB_CONCURRENCY"), "THREADS": env.get("THREADS"),
-                         "wrk": "-t2 -c8 --latency"}, "cases": cases}
+    ports = {label: free_port() for label, _ in SERVERS}
+    bases = {label: f"http://127.0.0.1:{port}" for label, port in ports.items()}
+    database = {"DATABASE_URL": f"sqlite:///{db}", "RATELIMIT_DEFAULT": "1000000000/minute"}
+    # The rate limiter stays on (its cost is part of ours) with a budget wrk cannot exhaust.
+    ours = {flag: gunicorn("service.wsgi:app", ports[label], {**database, "RESPONSE_CACHE": flag})
+            for label, flag in (("no_cache", "0"), ("cache", "1"))}
+    ceiling_argv, ceiling_env = gunicorn("bench.ceiling:app", ports["ceiling"], {})
+    datasette = [str(BIN / "datasette"), "serve", str(db), "--port", str(ports["datasette"]),
+                 "--host", "127.0.0.1"]
+    with server(*ours["0"], bases["no_cache"] + "/healthz"), server(*ours["1"], bases["cache"] + "/healthz"), \
+            server(ceiling_argv, ceiling_env, bases["ceiling"] + "/bytes/1"), \
+            server(datasette, {}, bases["datasette"] + "/-/versions.json"):
+        prepare(bases, cases)
+        measure(bases, cases, seconds, rounds)
+    for case in cases:
+        case.pop("headers", None)
+    return {"scale": scale, "seconds_per_run": seconds, "rounds": rounds, "machine": machine(),
+            "time": time.strftime("%FT%TZ"),
+            "settings": {"WEB_CONCURRENCY": ceiling_env.get("WEB_CONCURRENCY"), "THREADS": ceiling_env.get("THREADS"),
+                         "wrk": "-t2 -c8 --latency", "warm_up_seconds": WARM_UP}, "cases": cases}
 
 
 def machine() -> dict:
@@ -176,18 +201,22 @@ def ratio(a: float | None, b: float | None) -> str:
 
 def table(result: dict) -> str:
     head = (f"{'scenario':<26}|{'no cache r/s':>13}|{'p50 ms':>7}|{'p99 ms':>7}|{'cache r/s':>10}|{'p99 ms':>7}|"
-            f"{'ceiling r/s':>12}|{'Datasette r/s':>14}|{'nocache/DS':>11}|{'cache/DS':>9}|{'cache/ceil':>11}")
+            f"{'ceiling r/s':>12}|{'Datasette r/s':>14}|{'p99 ms':>7}|{'nocache/DS':>11}|{'cache/DS':>9}|"
+            f"{'cache/ceil':>11}")
     m = result["machine"]
     lines = [f"scale {result['scale']}, {m['cpus']} CPUs, {m['cpu']}, load average "
-             f"{m.get('load_average_start', float('nan')):.1f} at the start, {m['load_average_1m']:.1f} at the end",
+             f"{m.get('load_average_start', float('nan')):.1f} at the start, {m['load_average_1m']:.1f} at the end; "
+             f"medians of {result['rounds']} rounds of {result['seconds_per_run']} s (wrk {result['settings']['wrk']})",
              head,
              "-" * len(head)]
     for c in result["cases"]:
-        nc, ca, ce, ds = (c.get(k) or {} for k in ("no_cache", "cache", "ceiling", "datasette_result"))
+        nc, ca, ce, ds = (c.get(k) or {} for k in ("no_cache_result", "cache_result", "ceiling_result",
+                                                   "datasette_result"))
         lines.append(
             f"{c['name']:<26}|{nc.get('rps', 0):>13.0f}|{nc.get('p50', 0):>7.2f}|{nc.get('p99', 0):>7.2f}|"
             f"{ca.get('rps', 0):>10.0f}|{ca.get('p99', 0):>7.2f}|{ce.get('rps', 0):>12.0f}|"
-            f"{(format(ds['rps'], '.0f') if ds else 'n/a'):>14}|{ratio(nc.get('rps'), ds.get('rps')):>11}|"
+            f"{(format(ds['rps'], '.0f') if ds else 'n/a'):>14}|"
+            f"{(format(ds['p99'], '.2f') if ds else 'n/a'):>7}|{ratio(nc.get('rps'), ds.get('rps')):>11}|"
             f"{ratio(ca.get('rps'), ds.get('rps')):>9}|{ratio(ca.get('rps'), ce.get('rps')):>11}")
     return "\n".join(lines)
 
@@ -199,7 +228,7 @@ def compare_scales() -> str | None:
     a, b = (json.loads(p.read_text()) for p in (small, large))
     out = ["p99 at 1M / p99 at 1k (target: within 2x), cache off:"]
     for ca, cb in zip(a["cases"], b["cases"], strict=True):
-        pa, pb = ca.get("no_cache", {}).get("p99"), cb.get("no_cache", {}).get("p99")
+        pa, pb = ca.get("no_cache_result", {}).get("p99"), cb.get("no_cache_result", {}).get("p99")
         out.append(f"  {ca['name']:<26} {pa or 0:8.2f} ms -> {pb or 0:8.2f} ms  {ratio(pb, pa)}")
     return "\n".join(out)
 
@@ -207,14 +236,15 @@ def compare_scales() -> str | None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=generate.SCALES, default="1k")
-    parser.add_argument("--seconds", type=int, default=8, help="wrk duration per measurement")
+    parser.add_argument("--seconds", type=int, default=4, help="wrk duration per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="measurements per figure (the median is kept)")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data file")
     args = parser.parse_args(argv)
     load_start = os.getloadavg()[0]
     if load_start > 0.5 * (os.cpu_count() or 1):
         print(f"warning: load average {load_start:.1f} before the run; other work skews every figure",
               file=sys.stderr)
-    result = run(args.scale, args.seconds, args.regenerate)
+    result = run(args.scale, args.seconds, args.rounds, args.regenerate)
     result["machine"]["load_average_start"] = load_start
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(result, indent=2)
