@@ -81,8 +81,9 @@ class PageArgs(QueryArgs):
 
 class ListArgs(PageArgs):
     sort = fields.String(validate=validate.Regexp(r"^-?[a-z_]+(,-?[a-z_]+)*$"), metadata={
-        "description": "Comma-separated fields, `-` for descending (e.g. `-stated_on,slug`); "
-                       "the allowed fields are listed in this operation's description"})
+        "description": "Comma-separated fields, `-` for descending (e.g. `-stated_on,slug`); ties are "
+                       "broken by id, in the direction of the last field; the allowed fields are listed in "
+                       "this operation's description"})
     q = fields.String(validate=validate.Regexp(r"\w", error="Give at least one word to search for."),
                       metadata={"description": "Full-text search over names, summaries and quotes; "
                                                "every word must match (stemmed, case- and "
@@ -230,7 +231,11 @@ def _embedded(value, dump: Callable[[object], dict]):
 
 
 def _sort_keys(model, sort: str | None, sorts: dict) -> tuple[list[tuple], str]:
-    """[(name, expression, descending)], ending with the id tiebreaker, and the canonical sort text."""
+    """[(name, expression, descending)], ending with the id tiebreaker, and the canonical sort text.
+
+    Ties go by id in the direction of the last sort key, so a one-key sort either way is a scan of its
+    index ((filter,) coalesce(column), id; migration 0005), forwards or backwards: with ids ascending
+    under a descending date, SQLite and PostgreSQL sorted every row of the page's date again."""
     keys = []
     for part in (sort or "").split(","):
         if not part:
@@ -240,7 +245,7 @@ def _sort_keys(model, sort: str | None, sorts: dict) -> tuple[list[tuple], str]:
             bad_query("sort", f"Cannot sort by {name!r}; sortable fields: {', '.join(sorts) or 'none'}.")
         column = sorts[name]
         keys.append((name, func.coalesce(column, _lowest(column)), part.startswith("-")))
-    keys.append(("id", model.id, False))
+    keys.append(("id", model.id, keys[-1][2] if keys else False))
     return keys, ",".join(("-" if d else "") + n for n, _, d in keys[:-1])
 
 
