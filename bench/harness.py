@@ -158,14 +158,14 @@ def measure(bases: dict[str, str], cases: list[dict], seconds: int, rounds: int)
                                                    for label in runs), file=sys.stderr)
 
 
-def run(scale: str, seconds: int, rounds: int, regenerate: bool) -> dict:
+def run(scale: str, seconds: int, rounds: int, regenerate: bool, only: str | None = None) -> dict:
     db = DATA / f"bench-{scale}.sqlite3"
     if regenerate or not db.exists():
         DATA.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         generate.main([f"sqlite:///{db}", "--scale", scale])
-    cases = scenarios(db)
+    cases = [case for case in scenarios(db) if not only or only in case["name"]]
     ports = {label: free_port() for label, _ in SERVERS}
     bases = {label: f"http://127.0.0.1:{port}" for label, port in ports.items()}
     database = {"DATABASE_URL": f"sqlite:///{db}", "RATELIMIT_DEFAULT": "1000000000/minute"}
@@ -239,17 +239,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=4, help="wrk duration per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="measurements per figure (the median is kept)")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data file")
+    parser.add_argument("--only", metavar="WORD", help="only the scenarios whose name contains WORD")
     args = parser.parse_args(argv)
     load_start = os.getloadavg()[0]
     if load_start > 0.5 * (os.cpu_count() or 1):
         print(f"warning: load average {load_start:.1f} before the run; other work skews every figure",
               file=sys.stderr)
-    result = run(args.scale, args.seconds, args.rounds, args.regenerate)
+    result = run(args.scale, args.seconds, args.rounds, args.regenerate, args.only)
     result["machine"]["load_average_start"] = load_start
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(result, indent=2)
     (RESULTS / f"bench-{args.scale}-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(text)
-    (RESULTS / f"latest-{args.scale}.json").write_text(text)
+    if not args.only:  # a partial run is kept, but does not stand for the scale
+        (RESULTS / f"latest-{args.scale}.json").write_text(text)
     print(table(result))
     if comparison := compare_scales():
         print(comparison)
