@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -80,6 +82,7 @@ class AidItemArgs(ListArgs):
     include = include_arg(INCLUDES)
 
 
+@functools.cache  # shapes are read, never changed: build each combination once
 def aid_item_shape(include: tuple[str, ...] = ()) -> Shape:
     """What an aid item is served with (the package's and donor's slugs are columns of its row, see
     service/models/slugs.py), and the related records `include=` embeds in full."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import operator
+import string
+
 import marshmallow as ma
 from flask_smorest import abort
 from marshmallow import fields
@@ -44,17 +47,16 @@ class CitationSchema(ma.Schema):
 
 def permalink(template: str) -> fields.Function:
     """The record's own URL (`self` link), e.g. permalink("/api/v1/actors/{slug}")."""
-    return fields.Function(lambda record: template.format_map(_Attrs(record)), metadata={
-        "type": "string", "description": "Permalink of this record"})
-
-
-class _Attrs(dict):
-    def __init__(self, record):
-        super().__init__()
-        self.record = record
-
-    def __missing__(self, key):
-        return getattr(self.record, key)
+    names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+    positional = template.format_map({name: "{}" for name in names})  # "/api/v1/actors/{}"
+    values = operator.attrgetter(*names)
+    if len(names) == 1:
+        def url(record) -> str:
+            return positional.format(values(record))
+    else:
+        def url(record) -> str:
+            return positional.format(*values(record))
+    return fields.Function(url, metadata={"type": "string", "description": "Permalink of this record"})
 
 
 def citations_field() -> fields.List:

@@ -230,13 +230,18 @@ def _embedded(value, dump: Callable[[object], dict]):
     return [dump(each) for each in value] if isinstance(value, list) else dump(value)
 
 
-def _sort_keys(model, sort: str | None, sorts: dict) -> tuple[list[tuple], str]:
+def _sort_keys(model, sort: str | None, sorts: dict) -> tuple[tuple, str]:
+    return _sort_keys_of(model, sort, tuple(sorts.items()))
+
+
+@functools.lru_cache(maxsize=512)  # SQL expressions are immutable: build each sort once, not per request
+def _sort_keys_of(model, sort: str | None, sorts_items: tuple) -> tuple[tuple, str]:
     """[(name, expression, descending)], ending with the id tiebreaker, and the canonical sort text.
 
     Ties go by id in the direction of the last sort key, so a one-key sort either way is a scan of its
     index ((filter,) coalesce(column), id; migration 0005), forwards or backwards: with ids ascending
     under a descending date, SQLite and PostgreSQL sorted every row of the page's date again."""
-    keys = []
+    keys, sorts = [], dict(sorts_items)
     for part in (sort or "").split(","):
         if not part:
             continue
@@ -246,7 +251,7 @@ def _sort_keys(model, sort: str | None, sorts: dict) -> tuple[list[tuple], str]:
         column = sorts[name]
         keys.append((name, func.coalesce(column, _lowest(column)), part.startswith("-")))
     keys.append(("id", model.id, keys[-1][2] if keys else False))
-    return keys, ",".join(("-" if d else "") + n for n, _, d in keys[:-1])
+    return tuple(keys), ",".join(("-" if d else "") + n for n, _, d in keys[:-1])
 
 
 def _lowest(column):
@@ -266,7 +271,7 @@ def _read(stmt: Select, model, wanted: Shape) -> list:
     return loading.load(db.session, stmt, model, wanted)
 
 
-def _page(stmt: Select, keys: list[tuple], after: list | None, size: int, window: Window | None,
+def _page(stmt: Select, keys: tuple, after: list | None, size: int, window: Window | None,
           read: Read) -> list:
     """Up to SIZE rows in KEYS order, strictly after the sort values AFTER (the last row's)."""
     if window is not None:
@@ -281,7 +286,7 @@ def _page(stmt: Select, keys: list[tuple], after: list | None, size: int, window
     return read(stmt.order_by(*order).limit(size))
 
 
-def _typed(values: list, keys: list[tuple]) -> list:
+def _typed(values: list, keys: tuple) -> list:
     if len(values) != len(keys):
         bad_query("cursor", "This cursor was issued for another sort; restart without it.")
     try:
@@ -332,7 +337,7 @@ def _export_type(args: dict) -> str | None:
     return next((name for name, mime in EXPORT_TYPES.items() if mime == best), None)
 
 
-def _stream(stmt: Select, keys: list[tuple], schema_class: type[ma.Schema], only: tuple[str, ...] | None,
+def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tuple[str, ...] | None,
             export: str, window: Window | None, read: Read) -> Response:
     """Every matching row, fetched in keyset batches so memory stays flat whatever the size."""
     schema, dump = schema_class(only=only), dumper(schema_class, only)

@@ -152,36 +152,36 @@ def _fetch(session: AnySession, stmt: Select, mapper: Mapper, joined: tuple[Rela
     if not joined:
         for values in records:
             row = cls()
-            row.__dict__.update(zip(keys, values, strict=True))
+            row.__dict__.update(zip(keys, values, strict=False))
             rows.append(row)
         return rows
     own = len(keys) - sum(len(columns(prop.mapper)) for prop in joined)
-    spans = _spans(joined, keys, own)
-    shared: dict[tuple, Row] = {}  # one object per related row (a document cited by many citations)
+    own_keys, spans = keys[:own], _spans(joined, keys, own)
     for values in records:
         row = cls()
-        row.__dict__.update(zip(keys[:own], values[:own], strict=True))
-        for prop, start, end, names, key_index in spans:
-            related = None
-            if values[key_index] is not None:
-                ident = (prop.key, values[key_index])
-                related = shared.get(ident)
-                if related is None:
-                    related = shared[ident] = row_class(prop.mapper)()
-                    related.__dict__.update(zip(names, values[start:end], strict=True))
-            setattr(row, prop.key, related)
+        attributes = row.__dict__
+        attributes.update(zip(own_keys, values, strict=False))  # zip stops at the row's own columns
+        for name, start, end, names, key_index, related_class, shared in spans:
+            key = values[key_index]
+            related = None if key is None else shared.get(key)
+            if related is None and key is not None:  # one object per related row (a document cited many times)
+                related = shared[key] = related_class()
+                related.__dict__.update(zip(names, values[start:end], strict=False))
+            attributes[name] = related
         rows.append(row)
     return rows
 
 
 def _spans(joined: tuple[RelationshipProperty, ...], keys: list[str], start: int) -> list[tuple]:
-    spans = []
+    """For each joined relationship: its name, where its columns are, their attributes, where its key is,
+    the class of its rows, and the rows read so far by key."""
+    spans: list[tuple] = []
     for prop in joined:
         count = len(columns(prop.mapper))
         names = [key.split("__", 1)[1] for key in keys[start:start + count]]
         ((_, remote),) = prop.local_remote_pairs
         key_index = start + names.index(prop.mapper.get_property_by_column(remote).key)
-        spans.append((prop, start, start + count, names, key_index))
+        spans.append((prop.key, start, start + count, names, key_index, row_class(prop.mapper), {}))
         start += count
     return spans
 

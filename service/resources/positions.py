@@ -99,6 +99,7 @@ class PositionArgs(ListArgs):
 POSITION: Shape = shape({"conditions": CITED}, CITED)
 
 
+@functools.cache  # shapes are read, never changed: build each combination once
 def position_shape(include: tuple[str, ...] = ()) -> Shape:
     """What a position is served with, and the related records `include=` embeds in full."""
     from service.resources.actors import ACTOR
