@@ -86,11 +86,13 @@ def load(session: AnySession, stmt: Select, model: type, wanted: Shape) -> list:
     return rows
 
 
-def load_by_id(session: AnySession, model: type, ids: list[int], wanted: Mapping[str, Shape]) -> list:
-    """The records of MODEL (a polymorphic base) with these IDS, in that order, each a Row of its own type
-    with that type's columns, read in one SELECT (LEFT OUTER JOIN of the subtype tables). WANTED:
-    polymorphic identity -> the shape to load below the rows of that type."""
-    plan, stmt = _polymorphic_select(model)
+def load_by_id(session: AnySession, model: type, ids: list[int], wanted: Mapping[str, Shape],
+               read: Mapping[str, tuple[str, ...]]) -> list:
+    """The records of MODEL (a polymorphic base) with these IDS, in that order, each a Row of its own type,
+    read in one SELECT (LEFT OUTER JOIN of the subtype tables). WANTED: polymorphic identity -> the shape
+    to load below the rows of that type; READ: identity -> the attributes its rows need besides the base's
+    (the foreign keys of its shape included): a hit needs a few of its columns, not all of every type's."""
+    plan, stmt = _polymorphic_select(model, tuple(sorted(read.items())))
     by_id, groups = {}, defaultdict(list)
     for values in session.connection().execute(stmt, {"keys": ids}).all():
         mapper, picks = plan[values[0]]  # the discriminator comes first, the id second
@@ -104,9 +106,10 @@ def load_by_id(session: AnySession, model: type, ids: list[int], wanted: Mapping
 
 
 @functools.cache
-def _polymorphic_select(model: type) -> tuple[dict, Select]:
+def _polymorphic_select(model: type, read: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[dict, Select]:
     """For each polymorphic identity: its mapper and its (attribute, column index) pairs; and the SELECT of
-    :keys, the base's columns first (the discriminator, then the id), then each subtype's own."""
+    :keys, the base's columns first (the discriminator, then the id), then each subtype's READ ones."""
+    wanted_columns = dict(read)
     entity: Any = with_polymorphic(model, "*")
     base: Mapper = inspect_model(model)
     assert base.polymorphic_on is not None
@@ -118,7 +121,7 @@ def _polymorphic_select(model: type) -> tuple[dict, Select]:
     for identity, mapper in base.polymorphic_map.items():
         picks = [(key, i) for i, key in enumerate(base_keys)]
         for prop in mapper.column_attrs:
-            if prop.deferred or prop.key in base_keys:
+            if prop.key in base_keys or prop.key not in wanted_columns.get(identity, ()):
                 continue
             picks.append((prop.key, len(labelled)))
             column = getattr(getattr(entity, mapper.class_.__name__), prop.key)

@@ -30,8 +30,21 @@ def record_ref(record: Record) -> RecordRef:
                      request.script_root + template.format(key(record)))
 
 
-# What record_ref() reads beyond a record's own columns, by record type (see loading.py).
+# What record_ref() reads beyond a record's own columns, by record type (see loading.py)...
 REF_SHAPES: dict[str, Shape] = {"relation": {"subject": {}, "object": {}}, "proposal_attribute": {"proposal": {}}}
+# ... and the columns it reads of each type (with the slug a search hit shows), besides records' own; each
+# label and URL below reads no other (tests/test_search.py compares them with the ORM-loaded coverage report).
+REF_COLUMNS: dict[str, tuple[str, ...]] = {
+    "actor": ("slug", "name"),
+    "relation": ("slug", "predicate", "subject_id", "object_id"),
+    "position": ("slug", "summary"),
+    "condition": ("slug", "description", "position_id"),
+    "aid_package": ("slug", "summary"),
+    "aid_item": ("slug", "description"),
+    "proposal": ("slug", "name"),
+    "proposal_attribute": ("key", "value", "proposal_id"),
+    "event": ("slug", "date", "title"),
+}
 
 
 def ref_options(record) -> tuple:

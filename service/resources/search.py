@@ -17,7 +17,7 @@ from service.models import ActorRelation, PositionCondition, ProposalAttribute, 
 from service.resources import loading
 from service.resources.common import CITED, CitationSchema, PageArgs, list_endpoint, paginate, shape
 from service.resources.dumping import dumper
-from service.resources.refs import RECORD_TYPES, REF_SHAPES, RecordRef, record_ref
+from service.resources.refs import RECORD_TYPES, REF_COLUMNS, REF_SHAPES, RecordRef, record_ref
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1/search",
                 description="Full-text search across actors, positions, aid, proposals and events.")
@@ -80,8 +80,8 @@ class Search(MethodView):
 
         def read(stmt):
             """The page's ids, then each hit as a record of its own type."""
-            ids = list(db.session.scalars(stmt.with_only_columns(Record.id)))
-            return loading.load_by_id(db.session, Record, ids, HIT_SHAPES)
+            ids = list(db.session.connection().execute(stmt.with_only_columns(Record.id)).scalars())
+            return loading.load_by_id(db.session, Record, ids, HIT_SHAPES, REF_COLUMNS)
 
         return paginate(select(Record), Record, {**args, "q": None}, SearchHitSchema, window=window, read=read)
 
