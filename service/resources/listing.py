@@ -24,7 +24,19 @@ import marshmallow as ma
 from flask import Response, current_app, request, stream_with_context
 from flask_smorest import abort
 from marshmallow import fields, validate
-from sqlalchemy import ColumnElement, Date, Integer, Numeric, Select, and_, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Integer,
+    Numeric,
+    Select,
+    and_,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 
 from service import search
 from service.extensions import db
@@ -41,8 +53,8 @@ LINK_HEADER = {
 EXPORT_TYPES = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
 # (last id served or None, page size) -> a WHERE condition selecting that page's rows (see paginate)
 Window = Callable[[int | None, int], ColumnElement[bool]]
-# an ordered, limited select of the list's rows -> those rows, read (see loading.py)
-Read = Callable[[Select], list]
+# (a connection, an ordered, limited select of the list's rows) -> those rows, read (see loading.py)
+Read = Callable[[Connection, Select], list]
 EXPORT_BATCH = 1000
 
 
@@ -199,7 +211,8 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     after = None
     if cursor is not None:
         after = [*_typed(cursor["v"], keys[:-1]), cursor["id"]]
-    rows = _page(stmt, keys, after, limit + 1, window, read)
+    with db.engine.connect() as conn:  # a list only reads: no Session, no unit of work to set up and tear down
+        rows = _page(conn, stmt, keys, after, limit + 1, window, read)
     body: dict = {"items": rows[:limit], "limit": limit, "next": None}
     headers = {}
     if len(rows) > limit:
@@ -267,11 +280,11 @@ def _lowest(column):
     return literal_column("''", kind)
 
 
-def _read(stmt: Select, model, wanted: Shape) -> list:
-    return loading.load(db.session, stmt, model, wanted)
+def _read(conn: Connection, stmt: Select, model, wanted: Shape) -> list:
+    return loading.load(conn, stmt, model, wanted)
 
 
-def _page(stmt: Select, keys: tuple, after: list | None, size: int, window: Window | None,
+def _page(conn: Connection, stmt: Select, keys: tuple, after: list | None, size: int, window: Window | None,
           read: Read) -> list:
     """Up to SIZE rows in KEYS order, strictly after the sort values AFTER (the last row's)."""
     if window is not None:
@@ -283,7 +296,7 @@ def _page(stmt: Select, keys: tuple, after: list | None, size: int, window: Wind
             clauses.append(and_(*equal, expr < values[i] if desc else expr > values[i]))
         stmt = stmt.where(or_(*clauses))
     order = [expr.desc() if desc else expr.asc() for _, expr, desc in keys]
-    return read(stmt.order_by(*order).limit(size))
+    return read(conn, stmt.order_by(*order).limit(size))
 
 
 def _typed(values: list, keys: tuple) -> list:
@@ -342,7 +355,9 @@ def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tupl
     """Every matching row, fetched in keyset batches so memory stays flat whatever the size."""
     schema, dump = schema_class(only=only), dumper(schema_class, only)
 
-    first = _page(stmt, keys, None, EXPORT_BATCH, window, read)  # before the headers go out: errors are problems
+    # Each batch on the session's connection (as the stream runs, db.session is the one of its request
+    # context): released when that ends, however the stream does.
+    first = _page(db.session.connection(), stmt, keys, None, EXPORT_BATCH, window, read)  # errors: problems
 
     def rows() -> Iterator[dict]:
         batch = first
@@ -352,7 +367,7 @@ def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tupl
                 return
             last = batch[-1]
             after = [*(_value(last, k) for k in keys[:-1]), last.id]
-            batch = _page(stmt, keys, after, EXPORT_BATCH, window, read)
+            batch = _page(db.session.connection(), stmt, keys, after, EXPORT_BATCH, window, read)
 
     def ndjson() -> Iterator[str]:
         for row in rows():

@@ -18,16 +18,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, select
+from sqlalchemy import BindParameter, Connection, Select, bindparam, select
 from sqlalchemy import inspect as inspect_model
-from sqlalchemy.orm import Mapper, RelationshipProperty, Session, scoped_session, selectinload, with_polymorphic
+from sqlalchemy.orm import Mapper, RelationshipProperty, selectinload, with_polymorphic
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE, ONETOMANY
 
 Shape = Mapping[str, "Shape"]
 CITED: Shape = {"citations": {"document": {}}}
 # The keys a relationship's SELECT reads by: one expanding parameter, not a bound literal per key.
 KEYS: BindParameter = bindparam("keys", expanding=True)
-AnySession = Session | scoped_session[Session]
 
 
 def shape(*parts: Shape) -> dict:
@@ -75,18 +74,18 @@ def columns(mapper: Mapper) -> tuple:
     return tuple(prop.class_attribute.label(prop.key) for prop in mapper.column_attrs if not prop.deferred)
 
 
-def load(session: AnySession, stmt: Select, model: type, wanted: Shape) -> list:
+def load(conn: Connection, stmt: Select, model: type, wanted: Shape) -> list:
     """The rows of MODEL that STMT (a select of MODEL, filtered and ordered) selects, read as Row objects
     with the relationships WANTED names attached."""
     mapper: Mapper = inspect_model(model)
     joined = _joinable(mapper, wanted)
     stmt = _prepare(stmt.with_only_columns(*columns(mapper), maintain_column_froms=True), joined)
-    rows = _fetch(session, stmt, mapper, joined)
-    attach(session, [(mapper, rows, wanted)])
+    rows = _fetch(conn, stmt, mapper, joined)
+    attach(conn, [(mapper, rows, wanted)])
     return rows
 
 
-def load_by_id(session: AnySession, model: type, ids: list[int], wanted: Mapping[str, Shape],
+def load_by_id(conn: Connection, model: type, ids: list[int], wanted: Mapping[str, Shape],
                read: Mapping[str, tuple[str, ...]]) -> list:
     """The records of MODEL (a polymorphic base) with these IDS, in that order, each a Row of its own type,
     read in one SELECT (LEFT OUTER JOIN of the subtype tables). WANTED: polymorphic identity -> the shape
@@ -94,13 +93,13 @@ def load_by_id(session: AnySession, model: type, ids: list[int], wanted: Mapping
     (the foreign keys of its shape included): a hit needs a few of its columns, not all of every type's."""
     plan, stmt = _polymorphic_select(model, tuple(sorted(read.items())))
     by_id, groups = {}, defaultdict(list)
-    for values in session.connection().execute(stmt, {"keys": ids}).all():
+    for values in conn.execute(stmt, {"keys": ids}).all():
         mapper, picks = plan[values[0]]  # the discriminator comes first, the id second
         row = row_class(mapper)()
         row.__dict__.update({key: values[i] for key, i in picks})
         by_id[values[1]] = row
         groups[values[0]].append(row)
-    attach(session, [(plan[kind][0], members, wanted.get(kind, {})) for kind, members in groups.items()],
+    attach(conn, [(plan[kind][0], members, wanted.get(kind, {})) for kind, members in groups.items()],
            joined_fetched=False)
     return [by_id[i] for i in ids if i in by_id]
 
@@ -140,14 +139,14 @@ def _prepare(stmt: Select, joined: tuple[RelationshipProperty, ...]) -> Select:
     return stmt
 
 
-def _fetch(session: AnySession, stmt: Select, mapper: Mapper, joined: tuple[RelationshipProperty, ...] = (),
+def _fetch(conn: Connection, stmt: Select, mapper: Mapper, joined: tuple[RelationshipProperty, ...] = (),
            params: dict | None = None) -> list:
     """Execute STMT (prepared for JOINED, with PARAMS) into rows of MAPPER, each joined relationship
     attached as a row of its own.
 
-    Executed on the session's connection (its transaction), as Core: the rows are not ORM entities, and
-    the ORM's execution layer cost as much as the SQL."""
-    result = session.connection().execute(stmt, params or {})
+    Executed as Core on CONN: the rows are not ORM entities, and the ORM's execution layer cost as much
+    as the SQL."""
+    result = conn.execute(stmt, params or {})
     keys = list(result.keys())
     records = result.all()
     cls = row_class(mapper)
@@ -202,7 +201,7 @@ def _joinable(mapper: Mapper, wanted: Shape) -> tuple[RelationshipProperty, ...]
     return tuple(props)
 
 
-def attach(session: AnySession, groups: Iterable[tuple[Mapper, list, Shape]], joined_fetched: bool = True) -> None:
+def attach(conn: Connection, groups: Iterable[tuple[Mapper, list, Shape]], joined_fetched: bool = True) -> None:
     """Load the relationships each group's shape names onto its rows, one SELECT per relationship.
 
     Loads of one relationship from several places (the citations of positions and of their conditions)
@@ -227,7 +226,7 @@ def attach(session: AnySession, groups: Iterable[tuple[Mapper, list, Shape]], jo
         key = _next_ready(pending)
         entry = pending.pop(key)
         target = entry.target
-        loaded = _load_related(session, entry)
+        loaded = _load_related(conn, entry)
         if loaded and entry.shape:
             want(target, loaded, entry.shape)
 
@@ -288,17 +287,17 @@ def _related_select(prop: RelationshipProperty, joined: tuple[RelationshipProper
     return _prepare(stmt, joined)
 
 
-def _load_related(session: AnySession, entry: _Pending) -> list:
+def _load_related(conn: Connection, entry: _Pending) -> list:
     target = entry.target
     joined = _joinable(target, entry.shape)
     prop = entry.sources[0][0]
     if prop.direction is MANYTOONE:
-        return _load_to_one(session, entry, joined)
+        return _load_to_one(conn, entry, joined)
     ((local, remote),) = prop.synchronize_pairs
     owner_key = prop.parent.get_property_by_column(local).key
     parents = list(entry.sources[0][1].values())
     owners = sorted({getattr(row, owner_key) for row in parents})
-    children = _fetch(session, _related_select(prop, joined), target, joined, {"keys": owners})
+    children = _fetch(conn, _related_select(prop, joined), target, joined, {"keys": owners})
     by_owner = defaultdict(list)
     if prop.direction is MANYTOMANY:
         for child in children:
@@ -312,7 +311,7 @@ def _load_related(session: AnySession, entry: _Pending) -> list:
     return children
 
 
-def _load_to_one(session: AnySession, entry: _Pending, joined: tuple[RelationshipProperty, ...]) -> list:
+def _load_to_one(conn: Connection, entry: _Pending, joined: tuple[RelationshipProperty, ...]) -> list:
     """Every relationship of ENTRY points at one table: read the rows they name by key, once."""
     target = entry.target
     keys: set = set()
@@ -327,7 +326,7 @@ def _load_to_one(session: AnySession, entry: _Pending, joined: tuple[Relationshi
     found: dict = {}
     if keys:
         key_name = target.get_property_by_column(remote).key
-        rows = _fetch(session, _related_select(first, joined), target, joined, {"keys": sorted(keys)})
+        rows = _fetch(conn, _related_select(first, joined), target, joined, {"keys": sorted(keys)})
         found = {getattr(row, key_name): row for row in rows}
     for prop, foreign, owners in links:
         for row in owners:

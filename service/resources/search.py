@@ -78,10 +78,10 @@ class Search(MethodView):
             return Record.id.in_(search.matching_ids(db.session, args["q"], after=after, limit=size,
                                                      record_type=args.get("type")))
 
-        def read(stmt):
+        def read(conn, stmt):
             """The page's ids, then each hit as a record of its own type."""
-            ids = list(db.session.connection().execute(stmt.with_only_columns(Record.id)).scalars())
-            return loading.load_by_id(db.session, Record, ids, HIT_SHAPES, REF_COLUMNS)
+            ids = list(conn.execute(stmt.with_only_columns(Record.id)).scalars())
+            return loading.load_by_id(conn, Record, ids, HIT_SHAPES, REF_COLUMNS)
 
         return paginate(select(Record), Record, {**args, "q": None}, SearchHitSchema, window=window, read=read)
 
