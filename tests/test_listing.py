@@ -212,3 +212,14 @@ def test_every_citation_has_a_ready_to_paste_reference(client):
     assert citation["reference"].startswith("Le Monde, [Macron announces")
     assert "26 March 2025" in citation["reference"]
     assert citation["reference"].endswith(f"“{citation['quote']}”")
+
+
+def test_list_positions_cursor_page_bounds_the_records_table_too(app):
+    """A position's row joins its records row: the cursor's bound is put on both ids, or PostgreSQL merge-
+    joins records from its first row up to the cursor (23 ms at 90% of 100k positions, 0.3 ms with both)."""
+    client = app.test_client()
+    first = client.get("/api/v1/positions?limit=3", headers=COMPUTE).get_json()
+    with count_queries(app) as statements:
+        assert client.get(first["next"], headers=COMPUTE).status_code == 200
+    page = next(s for s in statements if "FROM records JOIN positions" in s)
+    assert "positions.id >" in page and "records.id >" in page

@@ -295,8 +295,21 @@ def _page(conn: Connection, stmt: Select, keys: tuple, after: list | None, size:
             equal = [keys[j][1] == values[j] for j in range(i)]
             clauses.append(and_(*equal, expr < values[i] if desc else expr > values[i]))
         stmt = stmt.where(or_(*clauses))
+        if len(keys) == 1 and (base_id := _base_id(keys[0][1])) is not None:
+            # The same bound on the supertype's table (records.id): PostgreSQL infers no inequality through
+            # the join, and merge-joined records from its first row (23 ms at 90% of 100k positions, 0.14 ms so).
+            stmt = stmt.where(base_id < values[0] if keys[0][2] else base_id > values[0])
     order = [expr.desc() if desc else expr.asc() for _, expr, desc in keys]
     return read(conn, stmt.order_by(*order).limit(size))
+
+
+def _base_id(id_attribute):
+    """records.id for the id of a joined-table subtype (Position.id ...), else None."""
+    mapper = getattr(id_attribute, "parent", None)
+    base = getattr(mapper, "base_mapper", mapper)
+    if mapper is None or base is mapper or mapper.local_table is base.local_table:
+        return None
+    return base.local_table.c[base.primary_key[0].key]
 
 
 def _typed(values: list, keys: tuple) -> list:
