@@ -30,8 +30,8 @@ def matching_ids(session: Session | scoped_session, query: str, *, after: int | 
     id_column: ColumnElement[int] | InstrumentedAttribute[int]
     if session.get_bind().dialect.name == "postgresql":
         tsquery = func.plainto_tsquery(literal_column(f"'{PG_CONFIG}'"), " ".join(terms))
-        vector = func.to_tsvector(literal_column(f"'{PG_CONFIG}'"), Record.search_text)
-        stmt = select(Record.id).where(vector.op("@@")(tsquery))
+        # records.search_tsv: to_tsvector(PG_CONFIG, search_text), stored and GIN-indexed (migration 0006)
+        stmt = select(Record.id).where(literal_column("records.search_tsv").op("@@")(tsquery))
         id_column = Record.id
     else:
         fts_query = " ".join('"' + term.replace('"', "") + '"' for term in terms)

@@ -15,8 +15,8 @@ config = context.config
 target_metadata = Base.metadata
 
 
-# Objects the migrations manage by hand, outside the models: full-text search (0002).
-UNMODELLED = {"records_fts", "ix_records_search_tsv"}
+# Objects the migrations manage by hand, outside the models: full-text search (0002, 0006).
+UNMODELLED = {"records_fts", "ix_records_search_tsv", "ix_records_search_tsv_stored", "search_tsv"}
 
 
 # ... and the sort indexes on coalesce(column, sentinel) (0005), which SQLite cannot even reflect.
