@@ -15,6 +15,7 @@ import base64
 import json
 import os
 import platform
+import shutil
 import re
 import socket
 import sqlite3
@@ -241,6 +242,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data file")
     parser.add_argument("--only", metavar="WORD", help="only the scenarios whose name contains WORD")
     args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench: wrk is not installed (Debian: apt-get install wrk)")
     load_start = os.getloadavg()[0]
     if load_start > 0.5 * (os.cpu_count() or 1):
         print(f"warning: load average {load_start:.1f} before the run; other work skews every figure",
