@@ -15,8 +15,8 @@ import base64
 import json
 import os
 import platform
-import shutil
 import re
+import shutil
 import socket
 import sqlite3
 import statistics
