@@ -19,7 +19,7 @@ def attach(conn: Connection, groups: Iterable[tuple[Mapper, list, Shape]], joine
 
     Loads of one relationship from several places (the citations of positions and of their conditions)
     wait for each other and run as one; so do loads of one table by key (an item's actor and its
-    reporter). JOINED_FETCHED: the groups' rows were read with their joinable relationships (_fetch)."""
+    reporter). JOINED_FETCHED: the groups' rows were read with their joinable relationships (rows.fetch)."""
     pending: dict[Any, _Pending] = {}
 
     def want(mapper: Mapper, rows: list, below: Shape, fetched: bool = True) -> None:
