@@ -185,8 +185,8 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
              shape: Shape | None = None, read: Read | None = None):
     """Serve STMT (a select of MODEL, filtered) as a list: a keyset page of JSON, or a streamed CSV/NDJSON export.
 
-    Rows are read with the relationships SHAPE names (see loading.py), or by READ (an ordered select ->
-    its rows). Without SCHEMA, returns (body, 200, headers) for flask-smorest to serialize (plain
+    Rows are read with the relationships SHAPE names (see loading.py), or by READ ((a connection, an
+    ordered select) -> its rows). Without SCHEMA, returns (body, 200, headers) for flask-smorest to serialize (plain
     id-ordered pages). EMBED (see embeds_for) makes each item carry `included: {name: record, records
     or null}`; SHAPE must load what it embeds. WINDOW (lists sorted by id only) gives, for the last id
     served and a page size, a condition that already narrows STMT to that page's rows, e.g. from a
@@ -195,8 +195,7 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     if window is not None and sorts:
         raise ValueError("a window narrows id-ordered lists only")
     if read is None:
-        wanted = shape or {}
-        read = functools.partial(_read, model=model, wanted=wanted)
+        read = functools.partial(loading.load, model=model, wanted=shape or {})
     keys, sort_text = _sort_keys(model, args.get("sort"), sorts or {})
     if args.get("q"):
         stmt = stmt.where(model.id.in_(search.matching_ids(db.session, args["q"])))
@@ -278,10 +277,6 @@ def _lowest(column):
     if isinstance(kind, Integer | Numeric):
         return literal_column(str(-(2**62)), kind)
     return literal_column("''", kind)
-
-
-def _read(conn: Connection, stmt: Select, model, wanted: Shape) -> list:
-    return loading.load(conn, stmt, model, wanted)
 
 
 def _page(conn: Connection, stmt: Select, keys: tuple, after: list | None, size: int, window: Window | None,

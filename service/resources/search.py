@@ -73,6 +73,7 @@ class Search(MethodView):
     def get(self, args):
         """Search every record type"""
         g.search_stems = _stems(args["q"])  # once, not for each hit
+
         def window(after: int | None, size: int):
             """The page's ids straight from the full-text index: the next SIZE matches after AFTER."""
             return Record.id.in_(search.matching_ids(db.session, args["q"], after=after, limit=size,
