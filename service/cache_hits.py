@@ -38,9 +38,9 @@ class CacheHits:
         self.limiter: RateLimiter | None = app.extensions.get("rate_limiter")
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        if not self.enabled or not plain_get(environ):
+        if not self.enabled or not anonymous_without_body(environ):
             return self.wsgi_app(environ, start_response)
-        entry = response_cache.find(self.app, environ)
+        entry = response_cache.find(self.app, environ)  # None unless a cacheable GET/HEAD under /api/ hits
         if entry is None or entry.endpoint is None:
             return self.wsgi_app(environ, start_response)
         if self.limiter is not None:
@@ -55,10 +55,9 @@ class CacheHits:
         return response(environ, start_response)
 
 
-def plain_get(environ: dict) -> bool:
-    """A GET or HEAD under /api/ with no token and no body."""
-    return (environ["REQUEST_METHOD"] in ("GET", "HEAD") and environ.get("PATH_INFO", "").startswith("/api/")
-            and "HTTP_AUTHORIZATION" not in environ and environ.get("CONTENT_LENGTH") in (None, "", "0")
+def anonymous_without_body(environ: dict) -> bool:
+    """No token to look up, no body to check against MAX_CONTENT_LENGTH."""
+    return ("HTTP_AUTHORIZATION" not in environ and environ.get("CONTENT_LENGTH") in (None, "", "0")
             and "HTTP_TRANSFER_ENCODING" not in environ)
 
 
