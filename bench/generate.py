@@ -89,8 +89,9 @@ class Generator:
             conn.execute(insert(Document.__table__), rows_d)
             conn.execute(insert(briefing_documents), rows_bd)
 
-    def records(self, model, count: int, make, label: str, citations: int) -> list[int]:
-        """Insert COUNT records of MODEL (MAKE(i, id, briefing) -> row) with CITATIONS each, in chunks."""
+    def records(self, model, count: int, make, label: str, citations: int, claim=None) -> list[int]:
+        """Insert COUNT records of MODEL (MAKE(i, id, briefing) -> row) with CITATIONS each, in chunks; CLAIM(row)
+        -> who says it and how surely (the records row's attribution columns), for records that state a claim."""
         ids = []
         briefing_ids = sorted(self.docs)
         with tqdm(total=count, desc=label, unit="rows", file=sys.stderr, mininterval=1) as bar:
@@ -104,7 +105,8 @@ class Generator:
                     parts = [row.get(name) for name in model.search_fields] + quotes
                     records.append({"id": rid, "type": model.__mapper__.polymorphic_identity,
                                     "briefing_id": briefing, "version": 1,
-                                    "search_text": "\n".join(str(p) for p in parts if p)})
+                                    "search_text": "\n".join(str(p) for p in parts if p),
+                                    **NOT_A_CLAIM, **(claim(row) if claim else {})})
                     rows.append(row)
                     ids.append(rid)
                 with self.engine.begin() as conn:
@@ -130,6 +132,11 @@ class Generator:
         return ids[self.rng.randrange(len(ids))]
 
 
+# The attribution columns of a record that states no claim (an actor).
+NOT_A_CLAIM = {"speaker_id": None, "reported_by_id": None, "speech": None, "factuality": "certain",
+               "polarity": "positive"}
+
+
 def generate(url: str, *, briefings: int, actors: int, proposals: int, positions: int, packages: int,
              aid_items: int, citations: int, seed: int, chunk: int, with_seed: bool) -> dict:
     migrate.upgrade(url)
@@ -146,30 +153,35 @@ def generate(url: str, *, briefings: int, actors: int, proposals: int, positions
         "id": rid, "slug": f"actor-{i}", "name": f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}",
         "kind": rng.choice(v.ACTOR_KINDS), "role": sentence(rng, 4), "country": None, "parent_id": None,
     }, "actors", citations)
+    def claim(row: dict) -> dict:
+        speaker = row.get("holder_id") or gen.pick(actor_ids)
+        return {"speaker_id": speaker, "reported_by_id": gen.pick(actor_ids), "speech": rng.choice(tuple(v.SPEECH)),
+                "factuality": rng.choice(v.FACTUALITY_ORDER), "polarity": "positive"}
+
     proposal_ids = gen.records(Proposal, proposals, lambda i, rid, b: {
         "id": rid, "slug": f"proposal-{i}", "name": f"Proposal {i}: {sentence(rng, 3)}",
         "kind": rng.choice(v.PROPOSAL_KINDS), "description": sentence(rng, 20), "mandate": None,
         "status": rng.choice(v.PROPOSAL_STATUSES),
-    }, "proposals", citations)
+    }, "proposals", citations, claim)
     gen.records(Position, positions, lambda i, rid, b: {
-        "id": rid, "slug": f"position-{i}", "actor_id": gen.pick(actor_ids),
-        "reported_by_id": gen.pick(actor_ids) if rng.random() < 0.2 else None,
-        "topic": rng.choice(TOPICS), "stance": rng.choice(v.STANCES), "summary": sentence(rng, 16),
+        "id": rid, "slug": f"position-{i}", "holder_id": gen.pick(actor_ids),
+        "about_id": gen.pick(actor_ids) if rng.random() < 0.2 else None,
+        "topic": rng.choice(TOPICS), "stance": rng.choice(tuple(v.STANCES)), "summary": sentence(rng, 16),
         "proposal_id": gen.pick(proposal_ids) if rng.random() < 0.5 else None,
         "stated_on": dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(700)) if rng.random() < 0.9 else None,
-        "speech": rng.choice(v.SPEECH),
-    }, "positions", citations)
+    }, "positions", citations, claim)
     package_ids = gen.records(AidPackage, packages, lambda i, rid, b: {
         "id": rid, "slug": f"package-{i}", "donor_id": gen.pick(actor_ids), "recipient_id": gen.pick(actor_ids),
         "announced_by_id": None, "amount": rng.randrange(1, 5000) * 1_000_000, "currency": "EUR",
         "announced_on": dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(700)),
         "delivery_schedule": None, "summary": sentence(rng, 12),
-    }, "aid packages", citations)
+    }, "aid packages", citations, claim)
     gen.records(AidItem, aid_items, lambda i, rid, b: {
         "id": rid, "slug": f"aid-item-{i}", "package_id": gen.pick(package_ids), "system": rng.choice(WORDS).title(),
         "category": rng.choice(CATEGORIES), "role": None, "description": sentence(rng, 10),
-        "quantity": rng.randrange(1, 100), "status": rng.choice(v.AID_STATUSES),
-    }, "aid items", citations)
+        "quantity": rng.randrange(1, 100), "status": rng.choice(v.AID_STATUSES), "donor_id": None,
+        "recipient_id": None,
+    }, "aid items", citations, claim)
     finish(engine)
     engine.dispose()
     return {"briefings": briefings, "actors": actors, "proposals": proposals, "positions": positions,

@@ -11,8 +11,10 @@ from markupsafe import Markup
 STANCE_GROUPS = {
     "supports": "for", "proposes": "for", "announces": "for", "demands": "push", "urges": "push",
     "opposes": "against", "rejects": "against", "conditional": "conditional", "assesses": "neutral",
-    "mixed": "mixed",
+    "reports": "neutral", "discusses": "neutral", "questions": "neutral", "warns": "against", "mixed": "mixed",
 }
+SPEECH_LABELS = {"direct": "quoted", "partial": "partly quoted", "reported": "reported", "outlet": "in its own voice"}
+DATE_BASES = {"stated": "date stated", "inferred": "date inferred", "outside": "date from outside the source"}
 SYMBOLS = {"EUR": "\u20ac", "USD": "$", "GBP": "\u00a3"}
 
 
@@ -44,8 +46,41 @@ class Footnotes:
             for n in self.numbers(citations))
 
 
-def day(value: dt.date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else "undated"
+def day(value: dt.date | None, precision: str | None = "day") -> str:
+    if value is None:
+        return "undated"
+    if precision == "month":
+        return f"{value:%B %Y}"
+    if precision == "year":
+        return f"{value.year}"
+    return ("about " if precision == "approximate" else "") + f"{value.day} {value:%B %Y}"
+
+
+def attribution(claim: dict) -> str:
+    """Who says it and how, in words: 'Le Monde, in its own voice' or '“In the French president's view” (partly
+    quoted)'; with the hedge and the factuality when it is not certain."""
+    if claim["voice"] == "outlet":
+        said = f"{(claim['speaker'] or {}).get('name', 'the outlet')}, in its own voice"
+    else:
+        cue = f"\u201c{claim['cue']['quote']}\u201d" if claim["cue"] else "no cue"
+        said = f"{cue}, {SPEECH_LABELS.get(claim['speech'] or '', claim['speech'] or '')}"
+        reporter = claim["reported_by"]
+        if reporter and reporter["kind"] != "outlet":  # an intermediary ("according to the Elysée, Macron ...")
+            said += f", reported by {reporter['name']}"
+    return said + hedging(claim)
+
+
+def outside(record: dict, field: str) -> str:
+    """' (outside the source)' when RECORD's FIELD is outside knowledge, else ''."""
+    return " (outside the source)" if any(p["field"] == field and p["basis"] == "outside"
+                                          for p in record["provenance"]) else ""
+
+
+def hedging(claim: dict) -> str:
+    if claim["factuality"] == "certain":
+        return ""
+    words = ", ".join(f"\u201c{h['quote']}\u201d" for h in claim["hedges"])
+    return f"; {claim['factuality']}" + (f", hedged by {words}" if words else "")
 
 
 def money(amount: Decimal | None, currency: str | None) -> str:
@@ -78,18 +113,28 @@ def gap_label(earlier: dt.date, later: dt.date) -> str | None:
 def render_html(briefing: dict) -> str:
     notes = Footnotes()
     events = briefing["timeline"]
-    gaps = [None] + [gap_label(a["date"], b["date"]) for a, b in zip(events, events[1:], strict=False)]
-    grid = {(row["actor"]["slug"], cell["column"]): cell
+    gaps = [None] + [gap_label(a["date"], b["date"]) if a["date"] and b["date"] else None
+                     for a, b in zip(events, events[1:], strict=False)]
+    grid = {(row["holder"]["slug"], cell["column"]): cell
             for row in briefing["stance_matrix"]["rows"] for cell in row["cells"]}
     return render_template("briefing.html", b=briefing, fn=notes.html, notes=notes, day=day, money=money,
                            label=label, gaps=gaps, grid=grid, group=STANCE_GROUPS, cell_class=cell_class,
+                           attribution=attribution, marks=marks, outside=outside, date_bases=DATE_BASES,
                            sources={s["slug"]: s for s in briefing["sources"]})
 
 
 def cell_class(cell: dict) -> str:
-    """A matrix cell takes its positions' colour when they lean the same way, else stays white."""
+    """A matrix cell takes its positions' colour when they lean the same way, else stays white; hedged and
+    outlet-voiced cells are marked too."""
     groups = {STANCE_GROUPS[p["stance"]] for p in cell["positions"]}
-    return groups.pop() if len(groups) == 1 else "mixed"
+    classes = [groups.pop() if len(groups) == 1 else "mixed"]
+    classes += [name for name in ("hedged", "outlet") if cell[name]]
+    return " ".join(classes)
+
+
+def marks(entry: dict) -> str:
+    """The matrix's marks for a position: ~ hedged (not certain), * the outlet's own voice."""
+    return ("~" if entry["factuality"] != "certain" else "") + ("*" if entry["voice"] == "outlet" else "")
 
 
 def _cell(text) -> str:
@@ -100,30 +145,35 @@ def render_markdown(b: dict) -> str:
     fn = Footnotes()
     out = [f"# {b['title']}", "", f"{b['summary']}", ""]
     out += ["Sources: " + "; ".join(f"{s['publisher'] or 'Unknown outlet'}, *{s['title']}*, "
-                                   f"{day(s['published_date'])}" for s in b["sources"]), ""]
+                                   f"{day(s['published_date'])}" for s in b["sources"]), "",
+            "Every statement says who says it: an actor, with the words that introduce it, or the outlet in its "
+            "own voice; and how surely, when the source hedges it.", ""]
     out += ["## Timeline", ""]
     for e in b["timeline"]:
         where = f" ({e['place']})" if e["place"] else ""
         who = ", ".join(p["name"] for p in e["participants"])
-        out.append(f"- **{day(e['date'])}**: {e['title']}{where}{fn.markdown(e['citations'])}"
-                   + (f". With {who}." if who else ""))
+        when = day(e["date"], e["date_precision"]) + (f", {DATE_BASES[e['date_provenance']]}" if e["date"] else "")
+        out.append(f"- **{when}** [{label(e['status'])}]: {e['title']}{where}{fn.markdown(e['citations'])}"
+                   + (f". With {who}." if who else "") + (f" ({hedging(e).removeprefix('; ')})" if hedging(e) else ""))
     out += ["", "## Who's who"]
     for group in b["whos_who"]:
         out += ["", f"### {group['label']}", ""]
         for a in group["actors"]:
-            extra = [x for x in (a["role"], a["parent"] and a["parent"]["name"]) if x]
+            extra = [x for x in (a["role"] and a["role"] + outside(a, "role"),
+                                 a["parent"] and a["parent"]["name"] + outside(a, "parent")) if x]
             aliases = [alias for alias in a["aliases"] if alias.casefold() != a["name"].casefold()]
             aka = f" Also called: {', '.join(aliases)}." if aliases else ""
             out.append(f"- **{a['name']}**" + (f", {'; '.join(extra)}" if extra else "")
                        + f"{fn.markdown(a['citations'])}.{aka}")
     matrix = b["stance_matrix"]
     out += ["", "## Stance matrix", "",
-            "| Actor | " + " | ".join(_cell(c["label"]) for c in matrix["columns"]) + " |",
+            "`~` hedged (not certain); `*` the outlet's own voice, not an actor's.", "",
+            "| Holder | " + " | ".join(_cell(c["label"]) for c in matrix["columns"]) + " |",
             "|---" * (len(matrix["columns"]) + 1) + "|"]
     for row in matrix["rows"]:
         cells = {c["column"]: c for c in row["cells"]}
-        out.append(f"| {_cell(row['actor']['name'])} | " + " | ".join(
-            "; ".join(f"{p['stance']}{fn.markdown(p['citations'])}" for p in cells[c["key"]]["positions"])
+        out.append(f"| {_cell(row['holder']['name'])} | " + " | ".join(
+            "; ".join(f"{p['stance']}{marks(p)}{fn.markdown(p['citations'])}" for p in cells[c["key"]]["positions"])
             if c["key"] in cells else "" for c in matrix["columns"]) + " |")
     out += ["", "### Positions on topics", ""]
     for column in (c for c in matrix["columns"] if c["kind"] == "topic"):
@@ -136,14 +186,13 @@ def render_markdown(b: dict) -> str:
         out += ["", f"### {p['donor']['name']} to {p['recipient']['name']}: {amount}",
                 "", f"Announced {day(p['announced_on'])}"
                 + (f" by {p['announced_by']['name']}" if p["announced_by"] else "")
-                + (f"; delivered {p['delivery_schedule']}" if p["delivery_schedule"] else "")
+                + (f"; schedule: {p['delivery_schedule']}" if p["delivery_schedule"] else "")
                 + f".{fn.markdown(p['citations'])}", ""]
         if p["summary"]:
             out += [p["summary"], ""]
-        out += ["| System | Category | Role | Quantity | Status | Source |", "|---|---|---|---|---|---|"]
-        out += [f"| {_cell(i['system'] or i['description'])} | {_cell(i['category'])} | {_cell(i['role'])} | "
-                f"{_cell(i['quantity'])} | {label(i['status'])} | {fn.markdown(i['citations'])} |"
-                for i in p["items"]]
+        out += _item_table(p["items"], fn)
+    if b["other_aid"]:
+        out += ["", "### Aid mentioned outside any package", ""] + _item_table(b["other_aid"], fn)
     out += ["", "## Proposals"]
     for p in b["proposals"]:
         out += ["", f"### {p['name']} ({label(p['status'])})", "",
@@ -152,13 +201,14 @@ def render_markdown(b: dict) -> str:
             out += ["", "Proposed by " + ", ".join(a["name"] for a in p["proposers"]) + "."]
         if p["mandate"]:
             out += ["", f"Mandate: {p['mandate']}."]
-        sections = [("Attributes", [f"- {label(a['key']).capitalize()}: {a['value']}"
+        sections = [("Attributes", [f"- {label(a['key']).capitalize()}: {a['value']} ({attribution(a)})"
                                     f"{fn.markdown(a['citations'])}"
                                     for a in p["attributes"] if a["key"] != "obstacle"]),
                     ("Supporters", [_stance_line(e, fn) for e in p["supporters"]]),
                     ("Opponents", [_stance_line(e, fn) for e in p["opponents"]]),
                     ("Other positions", [_stance_line(e, fn) for e in p["others"]]),
-                    ("Obstacles", [f"- {o['text']}{fn.markdown(o['citations'])}" for o in p["obstacles"]])]
+                    ("Obstacles", [f"- {o['text']} ({attribution_short(o)}){fn.markdown(o['citations'])}"
+                                   for o in p["obstacles"]])]
         for title, lines in sections:
             if lines:
                 out += ["", f"**{title}**", "", *lines]
@@ -168,9 +218,31 @@ def render_markdown(b: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def _item_table(items: list[dict], fn: Footnotes) -> list[str]:
+    out = ["| System | Category | Role | Quantity | Status | Who says it | Source |", "|---|---|---|---|---|---|---|"]
+    out += [f"| {_cell(i['system'] or i['description'])} | {_cell(i['category'])} | {_cell(i['role'])} | "
+            f"{_cell(i['quantity'])} | {label(i['status'])} | {_cell(attribution_short(i))} | "
+            f"{fn.markdown(i['citations'])} |" for i in items]
+    return out
+
+
+def _speaker(claim: dict) -> str:
+    return (claim["speaker"] or {}).get("name", "unattributed")
+
+
+def attribution_short(obstacle: dict) -> str:
+    """An obstacle restated: who says it, and its hedge."""
+    said = f"{_speaker(obstacle)}, in its own voice" if obstacle["voice"] == "outlet" else _speaker(obstacle)
+    if obstacle["cue"] and obstacle["voice"] != "outlet":
+        said += f", \u201c{obstacle['cue']['quote']}\u201d"
+    return said + hedging(obstacle)
+
+
 def _stance_line(entry: dict, fn: Footnotes, prefix: str = "") -> str:
-    reported = f", reported by {entry['reported_by']['name']}" if entry["reported_by"] else ""
-    conditions = "".join(f" Condition: {c['description']}{fn.markdown(c['citations'])}"
-                         for c in entry["conditions"])
-    return (f"- {prefix}**{entry['actor']['name']}** {entry['stance']}{reported}: {entry['summary']}"
-            f"{fn.markdown(entry['citations'])}{conditions}")
+    about = f" (about {entry['about']['name']})" if entry["about"] else ""
+    conditions = "".join(f" Condition ({label(c['kind'])}; {attribution(c)}): {c['description']}"
+                         f"{fn.markdown(c['citations'])}" for c in entry["conditions"])
+    speaker = "" if entry["speaker"] is None or entry["speaker"]["slug"] == entry["holder"]["slug"] else \
+        f", said by {entry['speaker']['name']}"
+    return (f"- {prefix}**{entry['holder']['name']}** {entry['stance']}{about}{speaker} "
+            f"({attribution(entry)}): {entry['summary']}{fn.markdown(entry['citations'])}{conditions}")

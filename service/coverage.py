@@ -108,11 +108,13 @@ def sentence_starts(text: str) -> set[int]:
 
 @dataclass
 class DocumentCoverage:
-    """Coverage of one document: its sentences, and the ones its seed leaves uncited on purpose."""
+    """Coverage of one document: its sentences, and the ones its seed leaves uncited on purpose; its
+    attribution cues, and whether each is a record's cue."""
 
     document: str
     sentences: list[SentenceCoverage]
     excused: dict[int, str] = field(default_factory=dict)  # sentence start -> reason
+    cues: list[Cue] = field(default_factory=list)
 
     @property
     def fact_bearing(self) -> list[SentenceCoverage]:
@@ -134,17 +136,51 @@ class DocumentCoverage:
 
 def seed_coverage(seed) -> list[DocumentCoverage]:
     """Coverage of every document of a validated seed (service.seeding.Seed), from its citations."""
-    from service.seeding.reader import iter_records
+    from service.seeding.reader import iter_records, record_spans
 
     spans: dict[str, list] = {slug: [] for slug in seed.documents}
+    cues: dict[str, list] = {slug: [] for slug in seed.documents}
     for label, _section, record in iter_records(seed.data):
-        for citation in record["citations"]:
+        for _field, role, citation in record_spans(record):
             spans[citation["document"]].append((citation["start"], citation["end"], label))
+            if role == "cue":
+                cues[citation["document"]].append((citation["start"], citation["end"]))
     excused: dict[str, dict[int, str]] = {slug: {} for slug in seed.documents}
     for item in seed.data["uncovered_sentences"]:
         excused[item["document"] or seed.default_document][item["start"]] = item["reason"]
-    return [DocumentCoverage(slug, sentence_coverage(doc.text, spans[slug]), excused[slug])
+    return [DocumentCoverage(slug, sentence_coverage(doc.text, spans[slug]), excused[slug],
+                             attribution_cues(doc.text, cues[slug]))
             for slug, doc in seed.documents.items()]
+
+
+# Attribution cues (PARC 3.0): verbs and phrases of saying, thinking and stance that introduce a claim and its
+# source. Every one the text holds should be the cue of some record (seeds/README.md, "Reading rules").
+_CUE_WORDS = re.compile(
+    r"\b(?:said|says|told|according to|deemed|added|insisted|considers|considered|believes|believed|detailed|"
+    r"announced|stated|calling (?:for|it)|called for|(?:is|are) urging|(?:is|are) demanding|demands|rejects|"
+    r"refuses|warned|clarified (?:their|his|her) views?)\b|\bin (?:the )?[\w' .-]{1,40}?(?:'s|s') view\b",
+    re.IGNORECASE)
+_CUE_FOR = re.compile(r"\bFor [A-Z][\w-]+(?: [A-Z][\w-]+)?,")  # "For Zelensky, ..."
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    text: str
+    covered: bool  # the cue span of at least one record overlaps it
+
+
+def attribution_cues(text: str, cue_spans: Iterable[tuple[int, int]]) -> list[Cue]:
+    """Every attribution cue in TEXT, and whether a record's cue covers it."""
+    spans = list(cue_spans)
+    found = sorted({m.span() for pattern in (_CUE_WORDS, _CUE_FOR) for m in pattern.finditer(text)})
+    return [Cue(a, b, text[a:b], any(s < b and e > a for s, e in spans)) for a, b in found]
+
+
+def cue_figure(document: str, cues: list[Cue]) -> str:
+    covered = sum(c.covered for c in cues)
+    return f"{document}: {covered}/{len(cues)} attribution cues are the cue of a record"
 
 
 @dataclass(frozen=True)

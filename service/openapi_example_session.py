@@ -8,6 +8,8 @@ import json
 
 from sqlalchemy import select
 
+from service import clock
+
 BRIEFING = "coalition-of-the-willing-paris-2025"
 DOCUMENT = "lemonde-2025-03-26-coalition-of-the-willing"
 JSON, CSV, NDJSON = "application/json", "text/csv", "application/x-ndjson"
@@ -41,43 +43,49 @@ WRITES = [  # (create operation, body, update operation, patch)
         "documents": [DOCUMENT]},
      "patchBriefingBySlug", {"title": "The European reassurance force for Ukraine (March 2025)"}),
     ("postPositions", {
-        "briefing": BRIEFING, "slug": "united-kingdom-leads-demand-for-us-backstop", "actor": "united-kingdom",
+        "briefing": BRIEFING, "slug": "united-kingdom-leads-demand-for-us-backstop", "holder": "united-kingdom",
+        "speaker": "united-kingdom", "reported_by": "le-monde", "speech": "reported",
+        "cue": {"quote": "urgent demands from Europeans, led by the British"},
         "topic": "security_guarantees", "stance": "demands", "proposal": "us-security-backstop",
         "summary": "The British lead the Europeans' urgent demands for a US security backstop.",
-        "speech": "reported", "citations": [{"quote": "led by the British"}]},
+        "citations": [{"quote": "led by the British"}]},
      "patchPositionById", {"summary": "The British lead the Europeans' urgent demands that the US back the "
                                       "reassurance troops in a direct confrontation with the Russians."}),
     ("postAidPackages", {
         "briefing": BRIEFING, "slug": "us-military-aid-to-ukraine", "donor": "united-states",
         "recipient": "ukraine",
-        "summary": "American military aid to Ukraine, suspended for a few days after the stormy conversation "
-                   "between Donald Trump and Zelensky on February 28, then resumed; Europeans fear it could "
-                   "run out.",
+        "summary": "American aid to Ukraine, suspended for a few days after the stormy conversation between "
+                   "Donald Trump and Zelensky on February 28, then resumed; it could well run out.",
+        "speaker": "le-monde", "speech": "outlet",
         "citations": [{"quote": "American aid could well run out"},
                       {"quote": "although it resumed after a few days' suspension"}]},
-     "patchAidPackageById", {"delivery_schedule": "resumed in March 2025 after a few days' suspension"}),
+     "patchAidPackageById", {"delivery_schedule": "resumed after a few days' suspension"}),
     ("postAidItems", {
         "package": "us-military-aid-to-ukraine", "slug": "us-intelligence-support", "category": "intelligence",
-        "description": "American intelligence capabilities, on which support to Ukraine currently depends",
-        "status": "in_delivery", "citations": [{"quote": "heavily dependent on American capabilities"}]},
-     "patchAidItemById", {"role": "the capability French intelligence support still depends on"}),
+        "description": "American intelligence capabilities, on which the field of intelligence currently heavily "
+                       "depends", "status": "in_delivery", "speaker": "le-monde", "speech": "outlet",
+        "citations": [{"quote": "heavily dependent on American capabilities"}]},
+     "patchAidItemById", {"review_status": "disputed",
+                          "review_note": "The text says the field depends on them, not that the US supplies them."}),
     ("postProposals", {
         "briefing": BRIEFING, "slug": "direct-negotiations-with-moscow-and-washington",
         "name": "Direct negotiations with Moscow and Washington", "kind": "peace_agreement",
         "description": "Direct talks between Ukraine, Russia and the United States, for which the reassurance "
                        "force should put \"cards in the Ukrainians' hands\".",
-        "status": "under_discussion",
+        "status": "floated", "speaker": "emmanuel-macron", "reported_by": "le-monde", "speech": "reported",
+        "cue": {"quote": "According to the French president"},
         "attributes": [{"key": "purpose", "value": "Restore Ukraine's bargaining power",
+                        "speaker": "emmanuel-macron", "reported_by": "le-monde", "speech": "reported",
+                        "cue": {"quote": "according to Emmanuel Macron"},
                         "citations": [{"quote": "Restoring Ukraine's bargaining power"}]}],
         "citations": [{"quote": "in the context of direct negotiations with Moscow and Washington"}]},
      "patchProposalBySlug", {"proposers": ["volodymyr-zelensky"]}),
     ("postEvents", {
-        "briefing": BRIEFING, "slug": "coalition-discusses-reassurance-force-2025-03-27", "date": "2025-03-27",
-        "title": "The coalition of the willing discusses the reassurance force",
-        "participants": ["coalition-of-the-willing"],
-        "date_reasoning": "\"on Thursday\" in an article of Wednesday 26 March 2025: 27 March 2025.",
-        "citations": [{"quote": "is due to discuss this issue on Thursday"}]},
-     "patchEventById", {"place": "Elysée Palace, Paris"}),
+        "briefing": BRIEFING, "slug": "sanctions-on-russia-in-force", "date": None, "status": "ongoing",
+        "title": "Sanctions imposed on Moscow, in force", "participants": ["russia"],
+        "speaker": "le-monde", "speech": "outlet",
+        "citations": [{"quote": "the sanctions imposed on Moscow"}]},
+     "patchEventById", {"review_status": "reviewed", "review_note": "Checked against the article."}),
 ]
 DESK_NOTE = {
     "slug": "desk-note-2025-03-27-paris-summit", "title": "Desk note: what to watch at the Paris summit",
@@ -91,7 +99,8 @@ CHANGES_FROM = dt.datetime(2025, 3, 27, 9, 0, tzinfo=dt.UTC)
 
 def play(rec, app, tokens: dict[str, str], make_app, tmp: str) -> None:
     read(rec)
-    first_etags = write(rec, {"Authorization": f"Bearer {tokens['write']}"})
+    with clock.frozen(CHANGES_FROM):  # a review's date is the clock's: pinned, as the feed's
+        first_etags = write(rec, {"Authorization": f"Bearer {tokens['write']}"})
     pin_change_times(app)
     for accept in (JSON, CSV, NDJSON):
         rec.record("getChanges", "/api/v1/changes?limit=2", accept=accept)

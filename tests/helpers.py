@@ -52,3 +52,18 @@ def serving(app):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+BRIEFING = "coalition-of-the-willing-paris-2025"
+# Who says a claim: the outlet in its own voice, or an actor with the words that introduce it.
+OUTLET = {"speaker": "le-monde", "speech": "outlet"}
+
+
+def said_by(speaker: str, cue: str, speech: str = "reported", **extra) -> dict:
+    """The claim keys of a write body for words SPEAKER says, introduced by CUE (verbatim in the seed)."""
+    return {"speaker": speaker, "reported_by": "le-monde", "speech": speech, "cue": {"quote": cue}, **extra}
+
+
+def outlet_says(cue: str, **extra) -> dict:
+    """The claim keys of a position in the outlet's own voice (held by the outlet), marked by CUE."""
+    return {**OUTLET, "holder": "le-monde", "cue": {"quote": cue}, **extra}

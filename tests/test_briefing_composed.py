@@ -33,14 +33,25 @@ def citations_in(node) -> list[dict]:
     return []
 
 
+def content_citations(node) -> list[dict]:
+    """The citations that state records (each record's `citations`), which the Markdown footnotes."""
+    if isinstance(node, dict):
+        return list(node.get("citations", [])) + [c for key, value in node.items() if key != "citations"
+                                                  for c in content_citations(value)]
+    if isinstance(node, list):
+        return [c for value in node for c in content_citations(value)]
+    return []
+
+
 def by_slug(items: list[dict], slug: str) -> dict:
     [item] = [item for item in items if item["slug"] == slug]
     return item
 
 
-def test_get_briefing_timeline_is_sorted_by_date(briefing):
+def test_get_briefing_timeline_is_sorted_by_date_with_undated_events_last(briefing):
     dates = [event["date"] for event in briefing["timeline"]]
-    assert dates == sorted(dates)
+    dated = [d for d in dates if d is not None]
+    assert dates == sorted(dated) + [None] * (len(dates) - len(dated)) and len(dated) < len(dates)
     assert briefing["timeline"][0]["slug"] == "russian-invasion-2022-02-24"
     assert all(event["citations"] for event in briefing["timeline"])
 
@@ -52,16 +63,16 @@ def test_get_briefing_whos_who_groups_every_actor_once_by_kind(briefing, client)
     listed = [actor["slug"] for group in groups for actor in group["actors"]]
     assert len(listed) == len(set(listed)) == len(client.get("/api/v1/actors?limit=500").get_json()["items"])
     macron = next(a for g in groups for a in g["actors"] if a["slug"] == "emmanuel-macron")
-    assert macron["parent"] == {"slug": "france", "name": "France"}
+    assert macron["parent"] == {"slug": "france", "name": "France", "kind": "state"}
     assert "the French president" in macron["aliases"]
 
 
 def test_get_briefing_stance_matrix_cell_gives_stance_and_citation(briefing):
     matrix = briefing["stance_matrix"]
     keys = [column["key"] for column in matrix["columns"]]
-    assert "proposal:sanctions-relief-for-russia" in keys and "topic:sanctions" in keys
-    assert keys.index("proposal:sanctions-relief-for-russia") < keys.index("topic:sanctions")
-    [macron] = [row for row in matrix["rows"] if row["actor"]["slug"] == "emmanuel-macron"]
+    assert "proposal:sanctions-relief-for-russia" in keys and "topic:pressure_on_russia" in keys
+    assert keys.index("proposal:sanctions-relief-for-russia") < keys.index("topic:pressure_on_russia")
+    [macron] = [row for row in matrix["rows"] if row["holder"]["slug"] == "emmanuel-macron"]
     [cell] = [c for c in macron["cells"] if c["column"] == "proposal:sanctions-relief-for-russia"]
     assert cell["stance"] == "opposes"
     assert any("far too early" in c["quote"] for p in cell["positions"] for c in p["citations"])
@@ -78,15 +89,18 @@ def test_get_briefing_aid_package_lists_items_as_table_rows(briefing):
     package = by_slug(briefing["aid_packages"], "france-military-aid-2025-03")
     assert package["donor"]["slug"] == "france" and package["recipient"]["slug"] == "ukraine"
     assert package["amount"] == "2000000000.00" and package["currency"] == "EUR"
-    columns = {"slug", "system", "category", "role", "description", "quantity", "status", "citations"}
-    assert all(set(item) == columns for item in package["items"])
+    columns = {"slug", "system", "category", "role", "description", "quantity", "status", "citations", "speaker",
+               "cue", "speech", "factuality", "hedges"}
+    assert all(set(item) == set(package["items"][0]) >= columns for item in package["items"])
     assert "Milan" in [item["system"] for item in package["items"]]
+    assert "Mirage" not in [item["system"] for item in package["items"]]  # context, not contents
+    assert [item["status"] for item in briefing["other_aid"]] == ["delivered", "discussed"]
 
 
 def test_get_briefing_proposal_has_supporters_opponents_and_obstacles(briefing):
     force = by_slug(briefing["proposals"], "reassurance-force")
-    assert "emmanuel-macron" in {e["actor"]["slug"] for e in force["supporters"]}
-    assert [(e["actor"]["slug"], e["stance"]) for e in force["opponents"]] == [("russia", "rejects")]
+    assert "emmanuel-macron" in {e["holder"]["slug"] for e in force["supporters"]}
+    assert [(e["holder"]["slug"], e["stance"]) for e in force["opponents"]] == [("russia", "rejects")]
     sources = {o["source"] for o in force["obstacles"]}
     assert sources == {"attribute", "opposition", "condition"}
     assert any("US refuses" in o["text"] for o in force["obstacles"] if o["source"] == "attribute")
@@ -100,6 +114,28 @@ def test_get_briefing_every_citation_is_verbatim_and_pasteable(briefing):
         assert TEXT[c["start"]:c["end"]] == c["quote"]
         assert c["reference"].startswith("Le Monde, [Macron announces")
         assert "26 March 2025" in c["reference"] and c["reference"].endswith(f"\u201c{c['quote']}\u201d")
+
+
+def test_get_briefing_stance_matrix_marks_hedged_and_outlet_voiced_cells(briefing):
+    rows = {row["holder"]["slug"]: {c["column"]: c for c in row["cells"]} for row in briefing["stance_matrix"]["rows"]}
+    assert rows["le-monde"]["topic:peace_talks"]["outlet"] and rows["le-monde"]["topic:peace_talks"]["hedged"]
+    force = rows["emmanuel-macron"]["proposal:reassurance-force"]
+    assert force["hedged"] and not force["outlet"]  # "would", "for example": not certain
+    sanctions = rows["emmanuel-macron"]["proposal:sanctions-relief-for-russia"]
+    assert not sanctions["hedged"] and not sanctions["outlet"]
+    assert all(p["voice"] == "outlet" for cell in rows["le-monde"].values() for p in cell["positions"])
+    assert not any(p["voice"] == "outlet" for holder, cells in rows.items() if holder != "le-monde"
+                   for cell in cells.values() for p in cell["positions"])
+
+
+def test_get_briefing_as_markdown_says_who_says_what_with_cue_and_hedge(client):
+    text = client.get(URL, headers={"Accept": "text/markdown"}).get_data(as_text=True)
+    assert ("**Le Monde** assesses (about Trump administration) (Le Monde, in its own voice; probable, hedged by "
+            "“seems”): In peace talks with Russia") in text
+    assert ("**Emmanuel Macron** proposes (“he insisted”, partly quoted; underspecified, hedged by “would”, “for "
+            "example”): They would, for example, be sent to") in text
+    assert "**The Elysée (French presidency)** proposes (“According to the Elysée”, partly quoted)" in text
+    assert "| Le Monde | assesses*" in text and "proposes~" in text
 
 
 def test_get_briefing_without_accept_is_json_that_varies_on_accept(client):
@@ -119,13 +155,13 @@ def test_get_briefing_as_markdown_footnotes_every_citation(client, briefing):
     used = set(re.findall(r"\[\^(\d+)\](?!:)", text))
     assert defined == [str(n) for n in range(1, len(defined) + 1)]
     assert used == set(defined)
-    spans = {(c["document"], c["start"], c["end"]) for c in citations_in(briefing)}
+    spans = {(c["document"], c["start"], c["end"]) for c in content_citations(briefing)}
     assert len(defined) == len(spans)
 
 
-def test_get_briefing_markdown_matrix_is_a_table_with_a_row_per_actor(client, briefing):
+def test_get_briefing_markdown_matrix_is_a_table_with_a_row_per_holder(client, briefing):
     text = client.get(URL, headers={"Accept": "text/markdown"}).get_data(as_text=True)
-    header = next(line for line in text.splitlines() if line.startswith("| Actor |"))
+    header = next(line for line in text.splitlines() if line.startswith("| Holder |"))
     assert header.count("|") == len(briefing["stance_matrix"]["columns"]) + 2
     assert re.search(r"^\| Emmanuel Macron \|.*opposes\[\^\d+\]", text, flags=re.M)
 

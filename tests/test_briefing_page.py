@@ -19,10 +19,10 @@ def page(browser, live_server, client):  # noqa: F811
 
 
 def distinct_spans(node) -> set[tuple]:
-    """(document, start, end) of every citation anywhere in the composed JSON."""
+    """(document, start, end) of every citation (a record's `citations`) anywhere in the composed JSON."""
     if isinstance(node, dict):
-        own = {(node["document"], node["start"], node["end"])} if "quote" in node else set()
-        return own.union(*(distinct_spans(value) for value in node.values()))
+        own = {(c["document"], c["start"], c["end"]) for c in node.get("citations", [])}
+        return own.union(*(distinct_spans(value) for key, value in node.items() if key != "citations"))
     if isinstance(node, list):
         return set().union(*(distinct_spans(value) for value in node))
     return set()
@@ -53,7 +53,8 @@ def test_render_briefing_page_draws_the_timeline(page, client):
             for e in events]
     assert all(float(d.removesuffix("px")) > 0 for d in dots)
     dates = [e.find_element(By.TAG_NAME, "time").get_attribute("datetime") for e in events]
-    assert dates == sorted(dates)
+    dated = [d for d in dates if d is not None]  # undated (ongoing, hypothetical) events come last
+    assert dates == sorted(dated) + [None] * (len(dates) - len(dated))
     assert "years later" in page.find_element(By.CSS_SELECTOR, "ol.timeline li.gap").text
 
 
@@ -79,6 +80,19 @@ def test_render_briefing_page_footnotes_every_statement_to_its_quote(page, clien
     quote = first.find_element(By.TAG_NAME, "q").text
     assert quote and quote in document["text"]
     assert "Le Monde" in first.text and "26 March 2025" in first.text
+
+
+def test_render_briefing_page_tells_hedged_and_outlet_claims_apart(page):
+    outlet = page.find_elements(By.CSS_SELECTOR, "table.matrix td.cell[data-outlet='true']")
+    hedged = page.find_elements(By.CSS_SELECTOR, "table.matrix td.cell[data-hedged='true']")
+    firm = page.find_element(By.CSS_SELECTOR, "table.matrix td.cell[data-hedged='false'][data-outlet='false'] .stance")
+    assert outlet and hedged
+    stripes = outlet[0].find_element(By.CSS_SELECTOR, ".stance").value_of_css_property("background-image")
+    dashes = hedged[0].find_element(By.CSS_SELECTOR, ".stance").value_of_css_property("outline-style")
+    assert "gradient" in stripes and firm.value_of_css_property("background-image") == "none"
+    assert dashes == "dashed" and firm.value_of_css_property("outline-style") == "none"
+    said = [li.text for li in page.find_elements(By.CSS_SELECTOR, "ul.said li.voice-outlet")]
+    assert any("Le Monde, in its own voice; probable, hedged by “seems”" in text for text in said)
 
 
 def test_render_briefing_page_fetches_nothing_else(page):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from service.coverage import annotate, seed_coverage, sentence_coverage, split_sentences
 from service.seeding import read_seed
 from tests.conftest import SEED_FOLDER, SOURCE_FILE
 from tests.helpers import assert_problem
-from tests.test_seeding import edit
 
 DOC = "lemonde-2025-03-26-coalition-of-the-willing"
 URL = f"/api/v1/documents/{DOC}/coverage"
@@ -61,24 +62,67 @@ def test_annotate_cuts_segments_where_citations_start_and_end():
 
 def test_seed_coverage_covers_every_fact_bearing_sentence():
     [report] = seed_coverage(read_seed(SEED_FOLDER))
-    assert report.missing == []
-    assert [s.sentence.text for s in report.sentences if not s.covered] == [DISCLAIMER]
-    assert report.excused == {4711: "publisher's translation disclaimer, not a fact about the crisis"}
+    assert report.missing == [] and report.excused == {}
+    assert all(s.covered for s in report.sentences)  # the disclaimer too: it names the outlet, Le Monde
 
 
-def test_seed_coverage_command_prints_the_figure(runner):
+def test_seed_coverage_makes_every_attribution_cue_a_records_cue():
+    [report] = seed_coverage(read_seed(SEED_FOLDER))
+    found = {cue.text.casefold() for cue in report.cues}
+    assert {"said", "according to", "deemed", "added", "insisted", "considers", "for zelensky,",
+            "in the french president's view", "detailed", "announced", "refuses", "rejects"} <= found
+    assert [cue.text for cue in report.cues if not cue.covered] == []
+    assert len(report.cues) >= 25
+
+
+def test_seed_coverage_command_prints_the_figures(runner):
     result = runner.invoke(args=["seed", "coverage", "--document", DOC])
     assert result.exit_code == 0, result.output
-    assert f"{DOC}: 28/28 fact-bearing sentences covered (100.0%); 1 excused" in result.output
-    assert "excused  [28] @4711: publisher's translation disclaimer" in result.output
+    assert f"{DOC}: 29/29 fact-bearing sentences covered (100.0%); 0 excused" in result.output
+    assert f"{DOC}: 26/26 attribution cues are the cue of a record" in result.output
 
 
-def test_seed_coverage_command_fails_on_an_unexcused_uncited_sentence(runner, seed_copy: Path):
-    edit(seed_copy, lambda data: data.update(uncovered_sentences=[]))
-    result = runner.invoke(args=["seed", "coverage", str(seed_copy)])
+TINY = "One fact here. Another fact, said Anna. A disclaimer of the publisher."
+
+
+def tiny_seed(folder: Path, *, excuse: int | None = 40, cue: str | None = "said Anna") -> Path:
+    """A seed of one document of three sentences: the first two cited, the third excused at EXCUSE."""
+    folder.mkdir()
+    (folder / "doc.txt").write_text(TINY, encoding="utf-8")
+    claim = {"speaker": "anna", "reported_by": "paper", "speech": "reported",
+             **({"cue": {"quote": cue}} if cue else {})}
+    data = {"briefing": {"slug": "tiny", "title": "Tiny", "summary": "Two facts."},
+            "documents": [{"slug": "tiny-doc", "file": "doc.txt", "title": "[Tiny]", "publisher": "Paper",
+                           "language": "en"}],
+            "actors": [{"slug": "anna", "name": "Anna", "kind": "person", "citations": [{"quote": "One fact here."}]},
+                       {"slug": "paper", "name": "Paper", "kind": "outlet", "citations": [{"quote": "One fact"}]}],
+            "relations": [{"slug": "anna-supplies-paper", "subject": "anna", "predicate": "supplies", "object": "paper",
+                           **claim, "citations": [{"quote": "Another fact, said Anna."}]}],
+            "uncovered_sentences": [{"start": excuse, "reason": "a disclaimer"}] if excuse is not None else []}
+    (folder / "briefing.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    return folder
+
+
+def test_seed_coverage_command_excuses_a_sentence_left_uncited_on_purpose(runner, tmp_path: Path):
+    result = runner.invoke(args=["seed", "coverage", str(tiny_seed(tmp_path / "tiny"))])
+    assert result.exit_code == 0, result.output
+    assert "tiny-doc: 2/2 fact-bearing sentences covered (100.0%); 1 excused" in result.output
+    assert "excused  [2] @40: a disclaimer" in result.output
+    assert "tiny-doc: 1/1 attribution cues are the cue of a record" in result.output
+
+
+def test_seed_coverage_command_fails_on_an_unexcused_uncited_sentence(runner, tmp_path: Path):
+    result = runner.invoke(args=["seed", "coverage", str(tiny_seed(tmp_path / "tiny", excuse=None))])
     assert result.exit_code != 0
-    assert f"UNCITED  [28] @4711: {DISCLAIMER}" in result.output
-    assert "28/29 fact-bearing sentences covered" in result.output
+    assert "UNCITED  [2] @40: A disclaimer of the publisher." in result.output
+    assert "2/3 fact-bearing sentences covered" in result.output
+
+
+def test_seed_coverage_command_fails_on_a_cue_no_record_uses(runner, tmp_path: Path):
+    result = runner.invoke(args=["seed", "coverage", str(tiny_seed(tmp_path / "tiny", cue=None))])
+    assert result.exit_code != 0
+    assert "NO CUE   @29: 'said' is the cue of no record" in result.output
+    assert "0/1 attribution cues" in result.output
 
 
 def test_seed_coverage_command_with_unknown_document_fails(runner):
@@ -86,21 +130,21 @@ def test_seed_coverage_command_with_unknown_document_fails(runner):
     assert result.exit_code != 0 and "no-such-document" in result.output
 
 
-def test_seed_check_rejects_uncovered_sentence_not_at_a_sentence_start(runner, seed_copy: Path):
-    edit(seed_copy, lambda data: data["uncovered_sentences"][0].update(start=4712))
-    result = runner.invoke(args=["seed", "check", str(seed_copy)])
+def test_seed_check_rejects_uncovered_sentence_not_at_a_sentence_start(runner, tmp_path: Path):
+    result = runner.invoke(args=["seed", "check", str(tiny_seed(tmp_path / "tiny", excuse=41))])
     assert result.exit_code != 0
     assert "uncovered_sentences[0]: start: not the start of a sentence" in result.output
 
 
-def test_get_document_coverage_reports_sentences_and_share(client):
+def test_get_document_coverage_reports_sentences_share_and_cues(client):
     response = client.get(URL)
     assert response.status_code == 200
     body = response.get_json()
-    assert (body["document"], body["sentences_total"], body["sentences_covered"]) == (DOC, 29, 28)
-    assert body["share_covered"] == 28 / 29
-    assert [s["text"] for s in body["sentences"] if not s["covered"]] == [DISCLAIMER]
+    assert (body["document"], body["sentences_total"], body["sentences_covered"]) == (DOC, 29, 29)
+    assert body["share_covered"] == 1.0
     assert all(TEXT[s["start"]:s["end"]] == s["text"] for s in body["sentences"])
+    assert body["cues_total"] == body["cues_covered"] == len(body["cues"]) == 26
+    assert all(TEXT[c["start"]:c["end"]] == c["text"] and c["covered"] for c in body["cues"])
 
 
 def test_get_document_coverage_names_the_records_citing_a_sentence(client):

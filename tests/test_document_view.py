@@ -57,8 +57,11 @@ def cited_ranges(client) -> set[int]:
     records += [rel for actor in all_items(client, "/api/v1/actors")
                 for rel in all_items(client, f"/api/v1/actors/{actor['slug']}/relations")]
     for record in records:
-        for citation in record["citations"]:
-            chars.update(range(citation["start"], citation["end"]))
+        spans = [*record["citations"], *record.get("hedges", []), *record.get("quoted_words", []),
+                 *record.get("date_evidence", []), *record.get("quantities", [])]
+        spans += [record["cue"]] if record.get("cue") else []
+        for span in spans:
+            chars.update(range(span["start"], span["end"]))
     return chars
 
 
@@ -90,6 +93,16 @@ def test_get_document_as_html_links_highlights_to_the_records_citing_them(client
     assert f"/api/v1/aid-packages/{package['id']}" in page.record_links
     for url in sorted(page.record_links):
         assert client.get(url).status_code == 200, url
+
+
+def test_get_document_as_html_marks_cues_and_hedges_apart_from_content(client):
+    spans = parse(client.get(URL, headers=HTML)).spans
+    roles = {span["text"]: set(span["class"].split()) for span in spans}
+    assert "cue" in roles["In the French president's view"] and "hedge" not in roles["In the French president's view"]
+    assert "hedge" in roles["seems"] and "hedge" in roles["for example"]
+    assert "quoted" in roles["far too early"]
+    plain = [text for text, classes in roles.items() if not classes & {"cue", "hedge", "quoted"}]
+    assert "Milan anti-tank missiles" in plain
 
 
 def test_get_document_as_json_by_default_varies_on_accept(client):

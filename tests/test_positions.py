@@ -3,8 +3,8 @@
 from tests.helpers import all_items, assert_problem, slugs
 
 
-def test_list_positions_filtered_by_actor_and_stance(client):
-    positions = all_items(client, "/api/v1/positions?actor=russia&stance=rejects")
+def test_list_positions_filtered_by_holder_and_stance(client):
+    positions = all_items(client, "/api/v1/positions?holder=russia&stance=rejects")
     assert slugs(positions) == ["russia-rejects-reassurance-force"]
 
 
@@ -30,16 +30,17 @@ def test_get_position_carries_condition_as_data(client):
                     if p["slug"] == "macron-sanctions-far-too-early")
     body = client.get(f"/api/v1/positions/{position['id']}").get_json()
     assert body["stance"] == "opposes"
-    assert body["speech"] == "direct"
+    assert body["speech"] == "partial"
     assert any("far too early" in c["quote"] for c in body["citations"])
     [condition] = body["conditions"]
     assert condition["slug"] == "sanctions-relief-depends-on-international-law"
     assert any("comply with international law" in c["quote"] for c in condition["citations"])
 
 
-def test_position_reported_by_elysee_names_reporter(client):
-    positions = all_items(client, "/api/v1/positions?reported_by=french-presidency")
+def test_position_said_by_the_elysee_names_the_elysee_as_speaker(client):
+    positions = all_items(client, "/api/v1/positions?speaker=french-presidency")
     assert "elysee-first-guarantee-strengthen-ukrainian-army" in slugs(positions)
+    assert {p["reported_by"] for p in positions} == {"le-monde"}
 
 
 def test_list_positions_with_bad_stance_is_400(client):

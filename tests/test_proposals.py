@@ -12,8 +12,8 @@ def test_get_proposal_returns_attributes_and_positions(client):
     body = client.get("/api/v1/proposals/reassurance-force").get_json()
     keys = {a["key"] for a in body["attributes"]}
     assert {"purpose", "deployment", "rules_of_engagement", "obstacle"} <= keys
-    assert "emmanuel-macron" in body["proposers"]
-    stances = {(p["actor"], p["stance"]) for p in body["positions"]}
+    assert body["proposers"] == []  # the text names nobody as proposing it
+    stances = {(p["holder"], p["stance"]) for p in body["positions"]}
     assert ("russia", "rejects") in stances
     assert all(p["proposal"] == "reassurance-force" for p in body["positions"])
 

@@ -103,15 +103,17 @@ def test_seed_check_reports_every_shape_error_with_file_record_field(runner, see
 
 def test_seed_check_reports_every_reference_error(runner, seed_copy):
     def break_it(data):
-        data["positions"][1]["actor"] = "nobody-at-all"
+        data["positions"][1]["about"] = "nobody-at-all"
+        data["positions"][2]["speaker"] = "no-such-speaker"
         data["actors"][1]["slug"] = data["actors"][0]["slug"]
 
     edit(seed_copy, break_it)
     result = runner.invoke(args=["seed", "check", str(seed_copy)])
     assert result.exit_code != 0
-    assert "positions[1] (trump-administration-ready-to-concede): actor: unknown actor 'nobody-at-all'" \
-        in result.output
-    assert "duplicate slug 'emmanuel-macron'" in result.output
+    assert "positions[1] (le-monde-trump-administration-seems-ready-to-concede): about: unknown actor " \
+        "'nobody-at-all'" in result.output
+    assert "positions[2] (macron-sanctions-far-too-early): speaker: unknown actor 'no-such-speaker'" in result.output
+    assert "duplicate slug 'le-monde'" in result.output
 
 
 def test_seed_check_rejects_an_ambiguous_quote_without_start(runner, seed_copy):

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.helpers import assert_problem
+from tests.helpers import OUTLET, assert_problem, said_by
 
 BRIEFING = "coalition-of-the-willing-paris-2025"
 
@@ -47,26 +47,30 @@ def test_create_with_json_declared_utf8_is_201(writer):
 def test_create_position_with_condition(writer):
     actor = new_actor(writer)
     response = writer.post("/api/v1/positions", json={
-        "briefing": BRIEFING, "slug": unique("pos"), "actor": actor["slug"], "topic": "reassurance_force",
+        "briefing": BRIEFING, "slug": unique("pos"), "holder": actor["slug"], "topic": "reassurance_force",
         "stance": "demands", "summary": "Europeans, led by the British, demand a US backstop.",
-        "proposal": "us-security-backstop", "speech": "reported",
+        "proposal": "us-security-backstop", **said_by(actor["slug"], "urgent demands from Europeans"),
         "conditions": [{"slug": unique("cond"), "description": "In the event of a direct confrontation.",
+                        **said_by(actor["slug"], "urgent demands from Europeans"),
                         "citations": [{"quote": "in the event of a direct confrontation"}]}],
         "citations": [{"quote": "urgent demands from Europeans, led by the British"}]})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert body["actor"] == actor["slug"] and body["proposal"] == "us-security-backstop"
+    assert body["holder"] == actor["slug"] and body["proposal"] == "us-security-backstop"
+    assert body["speaker_chain"] == [actor["slug"], "le-monde"]
     assert body["conditions"][0]["citations"][0]["quote"].startswith("in the event")
 
 
 def test_create_aid_package_then_item(writer):
     package = writer.post("/api/v1/aid-packages", json={
         "briefing": BRIEFING, "slug": unique("pkg"), "donor": "france", "recipient": "ukraine",
-        "amount": "2000000000", "currency": "EUR", "citations": [{"quote": "worth €2 billion"}]})
+        "amount": "2000000000", "currency": "EUR", **said_by("emmanuel-macron", "President Macron announced"),
+        "citations": [{"quote": "worth €2 billion"}]})
     assert package.status_code == 201, package.get_json()
     item = writer.post("/api/v1/aid-items", json={
         "package": package.get_json()["slug"], "slug": unique("item"), "system": "Mistral",
         "category": "surface-to-air missile", "description": "Mistral missiles", "status": "announced",
+        **said_by("emmanuel-macron", "detailed Macron"),
         "citations": [{"quote": "Mistral ground-to-air defense missiles"}]})
     assert item.status_code == 201, item.get_json()
     assert item.get_json()["donor"] == "france"
@@ -76,14 +80,16 @@ def test_create_aid_package_then_item(writer):
 def test_create_proposal_with_attribute_and_event(writer):
     proposal = writer.post("/api/v1/proposals", json={
         "briefing": BRIEFING, "slug": unique("prop"), "name": "Backstop", "kind": "security_guarantee",
-        "description": "A US backstop.", "status": "rejected", "proposers": ["europeans"],
-        "attributes": [{"key": "obstacle", "value": "The US refuses.",
+        "description": "A US backstop.", "status": "rejected", "proposers": ["europeans"], **OUTLET,
+        "attributes": [{"key": "obstacle", "value": "The US refuses.", **said_by("united-states", "refuses"),
                         "citations": [{"quote": "the US refuses to provide the slightest"}]}],
         "citations": [{"quote": "the slightest security backstop"}]})
     assert proposal.status_code == 201, proposal.get_json()
     assert proposal.get_json()["attributes"][0]["key"] == "obstacle"
     event = writer.post("/api/v1/events", json={
         "briefing": BRIEFING, "slug": unique("event"), "date": "2025-03-27", "title": "Summit",
+        "status": "scheduled", "date_precision": "day", "date_provenance": "stated", **OUTLET,
+        "date_evidence": [{"quote": "on Thursday, March 27"}],
         "participants": ["emmanuel-macron"], "citations": [{"quote": "on Thursday, March 27"}]})
     assert event.status_code == 201, event.get_json()
     assert event.get_json()["participants"] == ["emmanuel-macron"]
@@ -101,7 +107,7 @@ def test_create_with_non_verbatim_quote_is_422_naming_citation_and_writes_nothin
 
 def test_create_with_unknown_reference_is_422_naming_field(writer):
     response = writer.post("/api/v1/events", json={
-        "briefing": BRIEFING, "slug": unique("e"), "date": "2025-03-27", "title": "T",
+        "briefing": BRIEFING, "slug": unique("e"), "date": None, "title": "T", "status": "hypothetical", **OUTLET,
         "participants": ["emmanuel-macron", "nobody"], "citations": [{"quote": "on Thursday, March 27"}]})
     assert_problem(response, 422, "participants.1")
 
@@ -178,20 +184,22 @@ def _create_each(writer) -> dict[str, dict]:
     made = {"actors": actor}
     made["proposals"] = writer.post("/api/v1/proposals", json={
         "briefing": BRIEFING, "slug": unique("prop"), "name": "P", "kind": "other", "description": "D",
-        "status": "floated", "citations": [{"quote": "the slightest security backstop"}]}).get_json()
+        "status": "floated", **OUTLET, "citations": [{"quote": "the slightest security backstop"}]}).get_json()
     made["positions"] = writer.post("/api/v1/positions", json={
-        "briefing": BRIEFING, "slug": unique("pos"), "actor": actor["slug"], "topic": "security_guarantees",
-        "stance": "demands", "summary": "S", "speech": "reported",
+        "briefing": BRIEFING, "slug": unique("pos"), "holder": actor["slug"], "topic": "security_guarantees",
+        "stance": "demands", "summary": "S", **said_by(actor["slug"], "urgent demands from Europeans"),
         "citations": [{"quote": "urgent demands from Europeans"}]}).get_json()
     made["aid-packages"] = writer.post("/api/v1/aid-packages", json={
-        "briefing": BRIEFING, "slug": unique("pkg"), "donor": "france", "recipient": "ukraine",
+        "briefing": BRIEFING, "slug": unique("pkg"), "donor": "france", "recipient": "ukraine", **OUTLET,
         "citations": [{"quote": "worth €2 billion"}]}).get_json()
     made["aid-items"] = writer.post("/api/v1/aid-items", json={
         "package": made["aid-packages"]["slug"], "slug": unique("item"), "category": "drone",
-        "description": "Drones", "status": "announced", "citations": [{"quote": "and drones"}]}).get_json()
+        "description": "Drones", "status": "announced", **said_by("emmanuel-macron", "detailed Macron"),
+        "citations": [{"quote": "and drones"}]}).get_json()
     made["events"] = writer.post("/api/v1/events", json={
-        "briefing": BRIEFING, "slug": unique("ev"), "date": "2025-02-28", "title": "Call",
-        "citations": [{"quote": "on February 28"}]}).get_json()
+        "briefing": BRIEFING, "slug": unique("ev"), "date": "2025-02-28", "title": "Call", "status": "happened",
+        "date_precision": "day", "date_provenance": "inferred", "date_reasoning": "February 28 before March.",
+        **OUTLET, "citations": [{"quote": "on February 28"}]}).get_json()
     return made
 
 

@@ -43,11 +43,22 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(_url())
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration copies a table and drops the old one; with foreign keys enforced, SQLite deletes
+            # the old table's rows first and cascades into the tables that refer to it (alembic's batch docs: the
+            # pragma must be off). Set before any transaction begins (it is a no-op inside one), checked after.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the transaction SQLAlchemy began for the pragma, so alembic's is its own
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=True, compare_type=True,
                           include_object=include_object)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"the migration left rows whose references are broken: {broken[:5]}")
     engine.dispose()
 
 

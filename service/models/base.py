@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import ForeignKey, MetaData, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 if TYPE_CHECKING:
+    from service.models.actors import Actor
     from service.models.briefings import Briefing
     from service.models.citations import Citation
 
@@ -22,6 +24,26 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in UTC, aware in Python on every backend.
+
+    PostgreSQL's timestamptz keeps the offset; SQLite keeps only the text of a naive time, so values go
+    in converted to UTC and come back marked as UTC (served as RFC 3339 with `+00:00` either way)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None and dialect.name == "sqlite":
+            return value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
 
 
 class Record(Base):
@@ -45,6 +67,26 @@ class Record(Base):
     # Bumped by every API write under an optimistic lock (service/resources/writing.py).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
+    # Attribution (PARC 3.0): who states the claim, who reports it and how (service/vocabulary.py SPEECH);
+    # the cue, hedges and quoted words are citations with a role (models/citations.py). Records that state
+    # no claim of anyone's (actors) leave them empty.
+    # records -> actors -> records is a cycle: use_alter tells SQLAlchemy the constraint comes after both tables.
+    # No ON DELETE clause: SQLite adds these columns in place (migration 0007), and NO ACTION refuses to delete
+    # a speaker as RESTRICT would.
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", use_alter=True), index=True)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", use_alter=True), index=True)
+    speech: Mapped[str | None] = mapped_column(String(16), index=True)
+    # Factuality according to the speaker (FactBank): never more certain than the weakest hedge.
+    factuality: Mapped[str] = mapped_column(String(16), default="certain", server_default="certain", index=True)
+    polarity: Mapped[str] = mapped_column(String(16), default="positive", server_default="positive")
+    # Fields whose value is not the source's words: [{field, basis: inferred|outside, reasoning, reference}].
+    provenance: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    review_status: Mapped[str] = mapped_column(String(16), default="extracted", server_default="extracted",
+                                               index=True)
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
     #: Attributes whose text a search should match, besides the citations' quotes.
     search_fields: ClassVar[tuple[str, ...]] = ()
 
@@ -53,6 +95,8 @@ class Record(Base):
         return []
 
     briefing: Mapped[Briefing] = relationship()
+    speaker: Mapped[Actor | None] = relationship("Actor", foreign_keys=[speaker_id])
+    reported_by: Mapped[Actor | None] = relationship("Actor", foreign_keys=[reported_by_id])
     citations: Mapped[list[Citation]] = relationship(
         back_populates="record",
         cascade="all, delete-orphan",

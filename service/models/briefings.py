@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from service.models.base import Base
@@ -32,6 +32,8 @@ class Document(Base):
     published_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     date_note: Mapped[str | None] = mapped_column(Text)
     translation_note: Mapped[str | None] = mapped_column(Text)
+    # Fields not printed in the text (an editor's title, a date from the publication record), as on records.
+    provenance: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     sha256: Mapped[str] = mapped_column(String(64))
     length: Mapped[int]
     # The text is large and only the detail view needs it.

@@ -1,8 +1,16 @@
-"""A citation: the exact words of a document that support a record."""
+"""A citation: the exact words of a document that support a record, and what those words do for it.
+
+Every span a record points at is a citation with a role (service/vocabulary.py SPAN_ROLES): the content that
+states the record, the attribution cue, a hedge, the speaker's own quoted words, the words that date an event,
+or a quantity (which also carries its typed value). One table, so coverage, search and the annotated document
+view see every span, and a record's spans load with one query whatever their roles.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, Record
@@ -23,6 +31,12 @@ class Citation(Base):
     start: Mapped[int]
     end: Mapped[int]
     quote: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16), default="content", server_default="content")
+    # Only for role "quantity": what is counted, the number (null when vague), its unit, how exact it is.
+    measure: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    unit: Mapped[str | None] = mapped_column(String(50))
+    approximation: Mapped[str | None] = mapped_column(String(16))
 
     record: Mapped[Record] = relationship(back_populates="citations")
     document: Mapped[Document] = relationship()

@@ -4,30 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, String, Text, TypeDecorator, UniqueConstraint, func
+from sqlalchemy import String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.models.base import Base
-
-
-class UTCDateTime(TypeDecorator):
-    """A moment in UTC, aware in Python on every backend.
-
-    PostgreSQL's timestamptz keeps the offset; SQLite keeps only the text of a naive time, so values go
-    in converted to UTC and come back marked as UTC (served as RFC 3339 with `+00:00` either way)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is not None and dialect.name == "sqlite":
-            return value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value
+from service.models.base import Base, UTCDateTime
 
 
 class ApiToken(Base):

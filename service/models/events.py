@@ -24,10 +24,18 @@ class Event(Record):
 
     id: Mapped[int] = record_fk()
     slug: Mapped[str] = mapped_column(String(120), unique=True)
-    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    # Null when the source gives no date and none can be worked out (an ongoing state, a hypothetical event).
+    date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     title: Mapped[str] = mapped_column(String(500))
     place: Mapped[str | None] = mapped_column(String(300))
+    # Relative to the source's date: happened, ongoing, scheduled or hypothetical (vocabulary.EVENT_STATUSES).
+    status: Mapped[str] = mapped_column(String(16), default="happened", server_default="happened", index=True)
+    # How well the date is known, and where it comes from: the source's words (cited with role "date"),
+    # worked out from them (date_reasoning), or an outside reference (date_reference, and why).
+    date_precision: Mapped[str | None] = mapped_column(String(16))
+    date_provenance: Mapped[str | None] = mapped_column(String(16), index=True)
     date_reasoning: Mapped[str | None] = mapped_column(Text)
+    date_reference: Mapped[str | None] = mapped_column(Text)
 
     participants: Mapped[list[Actor]] = relationship(
         secondary=event_participants, order_by=Actor.slug

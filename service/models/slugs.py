@@ -8,20 +8,28 @@ The relationships stay for writes and for `include=`.
 
 from __future__ import annotations
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.orm import column_property
 
 from service.models.actors import Actor, ActorRelation
 from service.models.aid import AidItem, AidPackage
-from service.models.positions import Position
+from service.models.base import Record
+from service.models.positions import Position, PositionCondition
 
 # model -> relationship paths (dotted for more than one hop) whose target's slug becomes a column.
 SLUG_PATHS: dict[type, tuple[str, ...]] = {
+    Record: ("speaker", "reported_by"),
     Actor: ("parent",),
     ActorRelation: ("subject", "object"),
-    Position: ("actor", "reported_by", "proposal"),
+    Position: ("holder", "about", "proposal"),
+    PositionCondition: ("proposal", "event"),
     AidPackage: ("donor", "recipient", "announced_by"),
-    AidItem: ("package", "package.donor"),
+    AidItem: ("package",),
+}
+# model -> {name: paths}: the slug of the first path that leads somewhere. An aid item's donor and recipient
+# are its own when it is outside any package, else its package's.
+FIRST_OF: dict[type, dict[str, tuple[str, ...]]] = {
+    AidItem: {"donor": ("donor", "package.donor"), "recipient": ("recipient", "package.recipient")},
 }
 
 
@@ -49,8 +57,10 @@ def slug_subquery(model: type, path: str) -> ScalarSelect:
 
 def add_slug_columns() -> None:
     """Map each slug column (once, when the models are imported)."""
-    for model, paths in SLUG_PATHS.items():
-        for path in paths:
-            if column_name(path) not in model.__mapper__.attrs:  # type: ignore[attr-defined]
-                model.__mapper__.add_property(  # type: ignore[attr-defined]
-                    column_name(path), column_property(slug_subquery(model, path)))
+    columns: list[tuple[type, str, ColumnElement]] = [(model, column_name(path), slug_subquery(model, path))
+               for model, paths in SLUG_PATHS.items() for path in paths]
+    columns += [(model, column_name(name), func.coalesce(*(slug_subquery(model, p) for p in paths)))
+                for model, named in FIRST_OF.items() for name, paths in named.items()]
+    for model, name, expression in columns:
+        if name not in model.__mapper__.attrs:  # type: ignore[attr-defined]
+            model.__mapper__.add_property(name, column_property(expression))  # type: ignore[attr-defined]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -15,6 +14,7 @@ from service.models import (
     ActorRelation,
     AidPackage,
     Position,
+    Record,
     event_participants,
     proposal_proposers,
 )
@@ -22,7 +22,6 @@ from service.resources.common import (
     CITED,
     ListArgs,
     Shape,
-    citations_field,
     get_or_404,
     list_endpoint,
     options,
@@ -40,11 +39,12 @@ from service.resources.positions import (
     includes,
     position_shape,
 )
+from service.resources.record_fields import ClaimArgs, ClaimSchema, RecordSchema, Spans, filter_claims
+from service.resources.record_writing import assign_record, check
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
     briefing_of,
-    citations,
     count_referrers,
     create,
     delete_record,
@@ -59,7 +59,7 @@ blp = Blueprint("actors", __name__, url_prefix="/api/v1/actors",
                 description="Actors: people, states, governments, institutions, coalitions, armed forces.")
 
 
-class ActorSchema(ma.Schema):
+class ActorSchema(RecordSchema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/actors/{slug}")
     slug = fields.String(required=True, metadata={"example": "emmanuel-macron"})
@@ -71,8 +71,7 @@ class ActorSchema(ma.Schema):
     aliases = fields.Function(lambda actor: [a.alias for a in actor.aliases],
                               metadata={"type": "array", "items": {"type": "string"},
                                         "description": "Other names the sources use (metonyms)"})
-    citations = citations_field()
-
+    citations = Spans("content")
 
 
 SORTS = {"name": Actor.name, "slug": Actor.slug, "kind": Actor.kind}
@@ -152,13 +151,14 @@ def assign(actor: Actor, data: dict) -> None:
     if "aliases" in data:
         keep = {a.alias: a for a in actor.aliases}
         actor.aliases = [keep.get(a) or ActorAlias(alias=a) for a in sorted(set(data["aliases"]))]
-    if "citations" in data:
-        actor.citations = citations(actor, data["citations"])
+    assign_record(actor, data)
+    check([("", actor)], claim_types=False)
 
 
 def referrers(actor: Actor) -> list[str]:
     return count_referrers(actor.id, {
-        "positions": [Position.actor_id, Position.reported_by_id],
+        "positions": [Position.holder_id, Position.about_id],
+        "records (as speaker or reporter)": [Record.speaker_id, Record.reported_by_id],
         "relations": [ActorRelation.subject_id, ActorRelation.object_id],
         "aid packages": [AidPackage.donor_id, AidPackage.recipient_id, AidPackage.announced_by_id],
         "actors (as parent)": [Actor.parent_id],
@@ -173,7 +173,7 @@ WRITES = WriteSpec("actors", Actor, "slug", "/api/v1/actors/{slug}", ActorSchema
 
 class ActorPositionArgs(PositionArgs):
     class Meta:
-        exclude = ("actor",)
+        exclude = ("holder",)
 
 
 @blp.route("/<slug>/positions")
@@ -181,21 +181,21 @@ class ActorPositions(MethodView):
     @list_endpoint(blp, ActorPositionArgs, PositionSchema, POSITION_SORTS)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, slug):
-        """List the positions an actor holds"""
+        """List the positions an actor holds (of which it is the holder)"""
         actor = get_or_404(select(Actor.id).where(Actor.slug == slug), f"actor with slug {slug!r}")
         include = includes(args)
-        stmt = filter_positions(select(Position), args).where(Position.actor_id == actor)
+        stmt = filter_positions(select(Position), args).where(Position.holder_id == actor)
         return paginate(stmt, Position, args, PositionSchema, POSITION_SORTS, embeds(include),
                         shape=position_shape(include))
 
 
-class RelationSchema(ma.Schema):
+class RelationSchema(ClaimSchema):
     id = fields.Integer(required=True)
     slug = fields.String(required=True, metadata={"example": "france-co-hosts-coalition-summit"})
     subject = slug_of("subject", "Slug of the actor the relation goes from")
     predicate = fields.String(required=True, validate=validate.OneOf(v.RELATION_PREDICATES))
     object = slug_of("object", "Slug of the actor the relation goes to")
-    citations = citations_field()
+    citations = Spans("content")
 
 
 RELATION_SORTS = {"predicate": ActorRelation.predicate, "slug": ActorRelation.slug}
@@ -203,7 +203,7 @@ DIRECTIONS = {"outgoing": (ActorRelation.subject_id,), "incoming": (ActorRelatio
               "both": (ActorRelation.subject_id, ActorRelation.object_id)}
 
 
-class ActorRelationArgs(ListArgs):
+class ActorRelationArgs(ClaimArgs):
     predicate = fields.String(validate=validate.OneOf(v.RELATION_PREDICATES))
     direction = fields.String(load_default="both", validate=validate.OneOf(DIRECTIONS), metadata={
         "description": "`outgoing` (the actor is the subject), `incoming` (the object) or `both`"})
@@ -220,4 +220,5 @@ class ActorRelations(MethodView):
         stmt = select(ActorRelation).where(or_(*(side == actor for side in sides)))
         if "predicate" in args:
             stmt = stmt.where(ActorRelation.predicate == args["predicate"])
+        stmt = filter_claims(stmt, ActorRelation, args)
         return paginate(stmt, ActorRelation, args, RelationSchema, RELATION_SORTS, shape=CITED)

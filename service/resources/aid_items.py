@@ -1,14 +1,14 @@
-"""/aid-items: the systems, equipment and support an aid package contains."""
+"""/aid-items: the systems, equipment and support an aid package contains, and aid the source mentions outside
+any package (already supplied, or only discussed)."""
 
 from __future__ import annotations
 
 import functools
 
-import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from service import vocabulary as v
 from service.models import Actor, AidItem, AidPackage
@@ -16,10 +16,8 @@ from service.resources.actors import ACTOR, ActorSchema
 from service.resources.aid_packages import AID_PACKAGE, AidPackageSchema
 from service.resources.common import (
     CITED,
-    ListArgs,
     Shape,
     by_slug,
-    citations_field,
     embeds_for,
     get_or_404,
     include_arg,
@@ -32,40 +30,51 @@ from service.resources.common import (
     shape,
     slug_of,
 )
+from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
+from service.resources.record_writing import assign_claim, check
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
-    citations,
+    briefing_of,
     create,
     delete_record,
     ref,
     set_plain,
+    unknown,
     update_record,
     write_op,
 )
 from service.seeding import schema as seed_schema
 
 blp = Blueprint("aid-items", __name__, url_prefix="/api/v1/aid-items",
-                description="Aid items: what each package contains, with category and status.")
+                description="Aid items: what each package contains, and aid mentioned outside any package, with "
+                            "category and status.")
 
 
-# include= name -> (attribute path on an aid item, schema of the record embedded)
-INCLUDES = {"package": ("package", AidPackageSchema), "donor": ("package.donor", ActorSchema)}
+def donor_of(item):
+    """An item's donor: its package's, or its own when it is outside any package."""
+    return item.donor if item.package is None else item.package.donor
 
 
-class AidItemSchema(ma.Schema):
+# include= name -> (attribute path on an aid item, or a function of it; schema of the record embedded)
+INCLUDES = {"package": ("package", AidPackageSchema), "donor": (donor_of, ActorSchema)}
+
+
+class AidItemSchema(ClaimSchema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/aid-items/{id}")
     slug = fields.String(required=True)
-    package = slug_of("package", "Slug of the aid package")
-    donor = slug_of("package.donor", "Slug of the package's donor")
+    package = slug_of("package", "Slug of the aid package it is part of; null for aid the source mentions "
+                                 "outside any package (already supplied, or only discussed)")
+    donor = slug_of("donor", "Slug of the donor: the package's, or the item's own outside a package")
+    recipient = slug_of("recipient", "Slug of the recipient: the package's, or the item's own outside a package")
     system = fields.String(allow_none=True, metadata={"example": "MICA"})
     category = fields.String(required=True, metadata={"example": "air-defence missile"})
     role = fields.String(allow_none=True)
     description = fields.String(required=True)
     quantity = fields.Integer(allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(v.AID_STATUSES))
-    citations = citations_field()
+    citations = Spans("content")
     included = included_field(INCLUDES)
 
 
@@ -73,9 +82,12 @@ SORTS = {"category": AidItem.category, "status": AidItem.status, "system": AidIt
          "quantity": AidItem.quantity, "slug": AidItem.slug}
 
 
-class AidItemArgs(ListArgs):
+class AidItemArgs(ClaimArgs):
     package = fields.String(metadata={"description": "Aid package slug"})
+    in_package = fields.Boolean(metadata={"description": "`true`: only items of a package; `false`: only aid "
+                                                         "mentioned outside any package"})
     donor = fields.String(metadata={"description": "Donor actor slug"})
+    recipient = fields.String(metadata={"description": "Recipient actor slug"})
     category = fields.String()
     status = fields.String(validate=validate.OneOf(v.AID_STATUSES))
     system = fields.String()
@@ -86,7 +98,8 @@ class AidItemArgs(ListArgs):
 def aid_item_shape(include: tuple[str, ...] = ()) -> Shape:
     """What an aid item is served with (the package's and donor's slugs are columns of its row, see
     service/models/slugs.py), and the related records `include=` embeds in full."""
-    related: dict[str, Shape] = {"package": {"package": AID_PACKAGE}, "donor": {"package": {"donor": ACTOR}}}
+    related: dict[str, Shape] = {"package": {"package": AID_PACKAGE},
+                                 "donor": {"package": {"donor": ACTOR}, "donor": ACTOR}}
     return shape(CITED, *(related[name] for name in include))
 
 
@@ -95,21 +108,41 @@ def _select():
 
 
 class AidItemIn(seed_schema.AidItemIn):
-    package = fields.String(required=True, metadata={"description": "Slug of the aid package"})
+    package = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "Slug of the aid package it is part of; omit it (and give `briefing`, `donor` and "
+                       "`recipient`) for aid mentioned outside any package"})
+    briefing = fields.String(metadata={"description": "Slug of the briefing, for an item outside any package"})
+    donor = fields.String(allow_none=True, metadata={"description": "Donor actor slug, outside a package only"})
+    recipient = fields.String(allow_none=True,
+                              metadata={"description": "Recipient actor slug, outside a package only"})
 
 
 class AidItemPatch(AidItemIn):
-    pass
+    class Meta:
+        exclude = ("briefing",)
 
 
 def assign(item: AidItem, data: dict) -> None:
     if "package" in data:
         package = ref(AidPackage, data["package"], "package")
-        item.briefing = package.briefing  # before linking, so the lazy load cannot autoflush the item
+        if package is not None:
+            item.briefing = package.briefing  # before linking, so the lazy load cannot autoflush the item
         item.package = package
+    if "briefing" in data:
+        item.briefing = briefing_of(data)
+    for name in ("donor", "recipient"):
+        if name in data:
+            setattr(item, name, ref(Actor, data[name], name))
+    if item.package is not None and (item.donor is not None or item.recipient is not None):
+        unknown("donor" if item.donor is not None else "recipient",
+                "An item of a package has its package's donor and recipient; give them only outside a package.")
+    if item.package is None:
+        for name in ("briefing", "donor", "recipient"):
+            if getattr(item, name) is None:
+                unknown(name, f"An item outside any package needs its {name}.")
     set_plain(item, data, ("slug", "system", "category", "role", "description", "quantity", "status"))
-    if "citations" in data:
-        item.citations = citations(item, data["citations"])
+    assign_claim(item, data)
+    check([("", item)])
 
 
 WRITES = WriteSpec("aid-items", AidItem, "id", "/api/v1/aid-items/{id}", AidItemSchema,
@@ -125,10 +158,14 @@ class AidItems(MethodView):
         stmt = select(AidItem)
         if "package" in args:
             stmt = stmt.where(AidItem.package_id == by_slug(AidPackage, args["package"]))
-        if "donor" in args:
-            donor_packages = select(AidPackage.id).where(
-                AidPackage.donor_id == by_slug(Actor, args["donor"]))
-            stmt = stmt.where(AidItem.package_id.in_(donor_packages))
+        if "in_package" in args:
+            stmt = stmt.where(AidItem.package_id.is_not(None) if args["in_package"] else AidItem.package_id.is_(None))
+        for name in ("donor", "recipient"):
+            if name in args:
+                actor = by_slug(Actor, args[name])
+                packages = select(AidPackage.id).where(getattr(AidPackage, f"{name}_id") == actor)
+                stmt = stmt.where(or_(getattr(AidItem, f"{name}_id") == actor, AidItem.package_id.in_(packages)))
+        stmt = filter_claims(stmt, AidItem, args)
         for name in ("category", "status", "system"):
             if name in args:
                 stmt = stmt.where(getattr(AidItem, name) == args[name])

@@ -11,10 +11,8 @@ from sqlalchemy import select
 from service.models import Actor, AidPackage
 from service.resources.common import (
     CITED,
-    ListArgs,
     Shape,
     by_slug,
-    citations_field,
     get_or_404,
     list_endpoint,
     options,
@@ -23,11 +21,12 @@ from service.resources.common import (
     shape,
     slug_of,
 )
+from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
+from service.resources.record_writing import assign_claim, check
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
     briefing_of,
-    citations,
     create,
     delete_record,
     ref,
@@ -41,7 +40,7 @@ blp = Blueprint("aid-packages", __name__, url_prefix="/api/v1/aid-packages",
                 description="Aid packages: donor, recipient, value and delivery schedule, with their items.")
 
 
-class AidPackageSchema(ma.Schema):
+class AidPackageSchema(ClaimSchema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/aid-packages/{id}")
     slug = fields.String(required=True)
@@ -57,14 +56,13 @@ class AidPackageSchema(ma.Schema):
     items = fields.Function(lambda pkg: [item.slug for item in pkg.items],
                             metadata={"type": "array", "items": {"type": "string"},
                                       "description": "Slugs of the package's aid items (see /aid-items)"})
-    citations = citations_field()
-
+    citations = Spans("content")
 
 
 SORTS = {"announced_on": AidPackage.announced_on, "amount": AidPackage.amount, "slug": AidPackage.slug}
 
 
-class AidPackageArgs(ListArgs):
+class AidPackageArgs(ClaimArgs):
     donor = fields.String(metadata={"description": "Donor actor slug"})
     recipient = fields.String(metadata={"description": "Recipient actor slug"})
 
@@ -108,8 +106,8 @@ def assign(package: AidPackage, data: dict) -> None:
     for name in ("donor", "recipient", "announced_by"):
         if name in data:
             setattr(package, name, ref(Actor, data[name], name))
-    if "citations" in data:
-        package.citations = citations(package, data["citations"])
+    assign_claim(package, data)
+    check([("", package)])
 
 
 def referrers(package: AidPackage) -> list[str]:
@@ -129,6 +127,7 @@ class AidPackages(MethodView):
             stmt = stmt.where(AidPackage.donor_id == by_slug(Actor, args["donor"]))
         if "recipient" in args:
             stmt = stmt.where(AidPackage.recipient_id == by_slug(Actor, args["recipient"]))
+        stmt = filter_claims(stmt, AidPackage, args)
         return paginate(stmt, AidPackage, args, AidPackageSchema, SORTS, shape=AID_PACKAGE)
 
 

@@ -27,13 +27,57 @@ def quotes() -> fields.List:
                        metadata={"description": "The source passages that state this"})
 
 
+class QuantityQuoteSchema(QuoteSchema):
+    measure = fields.String(required=True)
+    value = fields.String(allow_none=True, required=True, metadata={"format": "decimal",
+                                                                    "description": "Null when vague"})
+    unit = fields.String(allow_none=True, required=True)
+    approximation = fields.String(required=True, validate=validate.OneOf(tuple(v.APPROXIMATIONS)))
+
+
 class ActorRefSchema(ma.Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(v.ACTOR_KINDS))
 
 
 def actor_ref(description: str, **kwargs) -> fields.Nested:
     return fields.Nested(ActorRefSchema, metadata={"description": description}, **kwargs)
+
+
+class ProvenanceEntrySchema(ma.Schema):
+    field = fields.String(required=True)
+    basis = fields.String(required=True, validate=validate.OneOf(tuple(v.FIELD_BASES)))
+    reasoning = fields.String(required=True)
+    reference = fields.String(allow_none=True)
+
+
+class RecordEntrySchema(ma.Schema):
+    """What every record carries in the briefing, as in its own resource."""
+
+    provenance = fields.List(fields.Nested(ProvenanceEntrySchema), required=True,
+                             metadata={"description": "Fields whose value is not the source's words"})
+    quantities = fields.List(fields.Nested(QuantityQuoteSchema), required=True)
+    review_status = fields.String(required=True, validate=validate.OneOf(tuple(v.REVIEW_STATUSES)))
+    review_note = fields.String(allow_none=True, required=True)
+    citations = quotes()
+
+
+class ClaimEntrySchema(RecordEntrySchema):
+    """Who says it (PARC attribution) and how surely (FactBank), as in the claim's own resource."""
+
+    speaker = actor_ref("Who says it; the outlet for its own voice", allow_none=True, required=True)
+    reported_by = actor_ref("Who reports the speaker's words; null for the outlet's own voice", allow_none=True,
+                            required=True)
+    speech = fields.String(allow_none=True, required=True, validate=validate.OneOf(tuple(v.SPEECH)))
+    voice = fields.String(required=True, validate=validate.OneOf(tuple(v.VOICES)))
+    cue = fields.Nested(QuoteSchema, allow_none=True, required=True, metadata={"description": v.SPAN_ROLES["cue"]})
+    quoted_words = fields.List(fields.Nested(QuoteSchema), required=True,
+                               metadata={"description": v.SPAN_ROLES["quoted"]})
+    hedges = fields.List(fields.Nested(QuoteSchema), required=True, metadata={"description": v.SPAN_ROLES["hedge"]})
+    factuality = fields.String(required=True, validate=validate.OneOf(tuple(v.FACTUALITY)))
+    polarity = fields.String(required=True, validate=validate.OneOf(tuple(v.POLARITY)))
+    factbank = fields.String(required=True, metadata={"example": "PR+"})
 
 
 class SourceSchema(ma.Schema):
@@ -44,18 +88,24 @@ class SourceSchema(ma.Schema):
     url = fields.String(allow_none=True, required=True)
 
 
-class TimelineEventSchema(ma.Schema):
+class TimelineEventSchema(ClaimEntrySchema):
     slug = fields.String(required=True)
-    date = fields.Date(required=True)
+    date = fields.Date(allow_none=True, required=True, metadata={"description": "Null when the source gives none"})
     title = fields.String(required=True)
     place = fields.String(allow_none=True, required=True)
-    participants = fields.List(fields.Nested(ActorRefSchema), required=True)
+    status = fields.String(required=True, validate=validate.OneOf(tuple(v.EVENT_STATUSES)))
+    date_precision = fields.String(allow_none=True, required=True, validate=validate.OneOf(tuple(v.DATE_PRECISIONS)))
+    date_provenance = fields.String(allow_none=True, required=True, validate=validate.OneOf(tuple(v.PROVENANCE)))
     date_reasoning = fields.String(allow_none=True, required=True,
-                                   metadata={"description": "How the date was inferred, when it was"})
-    citations = quotes()
+                                   metadata={"description": "How the date was worked out, or why from outside"})
+    date_reference = fields.String(allow_none=True, required=True,
+                                   metadata={"description": "The outside reference, for a date from outside"})
+    date_evidence = fields.List(fields.Nested(QuoteSchema), required=True,
+                                metadata={"description": v.SPAN_ROLES["date"]})
+    participants = fields.List(fields.Nested(ActorRefSchema), required=True)
 
 
-class WhoSchema(ma.Schema):
+class WhoSchema(RecordEntrySchema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(v.ACTOR_KINDS))
@@ -64,7 +114,6 @@ class WhoSchema(ma.Schema):
     parent = actor_ref("The state a person leads, the state an army belongs to ...", allow_none=True,
                        required=True)
     aliases = fields.List(fields.String(), required=True, metadata={"description": "Other names in the text"})
-    citations = quotes()
 
 
 class WhoGroupSchema(ma.Schema):
@@ -73,24 +122,24 @@ class WhoGroupSchema(ma.Schema):
     actors = fields.List(fields.Nested(WhoSchema), required=True, metadata={"description": "By name"})
 
 
-class ConditionEntrySchema(ma.Schema):
+class ConditionEntrySchema(ClaimEntrySchema):
     slug = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(tuple(v.CONDITION_KINDS)))
     description = fields.String(required=True)
-    citations = quotes()
 
 
-class StanceEntrySchema(ma.Schema):
-    """One position: who holds it, the stance, what they said, under which conditions."""
+class StanceEntrySchema(ClaimEntrySchema):
+    """One position: whose view it is, who says it and how surely, the stance, under which conditions."""
 
     position = fields.String(required=True, metadata={"description": "Slug of the position"})
-    actor = actor_ref("Who holds the position", required=True)
-    stance = fields.String(required=True, validate=validate.OneOf(v.STANCES))
+    holder = actor_ref("Whose view it is (the outlet for its own assessments)", required=True)
+    about = actor_ref("The actor the claim is about, when the holder speaks of another", allow_none=True,
+                      required=True)
+    topic = fields.String(required=True)
+    stance = fields.String(required=True, validate=validate.OneOf(tuple(v.STANCES)))
     summary = fields.String(required=True)
-    speech = fields.String(required=True, validate=validate.OneOf(v.SPEECH))
     stated_on = fields.Date(allow_none=True, required=True)
-    reported_by = actor_ref("Who reports it, when not the holder", allow_none=True, required=True)
     conditions = fields.List(fields.Nested(ConditionEntrySchema), required=True)
-    citations = quotes()
 
 
 class MatrixColumnSchema(ma.Schema):
@@ -103,24 +152,27 @@ class MatrixCellSchema(ma.Schema):
     column = fields.String(required=True, metadata={"description": "`key` of the column"})
     stance = fields.String(required=True, validate=validate.OneOf((*v.STANCES, "mixed")),
                            metadata={"description": "The positions' stance, `mixed` when they differ"})
+    hedged = fields.Boolean(required=True, metadata={"description": "Some position of the cell is not certain"})
+    outlet = fields.Boolean(required=True, metadata={"description": "Some position of the cell is in the outlet's "
+                                                                    "own voice"})
     positions = fields.List(fields.Nested(StanceEntrySchema), required=True)
 
 
 class MatrixRowSchema(ma.Schema):
-    actor = actor_ref("The actor of this row", required=True)
+    holder = actor_ref("The holder of this row's positions", required=True)
     cells = fields.List(fields.Nested(MatrixCellSchema), required=True,
                         metadata={"description": "Only the columns on which the actor holds a position"})
 
 
 class StanceMatrixSchema(ma.Schema):
-    """Actors x proposals and topics (for positions on no proposal)."""
+    """Holders x proposals and topics (for positions on no proposal)."""
 
     columns = fields.List(fields.Nested(MatrixColumnSchema), required=True,
                           metadata={"description": "Proposals first, then topics"})
     rows = fields.List(fields.Nested(MatrixRowSchema), required=True)
 
 
-class AidItemRowSchema(ma.Schema):
+class AidItemRowSchema(ClaimEntrySchema):
     slug = fields.String(required=True)
     system = fields.String(allow_none=True, required=True)
     category = fields.String(required=True)
@@ -128,10 +180,13 @@ class AidItemRowSchema(ma.Schema):
     description = fields.String(required=True)
     quantity = fields.Integer(allow_none=True, required=True)
     status = fields.String(required=True, validate=validate.OneOf(v.AID_STATUSES))
-    citations = quotes()
+    donor = actor_ref("The donor of aid outside a package (null for a package's item)", allow_none=True,
+                      required=True)
+    recipient = actor_ref("The recipient of aid outside a package (null for a package's item)", allow_none=True,
+                          required=True)
 
 
-class AidPackageEntrySchema(ma.Schema):
+class AidPackageEntrySchema(ClaimEntrySchema):
     slug = fields.String(required=True)
     donor = actor_ref("The donor", required=True)
     recipient = actor_ref("The recipient", required=True)
@@ -142,15 +197,13 @@ class AidPackageEntrySchema(ma.Schema):
     announced_on = fields.Date(allow_none=True, required=True)
     delivery_schedule = fields.String(allow_none=True, required=True)
     summary = fields.String(allow_none=True, required=True)
-    items = fields.List(fields.Nested(AidItemRowSchema), required=True,
-                        metadata={"description": "Table rows: every row has every column, null when unknown"})
-    citations = quotes()
+    items = fields.List(fields.Nested(AidItemRowSchema), required=True, metadata={
+        "description": "What the source says the package contains; table rows, every row has every column"})
 
 
-class AttributeEntrySchema(ma.Schema):
+class AttributeEntrySchema(ClaimEntrySchema):
     key = fields.String(required=True, validate=validate.OneOf(v.ATTRIBUTE_KEYS))
     value = fields.String(required=True)
-    citations = quotes()
 
 
 class ObstacleSchema(ma.Schema):
@@ -158,11 +211,16 @@ class ObstacleSchema(ma.Schema):
                            metadata={"description": "An `obstacle` attribute, an opposing position, or a "
                                                     "condition attached to a conditional position"})
     text = fields.String(required=True)
-    actor = actor_ref("Whose opposition or condition it is", allow_none=True, required=True)
+    holder = actor_ref("Whose obstacle, opposition or condition it is", allow_none=True, required=True)
+    speaker = actor_ref("Who says it", allow_none=True, required=True)
+    voice = fields.String(required=True, validate=validate.OneOf(tuple(v.VOICES)))
+    cue = fields.Nested(QuoteSchema, allow_none=True, required=True)
+    factuality = fields.String(required=True, validate=validate.OneOf(tuple(v.FACTUALITY)))
+    hedges = fields.List(fields.Nested(QuoteSchema), required=True)
     citations = quotes()
 
 
-class ProposalEntrySchema(ma.Schema):
+class ProposalEntrySchema(ClaimEntrySchema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(v.PROPOSAL_KINDS))
@@ -178,7 +236,6 @@ class ProposalEntrySchema(ma.Schema):
     others = fields.List(fields.Nested(StanceEntrySchema), required=True, metadata={
         "description": "Conditional positions and assessments"})
     obstacles = fields.List(fields.Nested(ObstacleSchema), required=True)
-    citations = quotes()
 
 
 class ComposedBriefingSchema(ma.Schema):
@@ -192,9 +249,11 @@ class ComposedBriefingSchema(ma.Schema):
     sources = fields.List(fields.Nested(SourceSchema), required=True,
                           metadata={"description": "The source documents, in order"})
     timeline = fields.List(fields.Nested(TimelineEventSchema), required=True,
-                           metadata={"description": "Events by date"})
+                           metadata={"description": "Events by date; events the source gives no date come last"})
     whos_who = fields.List(fields.Nested(WhoGroupSchema), required=True,
                            metadata={"description": "Actors grouped by kind"})
     stance_matrix = fields.Nested(StanceMatrixSchema, required=True)
     aid_packages = fields.List(fields.Nested(AidPackageEntrySchema), required=True)
+    other_aid = fields.List(fields.Nested(AidItemRowSchema), required=True, metadata={
+        "description": "Aid the source mentions outside any package: already supplied, or only discussed"})
     proposals = fields.List(fields.Nested(ProposalEntrySchema), required=True)

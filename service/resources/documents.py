@@ -12,10 +12,11 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer, with_polymorphic
 
-from service.coverage import annotate, sentence_coverage
+from service.coverage import annotate, attribution_cues, sentence_coverage
 from service.extensions import db
 from service.models import Citation, Document, Record
 from service.resources.common import LINK_HEADER, PageArgs, get_or_404, page_of, paginate, query_args
+from service.resources.record_fields import ProvenanceSchema
 from service.resources.refs import RecordRef, record_ref, ref_options
 from service.resources.writing import (
     WRITE_HEADERS,
@@ -33,6 +34,8 @@ blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents",
 
 class DocumentSchema(ma.Schema):
     slug = fields.String(required=True)
+    provenance = fields.List(fields.Nested(ProvenanceSchema), required=True, metadata={
+        "description": "Fields not printed in the text: an editors' title, a date from the publication record"})
     title = fields.String(required=True)
     publisher = fields.String(allow_none=True)
     language = fields.String(required=True, metadata={"description": "Language of this text (BCP 47)"})
@@ -74,12 +77,24 @@ class SentenceSchema(ma.Schema):
                           metadata={"description": "The records whose citations overlap the sentence"})
 
 
+class CueSchema(ma.Schema):
+    start = fields.Integer(required=True)
+    end = fields.Integer(required=True)
+    text = fields.String(required=True)
+    covered = fields.Boolean(required=True, metadata={"description": "The cue of at least one record"})
+
+
 class CoverageSchema(ma.Schema):
     document = fields.String(required=True)
     sentences_total = fields.Integer(required=True)
     sentences_covered = fields.Integer(required=True)
     share_covered = fields.Float(required=True, metadata={"description": "sentences_covered / sentences_total"})
     sentences = fields.List(fields.Nested(SentenceSchema), required=True)
+    cues_total = fields.Integer(required=True, metadata={"description": "Attribution cues found in the text"})
+    cues_covered = fields.Integer(required=True, metadata={"description": "Those that are a record's cue"})
+    cues = fields.List(fields.Nested(CueSchema), required=True, metadata={
+        "description": "Every attribution cue in the text (\"said\", \"according to\", \"deemed\", \"In X's "
+                       "view\" ...) and whether a record uses it as its cue"})
 
 
 class DocumentIn(seed_schema.DocumentIn):
@@ -156,13 +171,17 @@ class DocumentCoverage(MethodView):
     def get(self, slug):
         """Report which sentences of a document records cite, and the share covered"""
         document = _document(slug)
-        sentences = sentence_coverage(document.text, cited_spans(document))
+        spans = cited_spans(document)
+        sentences = sentence_coverage(document.text, [(s, e, ref) for s, e, ref, _ in spans])
         covered = sum(item.covered for item in sentences)
+        cues = attribution_cues(document.text, [(s, e) for s, e, _, role in spans if role == "cue"])
         return {"document": document.slug, "sentences_total": len(sentences),
                 "sentences_covered": covered, "share_covered": covered / len(sentences) if sentences else 1.0,
                 "sentences": [{**vars(item.sentence), "covered": item.covered,
                                "cited_characters": item.cited_characters,
-                               "records": sorted(item.records, key=lambda r: r.id)} for item in sentences]}
+                               "records": sorted(item.records, key=lambda r: r.id)} for item in sentences],
+                "cues_total": len(cues), "cues_covered": sum(c.covered for c in cues),
+                "cues": [vars(c) for c in cues]}
 
 
 def _document(slug: str) -> Document:
@@ -170,20 +189,23 @@ def _document(slug: str) -> Document:
     return get_or_404(stmt, f"document with slug {slug!r}")
 
 
-def cited_spans(document: Document) -> list[tuple[int, int, RecordRef]]:
-    """(start, end, record) for every citation into DOCUMENT, in text order."""
+def cited_spans(document: Document) -> list[tuple[int, int, RecordRef, str]]:
+    """(start, end, record, role) for every span of a record in DOCUMENT, in text order."""
     record = with_polymorphic(Record, "*")
     stmt = (select(Citation).where(Citation.document_id == document.id)
             .options(selectinload(Citation.record.of_type(record)).options(*ref_options(record)))
             .order_by(Citation.start, Citation.id))
-    return [(c.start, c.end, record_ref(c.record)) for c in db.session.scalars(stmt)]
+    return [(c.start, c.end, record_ref(c.record), c.role) for c in db.session.scalars(stmt)]
 
 
 def _annotated_view(document: Document):
     spans = cited_spans(document)
-    paragraphs = annotate(document.text, spans)
-    sentences = sentence_coverage(document.text, spans)
+    paragraphs = [[{"start": seg.start, "end": seg.end, "text": seg.text,
+                    "records": list(dict.fromkeys(ref for ref, _ in seg.records)),
+                    "roles": sorted({role for _, role in seg.records})} for seg in paragraph]
+                  for paragraph in annotate(document.text, [(s, e, (ref, role)) for s, e, ref, role in spans])]
+    sentences = sentence_coverage(document.text, [(s, e, ref) for s, e, ref, _ in spans])
     html = render_template("document_view.html", document=document, paragraphs=paragraphs,
                            sentences=sentences, covered=sum(s.covered for s in sentences),
-                           records=len({r for _, _, r in spans}), json_url=request.path)
+                           records=len({r for _, _, r, _ in spans}), json_url=request.path)
     return current_app.response_class(html, mimetype="text/html", headers={"Vary": "Accept"})

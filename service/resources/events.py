@@ -1,21 +1,20 @@
-"""/events: dated events, with relative dates resolved against the source's own date."""
+"""/events: dated events, their status relative to the source's date, and where each date comes from."""
 
 from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import fields, validate
 from sqlalchemy import select
 
+from service import vocabulary as v
 from service.models import Actor, Event, event_participants
 from service.resources.actors import ACTOR, ActorSchema
 from service.resources.common import (
     CITED,
-    ListArgs,
     Shape,
     by_slug,
-    citations_field,
     embeds_for,
     get_or_404,
     include_arg,
@@ -28,11 +27,12 @@ from service.resources.common import (
     shape,
     slugs_of,
 )
+from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, choice_field, filter_claims
+from service.resources.record_writing import assign_claim, check
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
     briefing_of,
-    citations,
     create,
     delete_record,
     refs,
@@ -50,27 +50,39 @@ blp = Blueprint("events", __name__, url_prefix="/api/v1/events",
 INCLUDES = {"participants": ("participants", ActorSchema)}
 
 
-class EventSchema(ma.Schema):
+class EventSchema(ClaimSchema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/events/{id}")
     slug = fields.String(required=True)
-    date = fields.Date(required=True)
+    date = fields.Date(required=True, allow_none=True, metadata={"description": "Null when the source gives no date"})
     title = fields.String(required=True)
     place = fields.String(allow_none=True)
-    date_reasoning = fields.String(allow_none=True,
-                                   metadata={"description": "How the date was resolved from the text"})
+    status = choice_field(v.EVENT_STATUSES, required=True, description="Relative to the source's date")
+    date_precision = choice_field(v.DATE_PRECISIONS, required=True, allow_none=True,
+                                  description="How well the date is known (null with no date)")
+    date_provenance = choice_field(v.PROVENANCE, required=True, allow_none=True,
+                                   description="Where the date comes from (null with no date)")
+    date_evidence = Spans("date")
+    date_reasoning = fields.String(allow_none=True, required=True,
+                                   metadata={"description": "How the date was worked out from the text, or why an "
+                                                            "outside reference is used"})
+    date_reference = fields.String(allow_none=True, required=True,
+                                   metadata={"description": "The outside reference, for a date from outside"})
     participants = slugs_of("participants", "Slugs of the actors taking part")
-    citations = citations_field()
+    citations = Spans("content")
     included = included_field(INCLUDES)
 
 
 SORTS = {"date": Event.date, "title": Event.title, "slug": Event.slug}
 
 
-class EventArgs(ListArgs):
+class EventArgs(ClaimArgs):
     date_from = fields.Date(data_key="from", metadata={"description": "On or after (ISO date)"})
     date_to = fields.Date(data_key="to", metadata={"description": "On or before (ISO date)"})
     participant = fields.String(metadata={"description": "Actor slug"})
+    status = fields.String(validate=validate.OneOf(tuple(v.EVENT_STATUSES)),
+                           metadata={"description": v.described(v.EVENT_STATUSES)})
+    date_provenance = fields.String(validate=validate.OneOf(tuple(v.PROVENANCE)))
     include = include_arg(INCLUDES)
 
     @ma.validates_schema
@@ -97,11 +109,12 @@ class EventPatch(seed_schema.EventIn):
 def assign(event: Event, data: dict) -> None:
     if "briefing" in data:
         event.briefing = briefing_of(data)
-    set_plain(event, data, ("slug", "date", "title", "place", "date_reasoning"))
+    set_plain(event, data, ("slug", "date", "title", "place", "status", "date_precision", "date_provenance",
+                            "date_reasoning", "date_reference"))
     if "participants" in data:
         event.participants = refs(Actor, data["participants"], "participants")
-    if "citations" in data:
-        event.citations = citations(event, data["citations"])
+    assign_claim(event, data)
+    check([("", event)])
 
 
 WRITES = WriteSpec("events", Event, "id", "/api/v1/events/{id}", EventSchema,
@@ -119,6 +132,10 @@ class Events(MethodView):
             stmt = stmt.where(Event.date >= args["date_from"])
         if "date_to" in args:
             stmt = stmt.where(Event.date <= args["date_to"])
+        for name in ("status", "date_provenance"):
+            if name in args:
+                stmt = stmt.where(getattr(Event, name) == args[name])
+        stmt = filter_claims(stmt, Event, args)
         if "participant" in args:
             stmt = stmt.where(Event.id.in_(select(event_participants.c.event_id).where(
                 event_participants.c.actor_id == by_slug(Actor, args["participant"]))))

@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 
 from service import search
+from service import vocabulary as v
 from service.extensions import db
 from service.resources import loading
 from service.resources.dumping import dumper
@@ -106,6 +107,8 @@ class ListArgs(PageArgs):
         "description": "`csv` or `ndjson` streams every matching row (ignoring `limit`), like "
                        "`Accept: text/csv` / `application/x-ndjson`"})
     total = fields.Boolean(load_default=False, metadata={"description": "Also count every matching row"})
+    review_status = fields.String(validate=validate.OneOf(tuple(v.REVIEW_STATUSES)), metadata={
+        "description": "Only records with this review status: " + ", ".join(v.REVIEW_STATUSES)})
 
 
 class PageSchema(ma.Schema):
@@ -146,10 +149,14 @@ def includes(args: dict) -> tuple[str, ...]:
 Embed = dict[str, tuple[Callable[[object], object], Callable[[object], dict]]]
 
 
-def embeds_for(include: tuple[str, ...], related: dict[str, tuple[str, type[ma.Schema]]]) -> Embed:
-    """paginate's EMBED for the names asked for, from RELATED: {name: (attribute path on the row, schema
-    of the related resource)}. Only those names: compiling a schema costs more than dumping a small page."""
-    return {name: (operator.attrgetter(related[name][0]), dumper(related[name][1])) for name in include}
+def embeds_for(include: tuple[str, ...], related: dict[str, tuple[str | Callable, type[ma.Schema]]]) -> Embed:
+    """paginate's EMBED for the names asked for, from RELATED: {name: (attribute path on the row, or a function
+    of the row, schema of the related resource)}. Only those names: compiling a schema costs more than dumping
+    a small page."""
+    def getter(path: str | Callable) -> Callable:
+        return operator.attrgetter(path) if isinstance(path, str) else path
+
+    return {name: (getter(related[name][0]), dumper(related[name][1])) for name in include}
 
 
 def query_args(blp, schema: type[ma.Schema]):
@@ -199,6 +206,8 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     keys, sort_text = _sort_keys(model, args.get("sort"), sorts or {})
     if args.get("q"):
         stmt = stmt.where(model.id.in_(search.matching_ids(db.session, args["q"])))
+    if args.get("review_status"):
+        stmt = stmt.where(model.review_status == args["review_status"])
     only = _fields(args.get("fieldset"), schema)
     export = _export_type(args) if schema else None
     if export and schema is not None:

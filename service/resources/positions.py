@@ -1,4 +1,4 @@
-"""/positions: what each actor holds on a topic or proposal, with conditions and citations."""
+"""/positions: what each holder says or holds on a topic or proposal, who says it, how surely, with conditions."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from service import vocabulary as v
-from service.models import Actor, Position, PositionCondition, Proposal
+from service.models import Actor, Event, Position, PositionCondition, Proposal
 from service.resources.common import (
     CITED,
-    ListArgs,
     Shape,
     by_slug,
-    citations_field,
     embeds_for,
     get_or_404,
     include_arg,
@@ -30,11 +28,12 @@ from service.resources.common import (
     shape,
     slug_of,
 )
+from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, choice_field, filter_claims
+from service.resources.record_writing import assign_claim, check
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
     briefing_of,
-    citations,
     create,
     delete_record,
     ref,
@@ -45,33 +44,35 @@ from service.resources.writing import (
 from service.seeding import schema as seed_schema
 
 blp = Blueprint("positions", __name__, url_prefix="/api/v1/positions",
-                description="Positions actors hold or are reported to hold, each cited.")
+                description="Positions: what a holder says or holds (an actor, or the outlet in its own voice), "
+                            "who says it, how surely, each cited.")
 
 
-class ConditionSchema(ma.Schema):
+class ConditionSchema(ClaimSchema):
     slug = fields.String(required=True)
+    kind = choice_field(v.CONDITION_KINDS, required=True)
     description = fields.String(required=True)
-    citations = citations_field()
+    proposal = slug_of("proposal", "Slug of the proposal the condition concerns, if any")
+    event = slug_of("event", "Slug of the event the condition concerns, if any")
+    citations = Spans("content")
 
 
-INCLUDES = ("actor", "reported_by", "proposal")
+INCLUDES = ("holder", "speaker", "reported_by", "about", "proposal")
 
 
-class PositionSchema(ma.Schema):
+class PositionSchema(ClaimSchema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/positions/{id}")
     slug = fields.String(required=True)
-    actor = slug_of("actor", "Slug of the actor who holds the position")
-    reported_by = slug_of("reported_by", "Slug of the actor who reports it, when not the holder")
+    holder = slug_of("holder", "Slug of the actor whose view it is (the outlet for its own assessments)")
+    about = slug_of("about", "Slug of the actor the claim is about, when the holder speaks of another")
     topic = fields.String(required=True, metadata={"example": "sanctions"})
-    stance = fields.String(required=True, validate=validate.OneOf(v.STANCES))
+    stance = choice_field(v.STANCES, required=True, description="What the holder does with words")
     summary = fields.String(required=True)
     proposal = slug_of("proposal", "Slug of the proposal it concerns, if any")
     stated_on = fields.Date(allow_none=True)
-    speech = fields.String(required=True, validate=validate.OneOf(v.SPEECH),
-                           metadata={"description": "`direct` quote or `reported` speech"})
     conditions = fields.List(fields.Nested(ConditionSchema), required=True)
-    citations = citations_field()
+    citations = Spans("content")
     included = included_field(INCLUDES)
 
 
@@ -79,13 +80,12 @@ SORTS = {"stated_on": Position.stated_on, "topic": Position.topic, "stance": Pos
          "slug": Position.slug}
 
 
-class PositionArgs(ListArgs):
-    actor = fields.String(metadata={"description": "Actor slug"})
-    reported_by = fields.String(metadata={"description": "Slug of the reporting actor"})
+class PositionArgs(ClaimArgs):
+    holder = fields.String(metadata={"description": "Slug of the actor whose view it is"})
+    about = fields.String(metadata={"description": "Slug of the actor the claim is about"})
     topic = fields.String(validate=validate.Regexp(v.TOPIC_PATTERN))
-    stance = fields.String(validate=validate.OneOf(v.STANCES))
+    stance = fields.String(validate=validate.OneOf(tuple(v.STANCES)))
     proposal = fields.String(metadata={"description": "Proposal slug"})
-    speech = fields.String(validate=validate.OneOf(v.SPEECH))
     date_from = fields.Date(data_key="from", metadata={"description": "Stated on or after (ISO date)"})
     date_to = fields.Date(data_key="to", metadata={"description": "Stated on or before (ISO date)"})
     include = include_arg(INCLUDES)
@@ -105,7 +105,7 @@ def position_shape(include: tuple[str, ...] = ()) -> Shape:
     from service.resources.actors import ACTOR
     from service.resources.proposals import PROPOSAL
 
-    related = {"actor": ACTOR, "reported_by": ACTOR, "proposal": PROPOSAL}
+    related = {"holder": ACTOR, "speaker": ACTOR, "reported_by": ACTOR, "about": ACTOR, "proposal": PROPOSAL}
     return shape(POSITION, {name: related[name] for name in include})
 
 
@@ -120,18 +120,18 @@ def embeds(include: tuple[str, ...]) -> dict:
     from service.resources.actors import ActorSchema
     from service.resources.proposals import ProposalSchema
 
-    return embeds_for(include, {"actor": ("actor", ActorSchema), "reported_by": ("reported_by", ActorSchema),
-                                "proposal": ("proposal", ProposalSchema)})
+    return embeds_for(include, {name: (name, ActorSchema) for name in ("holder", "speaker", "reported_by", "about")}
+                      | {"proposal": ("proposal", ProposalSchema)})
 
 
 def filter_positions(stmt, args: dict):
-    if "actor" in args:
-        stmt = stmt.where(Position.actor_id == by_slug(Actor, args["actor"]))
-    if "reported_by" in args:
-        stmt = stmt.where(Position.reported_by_id == by_slug(Actor, args["reported_by"]))
+    stmt = filter_claims(stmt, Position, args)
+    for name in ("holder", "about"):
+        if name in args:
+            stmt = stmt.where(getattr(Position, f"{name}_id") == by_slug(Actor, args[name]))
     if "proposal" in args:
         stmt = stmt.where(Position.proposal_id == by_slug(Proposal, args["proposal"]))
-    for name in ("topic", "stance", "speech"):
+    for name in ("topic", "stance"):
         if name in args:
             stmt = stmt.where(getattr(Position, name) == args[name])
     if "date_from" in args:
@@ -152,20 +152,22 @@ class PositionPatch(seed_schema.PositionIn):
 def assign(position: Position, data: dict) -> None:
     if "briefing" in data:
         position.briefing = briefing_of(data)
-    set_plain(position, data, ("slug", "topic", "stance", "summary", "stated_on", "speech"))
-    for name, model in (("actor", Actor), ("reported_by", Actor), ("proposal", Proposal)):
+    set_plain(position, data, ("slug", "topic", "stance", "summary", "stated_on"))
+    for name, model in (("holder", Actor), ("about", Actor), ("proposal", Proposal)):
         if name in data:
             setattr(position, name, ref(model, data[name], name))
+    assign_claim(position, data)
     if "conditions" in data:
-        position.conditions = [_condition(position, c, i) for i, c in enumerate(data["conditions"])]
-    if "citations" in data:
-        position.citations = citations(position, data["citations"])
+        position.conditions = [_condition(position, c, f"conditions.{i}.") for i, c in enumerate(data["conditions"])]
+    check([("", position), *((f"conditions.{i}.", c) for i, c in enumerate(position.conditions))])
 
 
-def _condition(position: Position, data: dict, index: int) -> PositionCondition:
-    condition = PositionCondition(briefing=position.briefing, slug=data["slug"],
+def _condition(position: Position, data: dict, prefix: str) -> PositionCondition:
+    condition = PositionCondition(briefing=position.briefing, slug=data["slug"], kind=data["kind"],
                                   description=data["description"])
-    condition.citations = citations(condition, data["citations"], f"conditions.{index}.citations")
+    condition.proposal = ref(Proposal, data["proposal"], prefix + "proposal")
+    condition.event = ref(Event, data["event"], prefix + "event")
+    assign_claim(condition, data, prefix)
     return condition
 
 

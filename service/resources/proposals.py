@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -12,9 +11,7 @@ from service import vocabulary as v
 from service.models import Actor, Proposal, ProposalAttribute
 from service.resources.common import (
     CITED,
-    ListArgs,
     Shape,
-    citations_field,
     get_or_404,
     list_endpoint,
     options,
@@ -24,11 +21,12 @@ from service.resources.common import (
     slugs_of,
 )
 from service.resources.positions import POSITION, PositionSchema
+from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
+from service.resources.record_writing import assign_claim, check
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
     briefing_of,
-    citations,
     create,
     delete_record,
     refs,
@@ -42,13 +40,13 @@ blp = Blueprint("proposals", __name__, url_prefix="/api/v1/proposals",
                 description="Proposals under discussion, their structured attributes and who stands where.")
 
 
-class AttributeSchema(ma.Schema):
+class AttributeSchema(ClaimSchema):
     key = fields.String(required=True, validate=validate.OneOf(v.ATTRIBUTE_KEYS))
     value = fields.String(required=True)
-    citations = citations_field()
+    citations = Spans("content")
 
 
-class ProposalSchema(ma.Schema):
+class ProposalSchema(ClaimSchema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/proposals/{slug}")
     slug = fields.String(required=True, metadata={"example": "reassurance-force"})
@@ -59,7 +57,7 @@ class ProposalSchema(ma.Schema):
     status = fields.String(required=True, validate=validate.OneOf(v.PROPOSAL_STATUSES))
     proposers = slugs_of("proposers", "Slugs of the actors who put it forward")
     attributes = fields.List(fields.Nested(AttributeSchema), required=True)
-    citations = citations_field()
+    citations = Spans("content")
 
 
 class ProposalDetailSchema(ProposalSchema):
@@ -71,7 +69,7 @@ class ProposalDetailSchema(ProposalSchema):
 SORTS = {"name": Proposal.name, "slug": Proposal.slug, "kind": Proposal.kind, "status": Proposal.status}
 
 
-class ProposalArgs(ListArgs):
+class ProposalArgs(ClaimArgs):
     kind = fields.String(validate=validate.OneOf(v.PROPOSAL_KINDS))
     status = fields.String(validate=validate.OneOf(v.PROPOSAL_STATUSES))
 
@@ -96,15 +94,15 @@ def assign(proposal: Proposal, data: dict) -> None:
     set_plain(proposal, data, ("slug", "name", "kind", "description", "mandate", "status"))
     if "proposers" in data:
         proposal.proposers = refs(Actor, data["proposers"], "proposers")
+    assign_claim(proposal, data)
     if "attributes" in data:
-        proposal.attributes = [_attribute(proposal, a, i) for i, a in enumerate(data["attributes"])]
-    if "citations" in data:
-        proposal.citations = citations(proposal, data["citations"])
+        proposal.attributes = [_attribute(proposal, a, f"attributes.{i}.") for i, a in enumerate(data["attributes"])]
+    check([("", proposal), *((f"attributes.{i}.", a) for i, a in enumerate(proposal.attributes))])
 
 
-def _attribute(proposal: Proposal, data: dict, index: int) -> ProposalAttribute:
+def _attribute(proposal: Proposal, data: dict, prefix: str) -> ProposalAttribute:
     attribute = ProposalAttribute(briefing=proposal.briefing, key=data["key"], value=data["value"])
-    attribute.citations = citations(attribute, data["citations"], f"attributes.{index}.citations")
+    assign_claim(attribute, data, prefix)
     return attribute
 
 
@@ -125,6 +123,7 @@ class Proposals(MethodView):
         for name in ("kind", "status"):
             if name in args:
                 stmt = stmt.where(getattr(Proposal, name) == args[name])
+        stmt = filter_claims(stmt, Proposal, args)
         return paginate(stmt, Proposal, args, ProposalSchema, SORTS, shape=PROPOSAL)
 
 

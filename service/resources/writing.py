@@ -265,8 +265,10 @@ def set_plain(obj, data: dict, names: tuple[str, ...]) -> None:
             setattr(obj, name, data[name])
 
 
-def citations(record: Record, items: list[dict], field_name: str = "citations") -> list[Citation]:
-    """Citations for RECORD, each verified verbatim in its document (422 naming the citation)."""
+def citations(record: Record, items: list[dict], field_name: str = "citations", role: str = "content",
+              single: bool = False) -> list[Citation]:
+    """Citations of ROLE for RECORD, each verified verbatim in its document (422 naming the citation; SINGLE:
+    ITEMS is the one span a field holds, named without an index)."""
     built, errors = [], {}
     for index, item in enumerate(items):
         document = _document(item.get("document"), record)
@@ -277,10 +279,11 @@ def citations(record: Record, items: list[dict], field_name: str = "citations") 
         if reason:
             errors[index] = {"quote": [reason]}
             continue
-        built.append(Citation(document=document, start=start, end=start + len(item["quote"]),
-                              quote=item["quote"]))
+        quantity = {k: item.get(k) for k in ("measure", "value", "unit", "approximation")} if role == "quantity" else {}
+        built.append(Citation(role=role, document=document, start=start, end=start + len(item["quote"]),
+                              quote=item["quote"], **quantity))
     if errors:
-        abort(422, errors={"json": {field_name: errors}})
+        abort(422, errors={"json": {field_name: errors[0] if single else errors}})
     return built
 
 

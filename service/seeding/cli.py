@@ -90,7 +90,7 @@ def load_command(paths: tuple[str, ...], if_empty: bool) -> None:
 @click.option("--document", "document_slug", help="Only this document (slug).")
 def coverage_command(paths: tuple[str, ...], document_slug: str | None) -> None:
     """Report which sentences the seeds' citations cover; fail if a fact-bearing one is uncited."""
-    from service.coverage import seed_coverage
+    from service.coverage import cue_figure, seed_coverage
 
     reports = [r for seed in read_all(seed_folders(paths)) for r in seed_coverage(seed)
                if document_slug in (None, r.document)]
@@ -104,5 +104,11 @@ def coverage_command(paths: tuple[str, ...], document_slug: str | None) -> None:
             elif not item.covered:
                 click.echo(f"  UNCITED  [{s.index}] @{s.start}: {s.text}")
         click.echo(report.figure())
+        for cue in report.cues:
+            if not cue.covered:
+                click.echo(f"  NO CUE   @{cue.start}: {cue.text!r} is the cue of no record")
+        click.echo(cue_figure(report.document, report.cues))
     if any(r.missing for r in reports):
         raise click.ClickException("some fact-bearing sentences are cited by no record")
+    if any(not cue.covered for r in reports for cue in r.cues):
+        raise click.ClickException("some attribution cues are the cue of no record")

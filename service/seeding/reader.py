@@ -12,11 +12,18 @@ from pathlib import Path
 import marshmallow as ma
 import yaml
 
+from service import claims
 from service.coverage import sentence_starts
 from service.seeding.schema import SeedFile
 
 SEED_FILE_NAME = "briefing.yaml"
-RECORD_SECTIONS = ("actors", "relations", "positions", "aid_packages", "proposals", "events")
+RECORD_SECTIONS = ("actors", "relations", "positions", "aid_packages", "aid_items", "proposals", "events")
+# Seed section (nested ones included) -> the record type it holds; every one but actors states a claim.
+RECORD_TYPES = {"actors": "actor", "relations": "relation", "positions": "position", "conditions": "condition",
+                "aid_packages": "aid_package", "aid_items": "aid_item", "proposals": "proposal",
+                "proposal_attributes": "proposal_attribute", "events": "event"}
+# The keys of a record that hold spans of the source, and the role of those spans (models/citations.py).
+SPAN_KEYS = {field: role for role, field in claims.SPAN_FIELDS.items()}
 
 
 class _TextDatesLoader(yaml.SafeLoader):
@@ -144,6 +151,16 @@ def _read_documents(seed: Seed, name: str) -> list[SeedError]:
     return errors
 
 
+def record_spans(record: dict):
+    """(field, role, citation) for every span RECORD points at: its citations, cue, hedges, quoted words ..."""
+    for key, role in SPAN_KEYS.items():
+        value = record.get(key)
+        if isinstance(value, dict):
+            yield key, role, value
+        for index, citation in enumerate(value if isinstance(value, list) else []):
+            yield f"{key}[{index}]", role, citation
+
+
 def iter_records(data: dict):
     """Yield (label, section, record) for every cited record, nested ones included."""
     for section in RECORD_SECTIONS:
@@ -166,35 +183,49 @@ def _check_semantics(seed: Seed, name: str) -> list[SeedError]:
         errors.append(SeedError(name, record, field_name, reason))
 
     seen: dict[str, set[str]] = {}
+    records: list[tuple[str, str, dict]] = []
     for label, section, record in iter_records(data):
         slug = record.get("slug")
         if slug is not None:
             if slug in seen.setdefault(section, set()):
                 err(label, "slug", f"duplicate slug {slug!r} among {section}")
             seen[section].add(slug)
-        for c_index, citation in enumerate(record["citations"]):
+        located = True
+        for span_field, _role, citation in record_spans(record):
             reason = locate_quote(seed, citation)
             if reason:
-                err(label, f"citations[{c_index}]", reason)
+                err(label, span_field, reason)
+                located = False
+        for entry in record.get("provenance", []):
+            if entry["field"] not in record:
+                err(label, "provenance", f"{entry['field']!r} is not a field of this record")
+        if located:
+            records.append((label, section, record))
 
-    actors, proposals = seen.get("actors", set()), seen.get("proposals", set())
+    known = {"actor": seen.get("actors", set()), "proposal": seen.get("proposals", set()),
+             "event": seen.get("events", set())}
+    claim_refs = (("speaker", "actor"), ("reported_by", "actor"))
     refs = {
-        "actors": (("parent", actors),),
-        "relations": (("subject", actors), ("object", actors)),
-        "positions": (("actor", actors), ("reported_by", actors), ("proposal", proposals)),
-        "aid_packages": (("donor", actors), ("recipient", actors), ("announced_by", actors)),
-        "proposals": (("proposers", actors),),
-        "events": (("participants", actors),),
+        "actors": (("parent", "actor"),),
+        "relations": (("subject", "actor"), ("object", "actor")),
+        "positions": (("holder", "actor"), ("about", "actor"), ("proposal", "proposal")),
+        "conditions": (("proposal", "proposal"), ("event", "event")),
+        "aid_packages": (("donor", "actor"), ("recipient", "actor"), ("announced_by", "actor")),
+        "aid_items": (("donor", "actor"), ("recipient", "actor")),
+        "proposals": (("proposers", "actor"),),
+        "events": (("participants", "actor"),),
     }
-    for section, checks in refs.items():
-        for index, record in enumerate(data[section]):
-            label = f"{section}[{index}] ({record['slug']})"
-            for field_name, known in checks:
-                value = record.get(field_name)
-                for ref in value if isinstance(value, list) else [value]:
-                    if ref is not None and ref not in known:
-                        kind = "proposal" if known is proposals else "actor"
-                        err(label, field_name, f"unknown {kind} {ref!r}")
+    for label, section, record in iter_records(data):
+        for field_name, kind in refs.get(section, ()) + (claim_refs if section != "actors" else ()):
+            value = record.get(field_name)
+            for ref in value if isinstance(value, list) else [value]:
+                if ref is not None and ref not in known[kind]:
+                    err(label, field_name, f"unknown {kind} {ref!r}")
+    if not errors:
+        for label, section, record in records:
+            if section != "actors":
+                for field_name, reason in claims.errors(seed_claim(seed, section, record)):
+                    err(label, field_name, reason)
     for index, uncovered in enumerate(data["uncovered_sentences"]):
         doc = uncovered["document"] or seed.default_document
         if doc not in seed.documents:
@@ -204,6 +235,24 @@ def _check_semantics(seed: Seed, name: str) -> list[SeedError]:
         elif uncovered["start"] not in sentence_starts(seed.documents[doc].text):
             err(f"uncovered_sentences[{index}]", "start", "not the start of a sentence")
     return errors
+
+
+def seed_claim(seed: Seed, section: str, record: dict) -> claims.Claim:
+    """What the reading rules read of a seed record (its spans located, its references known)."""
+    actors = {a["slug"]: claims.Speaker(a["slug"], a["kind"], a["name"]) for a in seed.data["actors"]}
+    spans = [claims.Span(role, field_name.replace("[", ".").replace("]", ""), c["document"], c["start"], c["end"],
+                         c["quote"]) for field_name, role, c in record_spans(record)]
+    event = None
+    if section == "events":
+        event = {key: record.get(key) for key in ("status", "date", "date_precision", "date_provenance",
+                                                  "date_reasoning", "date_reference")}
+    return claims.Claim(
+        RECORD_TYPES[section], spans, {slug: d.text for slug, d in seed.documents.items()},
+        {slug: d.meta.get("publisher") for slug, d in seed.documents.items()},
+        {slug: d.meta.get("published_date") for slug, d in seed.documents.items()},
+        speech=record.get("speech"), speaker=actors.get(record.get("speaker") or ""),
+        reported_by=actors.get(record.get("reported_by") or ""), holder=actors.get(record.get("holder") or ""),
+        factuality=record.get("factuality", "certain"), event=event)
 
 
 def locate_quote(seed: Seed, citation: dict) -> str | None:
