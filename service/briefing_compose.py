@@ -109,6 +109,7 @@ class Composer:
         """What every record carries: provenance, quantities, review, and its citations."""
         return {"provenance": record.provenance or [], "quantities": self.spans(record, "quantity"),
                 "review_status": record.review_status, "review_note": record.review_note,
+                "reviewed_by": record.reviewed_by, "reviewed_at": record.reviewed_at,
                 "citations": self.spans(record)}
 
     def claim(self, record) -> dict:
@@ -152,6 +153,9 @@ def compose(loaded: Loaded) -> dict:
     b, make = loaded.briefing, Composer(loaded)
     entries = [(position, make.stance_entry(position)) for position in loaded.positions]
     undated = dt.date.max  # events the source gives no date come last
+    every = [*loaded.actors.values(), *loaded.events, *loaded.packages, *loaded.loose_items, *loaded.proposals,
+             *(c for p in loaded.positions for c in (p, *p.conditions)),
+             *(i for p in loaded.packages for i in p.items), *(a for p in loaded.proposals for a in p.attributes)]
     return {
         "slug": b.slug, "title": b.title, "summary": b.summary,
         "documents": [d.slug for d in b.documents],
@@ -163,6 +167,7 @@ def compose(loaded: Loaded) -> dict:
         "aid_packages": [make.package(p) for p in loaded.packages],
         "other_aid": [make.item(i) for i in loaded.loose_items],
         "proposals": [_proposal(p, entries, make) for p in loaded.proposals],
+        "review": {status: sum(r.review_status == status for r in every) for status in v.REVIEW_STATUSES},
     }
 
 

@@ -14,7 +14,8 @@ STANCE_GROUPS = {
     "reports": "neutral", "discusses": "neutral", "questions": "neutral", "warns": "against", "mixed": "mixed",
 }
 SPEECH_LABELS = {"direct": "quoted", "partial": "partly quoted", "reported": "reported", "outlet": "in its own voice"}
-DATE_BASES = {"stated": "date stated", "inferred": "date inferred", "outside": "date from outside the source"}
+DATE_BASES = {"stated": "date stated", "inferred": "date inferred", "outside": "date from outside the source",
+              "unstated": "no date in the source"}
 SYMBOLS = {"EUR": "\u20ac", "USD": "$", "GBP": "\u00a3"}
 
 
@@ -70,6 +71,13 @@ def attribution(claim: dict) -> str:
     return said + hedging(claim)
 
 
+def reviewed(record: dict) -> str:
+    """' [disputed: why]' or ' [reviewed]'; nothing for a record as extracted."""
+    if record["review_status"] == "disputed":
+        return f" [disputed: {record['review_note']}]"
+    return " [reviewed]" if record["review_status"] == "reviewed" else ""
+
+
 def outside(record: dict, field: str) -> str:
     """' (outside the source)' when RECORD's FIELD is outside knowledge, else ''."""
     return " (outside the source)" if any(p["field"] == field and p["basis"] == "outside"
@@ -120,6 +128,7 @@ def render_html(briefing: dict) -> str:
     return render_template("briefing.html", b=briefing, fn=notes.html, notes=notes, day=day, money=money,
                            label=label, gaps=gaps, grid=grid, group=STANCE_GROUPS, cell_class=cell_class,
                            attribution=attribution, marks=marks, outside=outside, date_bases=DATE_BASES,
+                           reviewed=reviewed,
                            sources={s["slug"]: s for s in briefing["sources"]})
 
 
@@ -147,14 +156,16 @@ def render_markdown(b: dict) -> str:
     out += ["Sources: " + "; ".join(f"{s['publisher'] or 'Unknown outlet'}, *{s['title']}*, "
                                    f"{day(s['published_date'])}" for s in b["sources"]), "",
             "Every statement says who says it: an actor, with the words that introduce it, or the outlet in its "
-            "own voice; and how surely, when the source hedges it.", ""]
+            "own voice; and how surely, when the source hedges it.", "",
+            "Review: " + ", ".join(f"{n} {status}" for status, n in b["review"].items()) + ".", ""]
     out += ["## Timeline", ""]
     for e in b["timeline"]:
         where = f" ({e['place']})" if e["place"] else ""
         who = ", ".join(p["name"] for p in e["participants"])
         when = day(e["date"], e["date_precision"]) + (f", {DATE_BASES[e['date_provenance']]}" if e["date"] else "")
         out.append(f"- **{when}** [{label(e['status'])}]: {e['title']}{where}{fn.markdown(e['citations'])}"
-                   + (f". With {who}." if who else "") + (f" ({hedging(e).removeprefix('; ')})" if hedging(e) else ""))
+                   + (f". With {who}." if who else "") + (f" ({hedging(e).removeprefix('; ')})" if hedging(e) else "")
+                   + reviewed(e))
     out += ["", "## Who's who"]
     for group in b["whos_who"]:
         out += ["", f"### {group['label']}", ""]
@@ -164,7 +175,7 @@ def render_markdown(b: dict) -> str:
             aliases = [alias for alias in a["aliases"] if alias.casefold() != a["name"].casefold()]
             aka = f" Also called: {', '.join(aliases)}." if aliases else ""
             out.append(f"- **{a['name']}**" + (f", {'; '.join(extra)}" if extra else "")
-                       + f"{fn.markdown(a['citations'])}.{aka}")
+                       + f"{fn.markdown(a['citations'])}.{aka}{reviewed(a)}")
     matrix = b["stance_matrix"]
     out += ["", "## Stance matrix", "",
             "`~` hedged (not certain); `*` the outlet's own voice, not an actor's.", "",
@@ -202,7 +213,7 @@ def render_markdown(b: dict) -> str:
         if p["mandate"]:
             out += ["", f"Mandate: {p['mandate']}."]
         sections = [("Attributes", [f"- {label(a['key']).capitalize()}: {a['value']} ({attribution(a)})"
-                                    f"{fn.markdown(a['citations'])}"
+                                    f"{fn.markdown(a['citations'])}{reviewed(a)}"
                                     for a in p["attributes"] if a["key"] != "obstacle"]),
                     ("Supporters", [_stance_line(e, fn) for e in p["supporters"]]),
                     ("Opponents", [_stance_line(e, fn) for e in p["opponents"]]),
@@ -222,7 +233,7 @@ def _item_table(items: list[dict], fn: Footnotes) -> list[str]:
     out = ["| System | Category | Role | Quantity | Status | Who says it | Source |", "|---|---|---|---|---|---|---|"]
     out += [f"| {_cell(i['system'] or i['description'])} | {_cell(i['category'])} | {_cell(i['role'])} | "
             f"{_cell(i['quantity'])} | {label(i['status'])} | {_cell(attribution_short(i))} | "
-            f"{fn.markdown(i['citations'])} |" for i in items]
+            f"{fn.markdown(i['citations'])}{reviewed(i)} |" for i in items]
     return out
 
 
@@ -245,4 +256,4 @@ def _stance_line(entry: dict, fn: Footnotes, prefix: str = "") -> str:
     speaker = "" if entry["speaker"] is None or entry["speaker"]["slug"] == entry["holder"]["slug"] else \
         f", said by {entry['speaker']['name']}"
     return (f"- {prefix}**{entry['holder']['name']}** {entry['stance']}{about}{speaker} "
-            f"({attribution(entry)}): {entry['summary']}{fn.markdown(entry['citations'])}{conditions}")
+            f"({attribution(entry)}): {entry['summary']}{fn.markdown(entry['citations'])}{reviewed(entry)}{conditions}")

@@ -55,6 +55,15 @@ class Claim:
     holder: Speaker | None = None
     factuality: str = "certain"
     event: dict | None = None               # for events: status, date, date_provenance, reasoning, reference
+    statements: dict[str, str | None] = field(default_factory=dict)  # its own words: summary, value, title ...
+
+
+# Record type -> the fields in which a claim states itself (whose hedge words must be cited as hedges). An event's
+# title names what happens and often its topic too ("their views on the possible deployment"), which its status
+# and factuality do not qualify: the curator cites its hedges.
+STATEMENT_FIELDS = {"position": ("summary",), "condition": ("description",), "proposal_attribute": ("value",),
+                    "event": (), "proposal": ("name", "description", "mandate"), "aid_package": ("summary",),
+                    "aid_item": ("description",), "relation": ()}
 
 
 def errors(claim: Claim) -> list[tuple[str, str]]:
@@ -67,6 +76,7 @@ def errors(claim: Claim) -> list[tuple[str, str]]:
             found.append((span.field, "must be in the same document as the record's citations"))
     found += _attribution(claim, content)
     found += _factuality(claim)
+    found += _stated_hedges(claim)
     if claim.event is not None:
         found += _event(claim, sorted(documents))
     return found
@@ -126,17 +136,35 @@ def _factuality(claim: Claim) -> list[tuple[str, str]]:
     return found
 
 
-def hedge_value(words: str) -> str | None:
-    """The weakest factuality the hedge words of vocabulary.HEDGE_WORDS in WORDS allow, or None."""
+def _stated_hedges(claim: Claim) -> list[tuple[str, str]]:
+    """A hedge word the claim's own statement keeps ("would, for example, be sent") is cited in `hedges`, so
+    the claim's factuality answers for it."""
+    cited = " ".join(" ".join(s.quote.casefold().split()) for s in claim.spans if s.role == "hedge")
+    found = []
+    for name, text in claim.statements.items():
+        for phrase in hedge_phrases(text or "", v.STATEMENT_HEDGES):
+            if not re.search(rf"\b{re.escape(phrase)}\b", cited):
+                found.append((name, f"It says {phrase!r}: cite the words in `hedges`."))
+    return found
+
+
+def hedge_phrases(words: str, lexicon: dict[str, str]) -> list[str]:
+    """The phrases of LEXICON in WORDS, longest first where they overlap ("could well", not also "could")."""
     lowered = " ".join(words.casefold().split())
-    taken: set[int] = set()
-    values = []
-    for phrase in sorted(v.HEDGE_WORDS, key=len, reverse=True):  # "could well" before "could"
+    taken = {i for phrase in v.NOT_HEDGES for m in re.finditer(re.escape(phrase), lowered) for i in range(*m.span())}
+    phrases = []
+    for phrase in sorted(lexicon, key=len, reverse=True):
         for match in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
             where = set(range(*match.span()))
             if not where & taken:
                 taken |= where
-                values.append(v.HEDGE_WORDS[phrase])
+                phrases.append(phrase)
+    return phrases
+
+
+def hedge_value(words: str) -> str | None:
+    """The weakest factuality the hedge words of vocabulary.HEDGE_WORDS in WORDS allow, or None."""
+    values = [v.HEDGE_WORDS[phrase] for phrase in hedge_phrases(words, v.HEDGE_WORDS)]
     return max(values, key=v.FACTUALITY_ORDER.index) if values else None
 
 
@@ -144,14 +172,15 @@ def _event(claim: Claim, documents: list[str]) -> list[tuple[str, str]]:
     event, found = claim.event or {}, []
     provenance = event.get("date_provenance")
     evidence = [s for s in claim.spans if s.role == "date"]
+    undated = {"date_precision": "unknown", "date_provenance": "unstated"}
     if event.get("date") is None:
-        for name in ("date_precision", "date_provenance", "date_reference"):
-            if event.get(name) is not None:
-                found.append((name, "An event with no date has none."))
+        found += [(name, f"An event with no date has {name} `{value}`.") for name, value in undated.items()
+                  if event.get(name) != value]
+        if event.get("date_reference"):
+            found.append(("date_reference", "An event with no date has no date reference."))
         return found
-    for name in ("date_precision", "date_provenance"):
-        if event.get(name) is None:
-            found.append((name, "A dated event says how well the date is known and where it comes from."))
+    found += [(name, f"A dated event's {name} is not `{value}`.") for name, value in undated.items()
+              if event.get(name) == value]
     if provenance == "stated" and not evidence:
         found.append(("date_evidence", "A date stated in the source cites the words that state it."))
     if provenance in ("inferred", "outside") and not event.get("date_reasoning"):

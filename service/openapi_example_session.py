@@ -55,7 +55,7 @@ WRITES = [  # (create operation, body, update operation, patch)
         "briefing": BRIEFING, "slug": "us-military-aid-to-ukraine", "donor": "united-states",
         "recipient": "ukraine",
         "summary": "American aid to Ukraine, suspended for a few days after the stormy conversation between "
-                   "Donald Trump and Zelensky on February 28, then resumed; it could well run out.",
+                   "Donald Trump and Zelensky on February 28, then resumed.",
         "speaker": "le-monde", "speech": "outlet",
         "citations": [{"quote": "American aid could well run out"},
                       {"quote": "although it resumed after a few days' suspension"}]},
@@ -81,7 +81,8 @@ WRITES = [  # (create operation, body, update operation, patch)
         "citations": [{"quote": "in the context of direct negotiations with Moscow and Washington"}]},
      "patchProposalBySlug", {"proposers": ["volodymyr-zelensky"]}),
     ("postEvents", {
-        "briefing": BRIEFING, "slug": "sanctions-on-russia-in-force", "date": None, "status": "ongoing",
+        "briefing": BRIEFING, "slug": "sanctions-on-russia-in-force", "date": None, "date_precision": "unknown",
+        "date_provenance": "unstated", "status": "ongoing",
         "title": "Sanctions imposed on Moscow, in force", "participants": ["russia"],
         "speaker": "le-monde", "speech": "outlet",
         "citations": [{"quote": "the sanctions imposed on Moscow"}]},

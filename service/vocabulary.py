@@ -70,6 +70,14 @@ HEDGE_WORDS = {
     "would": "underspecified", "hypothetical": "underspecified", "still hypothetical": "underspecified",
     "discussed": "underspecified", "in the event of": "underspecified",
 }
+# The hedge words that, in a claim's own statement (a position's summary, an attribute's value, an event's title
+# ...), must be cited as hedges: a summary that keeps "would" is never served as certain. "discussed" and "in the
+# event of" may describe the content rather than weaken it ("Zelensky reports that they discussed ..."), so
+# they count only where a curator cites them.
+STATEMENT_HEDGES = {phrase: value for phrase, value in HEDGE_WORDS.items()
+                    if phrase not in ("discussed", "in the event of")}
+# Phrases that hold a hedge word without hedging anything: a degree, not a likelihood.
+NOT_HEDGES = ("as much as possible", "as soon as possible")
 EVENT_STATUSES = {
     "happened": "Took place before the source's date.",
     "ongoing": "Under way at the source's date.",
@@ -81,12 +89,15 @@ DATE_PRECISIONS = {
     "month": "Only the month is known (`date` is its first day).",
     "year": "Only the year is known (`date` is its first day).",
     "approximate": "Roughly known (\"about three years earlier\"); `date_reasoning` says how roughly.",
+    "unknown": "No date: the source gives none and none can be worked out (`date` is null).",
 }
 PROVENANCE = {
     "stated": "The source's own words give it (`date_evidence` cites them).",
     "inferred": "Worked out from the source's words (`date_reasoning` says how).",
     "outside": "Not in the source: from an outside reference (`date_reference` names it, `date_reasoning` "
                "says why it is used).",
+    "unstated": "The source gives no date, and none can be worked out (`date` is null): an ongoing state, or an "
+                "event that may never happen.",
 }
 FIELD_BASES = {
     "inferred": "Worked out from the source's words; `reasoning` says how.",

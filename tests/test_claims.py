@@ -95,8 +95,11 @@ def test_list_positions_negative_polarity_says_what_does_not_happen(client):
 
 def test_list_events_by_status_tells_what_happened_from_what_is_to_come(client):
     scheduled = all_items(client, "/api/v1/events?status=scheduled")
-    assert {e["slug"] for e in scheduled} >= {"paris-summit-2025-03-27", "coalition-to-discuss-deployment-2025-03-27"}
-    assert all(e["date"] > "2025-03-26" for e in scheduled)
+    assert {e["slug"] for e in scheduled} >= {"paris-summit-2025-03-27", "coalition-to-discuss-deployment-2025-03-27",
+                                              "france-aid-transfer-in-installments"}
+    assert all(e["date"] > "2025-03-26" for e in scheduled if e["date"] is not None)
+    transfer = next(e for e in scheduled if e["date"] is None)
+    assert (transfer["factuality"], [h["quote"] for h in transfer["hedges"]]) == ("probable", ["is due to"])
     happened = all_items(client, "/api/v1/events?status=happened")
     assert all(e["date"] <= "2025-03-26" for e in happened) and "paris-summit-2025-03-27" not in {
         e["slug"] for e in happened}
@@ -109,9 +112,9 @@ def test_list_events_gives_every_event_a_status_and_its_date_s_provenance(client
     for e in all_items(client, "/api/v1/events"):
         assert e["status"] in ("happened", "ongoing", "scheduled", "hypothetical")
         if e["date"] is None:
-            assert e["date_provenance"] is None and e["date_precision"] is None
+            assert (e["date_provenance"], e["date_precision"]) == ("unstated", "unknown"), e["slug"]
             continue
-        assert e["date_provenance"] in ("stated", "inferred", "outside") and e["date_precision"]
+        assert e["date_provenance"] in ("stated", "inferred", "outside") and e["date_precision"] != "unknown"
         if e["date_provenance"] == "outside":
             assert e["date_reference"] and e["date_reasoning"], e["slug"]
         if e["date_provenance"] == "inferred":
@@ -144,6 +147,9 @@ def test_list_quantities_are_typed_with_their_approximation(client):
 
 def test_list_review_status_is_filterable_and_starts_extracted(client):
     assert all_items(client, "/api/v1/positions?review_status=disputed") == []
+    assert client.get(f"/api/v1/briefings/{BRIEFING}").get_json()["review"] == {
+        "extracted": len([r for r in claims(client) if r["review_status"] == "extracted"])
+        + len(all_items(client, "/api/v1/actors")), "reviewed": 0, "disputed": 0}
     assert len(all_items(client, "/api/v1/actors?review_status=extracted")) == len(all_items(client, "/api/v1/actors"))
     assert_problem(client.get("/api/v1/positions?review_status=maybe"), 400, "review_status")
 
@@ -192,6 +198,14 @@ def test_create_position_breaking_a_reading_rule_is_422_naming_the_field_and_wri
     assert body["slug"] not in {p["slug"] for p in all_items(writer, "/api/v1/positions?topic=sanctions")}
 
 
+def test_create_position_whose_summary_keeps_an_uncited_hedge_is_422_naming_summary(writer):
+    body = position(summary="These troops would not go to the front.", speech="reported", quoted_words=[])
+    problem = assert_problem(writer.post("/api/v1/positions", json=body), 422, "summary")
+    assert "'would'" in problem["errors"][0]["message"]
+    degree = position(summary='"Far too early", as much as possible.')  # a degree, not a hedge
+    assert writer.post("/api/v1/positions", json=degree).status_code == 201
+
+
 def test_create_position_in_the_outlet_voice_held_by_another_is_422_naming_holder(writer):
     body = position(**{**outlet_says("it seems ready to make"), "holder": "emmanuel-macron"}, quoted_words=[],
                     reported_by=None)
@@ -231,6 +245,9 @@ def test_patch_review_status_records_who_and_when_and_filters(writer, tokens):
                                                                                 "test-write")
     assert body["reviewed_at"]
     assert created["slug"] in {p["slug"] for p in all_items(writer, "/api/v1/positions?review_status=disputed")}
+    text = writer.get(f"/api/v1/briefings/{BRIEFING}", headers={"Accept": "text/markdown"}).get_data(as_text=True)
+    assert f"{created['summary']}" in text and "[disputed: Not his words.]" in text
+    assert writer.get(f"/api/v1/briefings/{BRIEFING}").get_json()["review"]["disputed"] >= 1
 
 
 def test_create_event_with_an_outside_date_needs_its_reference(writer):

@@ -91,7 +91,7 @@ def test_list_positions_shows_who_rejects_the_reassurance_force_and_why(client):
     positions = all_items(client, "/api/v1/positions?proposal=reassurance-force&holder=russia")
     assert {(p["stance"], p["summary"], p["factuality"]) for p in positions} == {
         ("rejects", "Moscow rejects such an intervention.", "certain"),
-        ("warns", "Moscow considers that such an intervention would constitute an act of war.", "underspecified")}
+        ("assesses", "Moscow considers that such an intervention would constitute an act of war.", "underspecified")}
 
 
 def test_list_positions_shows_the_us_refusing_a_backstop(client):
@@ -166,7 +166,8 @@ def test_list_events_resolves_relative_dates_against_the_article(client):
 def test_list_events_marks_dates_taken_from_outside_the_source(client):
     outside = all_items(client, "/api/v1/events?date_provenance=outside")
     assert {e["slug"] for e in outside} == {"russian-invasion-2022-02-24", "us-aid-suspension-2025-03",
-                                            "us-aid-resumption-2025-03", "france-aid-package-announcement-2025-03-26"}
+                                            "us-aid-resumption-2025-03", "france-aid-package-announcement-2025-03-26",
+                                            "macron-zelensky-discuss-mirages-2025-03-26"}
     assert all(e["date_reference"] and e["date_reasoning"] for e in outside)
     suspension = one(outside, "us-aid-suspension-2025-03")
     assert suspension["place"] is None and "a few days' suspension" in quotes(suspension)[0]

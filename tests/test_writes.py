@@ -107,7 +107,8 @@ def test_create_with_non_verbatim_quote_is_422_naming_citation_and_writes_nothin
 
 def test_create_with_unknown_reference_is_422_naming_field(writer):
     response = writer.post("/api/v1/events", json={
-        "briefing": BRIEFING, "slug": unique("e"), "date": None, "title": "T", "status": "hypothetical", **OUTLET,
+        "briefing": BRIEFING, "slug": unique("e"), "date": None, "date_precision": "unknown",
+        "date_provenance": "unstated", "title": "T", "status": "hypothetical", **OUTLET,
         "participants": ["emmanuel-macron", "nobody"], "citations": [{"quote": "on Thursday, March 27"}]})
     assert_problem(response, 422, "participants.1")
 

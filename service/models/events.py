@@ -32,8 +32,9 @@ class Event(Record):
     status: Mapped[str] = mapped_column(String(16), default="happened", server_default="happened", index=True)
     # How well the date is known, and where it comes from: the source's words (cited with role "date"),
     # worked out from them (date_reasoning), or an outside reference (date_reference, and why).
-    date_precision: Mapped[str | None] = mapped_column(String(16))
-    date_provenance: Mapped[str | None] = mapped_column(String(16), index=True)
+    date_precision: Mapped[str] = mapped_column(String(16), default="unknown", server_default="unknown")
+    date_provenance: Mapped[str] = mapped_column(String(16), default="unstated", server_default="unstated",
+                                                 index=True)
     date_reasoning: Mapped[str | None] = mapped_column(Text)
     date_reference: Mapped[str | None] = mapped_column(Text)
 

@@ -60,6 +60,8 @@ class RecordEntrySchema(ma.Schema):
     quantities = fields.List(fields.Nested(QuantityQuoteSchema), required=True)
     review_status = fields.String(required=True, validate=validate.OneOf(tuple(v.REVIEW_STATUSES)))
     review_note = fields.String(allow_none=True, required=True)
+    reviewed_by = fields.String(allow_none=True, required=True)
+    reviewed_at = fields.DateTime(allow_none=True, required=True)
     citations = quotes()
 
 
@@ -94,8 +96,8 @@ class TimelineEventSchema(ClaimEntrySchema):
     title = fields.String(required=True)
     place = fields.String(allow_none=True, required=True)
     status = fields.String(required=True, validate=validate.OneOf(tuple(v.EVENT_STATUSES)))
-    date_precision = fields.String(allow_none=True, required=True, validate=validate.OneOf(tuple(v.DATE_PRECISIONS)))
-    date_provenance = fields.String(allow_none=True, required=True, validate=validate.OneOf(tuple(v.PROVENANCE)))
+    date_precision = fields.String(required=True, validate=validate.OneOf(tuple(v.DATE_PRECISIONS)))
+    date_provenance = fields.String(required=True, validate=validate.OneOf(tuple(v.PROVENANCE)))
     date_reasoning = fields.String(allow_none=True, required=True,
                                    metadata={"description": "How the date was worked out, or why from outside"})
     date_reference = fields.String(allow_none=True, required=True,
@@ -257,3 +259,6 @@ class ComposedBriefingSchema(ma.Schema):
     other_aid = fields.List(fields.Nested(AidItemRowSchema), required=True, metadata={
         "description": "Aid the source mentions outside any package: already supplied, or only discussed"})
     proposals = fields.List(fields.Nested(ProposalEntrySchema), required=True)
+    review = fields.Dict(keys=fields.String(validate=validate.OneOf(tuple(v.REVIEW_STATUSES))),
+                         values=fields.Integer(), required=True,
+                         metadata={"description": "How many of the briefing's records have each review status"})

@@ -58,10 +58,8 @@ class EventSchema(ClaimSchema):
     title = fields.String(required=True)
     place = fields.String(allow_none=True)
     status = choice_field(v.EVENT_STATUSES, required=True, description="Relative to the source's date")
-    date_precision = choice_field(v.DATE_PRECISIONS, required=True, allow_none=True,
-                                  description="How well the date is known (null with no date)")
-    date_provenance = choice_field(v.PROVENANCE, required=True, allow_none=True,
-                                   description="Where the date comes from (null with no date)")
+    date_precision = choice_field(v.DATE_PRECISIONS, required=True, description="How well the date is known")
+    date_provenance = choice_field(v.PROVENANCE, required=True, description="Where the date comes from")
     date_evidence = Spans("date")
     date_reasoning = fields.String(allow_none=True, required=True,
                                    metadata={"description": "How the date was worked out from the text, or why an "

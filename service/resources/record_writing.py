@@ -84,7 +84,8 @@ def claim_of(record: Record) -> claims.Claim:
         {slug: d.published_date for slug, d in documents.items()},
         speech=record.speech, speaker=_speaker(record.speaker), reported_by=_speaker(record.reported_by),
         holder=_speaker(record.holder) if isinstance(record, Position) else None,
-        factuality=record.factuality, event=event)
+        factuality=record.factuality, event=event,
+        statements={name: getattr(record, name) for name in claims.STATEMENT_FIELDS.get(record.type, ())})
 
 
 def _speaker(actor: Actor | None) -> claims.Speaker | None:

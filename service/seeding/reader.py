@@ -252,7 +252,8 @@ def seed_claim(seed: Seed, section: str, record: dict) -> claims.Claim:
         {slug: d.meta.get("published_date") for slug, d in seed.documents.items()},
         speech=record.get("speech"), speaker=actors.get(record.get("speaker") or ""),
         reported_by=actors.get(record.get("reported_by") or ""), holder=actors.get(record.get("holder") or ""),
-        factuality=record.get("factuality", "certain"), event=event)
+        factuality=record.get("factuality", "certain"), event=event,
+        statements={name: record.get(name) for name in claims.STATEMENT_FIELDS.get(RECORD_TYPES[section], ())})
 
 
 def locate_quote(seed: Seed, citation: dict) -> str | None:

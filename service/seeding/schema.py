@@ -239,10 +239,9 @@ class EventIn(ClaimIn):
     place = Text(load_default=None, allow_none=True)
     participants = fields.List(Slug(), load_default=list)
     status = choice(tuple(v.EVENT_STATUSES), required=True, metadata={"description": v.described(v.EVENT_STATUSES)})
-    date_precision = choice(tuple(v.DATE_PRECISIONS), load_default=None, allow_none=True,
-                            metadata={"description": v.described(v.DATE_PRECISIONS) + "\n\nRequired with a date."})
-    date_provenance = choice(tuple(v.PROVENANCE), load_default=None, allow_none=True,
-                             metadata={"description": v.described(v.PROVENANCE) + "\n\nRequired with a date."})
+    date_precision = choice(tuple(v.DATE_PRECISIONS), required=True,
+                            metadata={"description": v.described(v.DATE_PRECISIONS)})
+    date_provenance = choice(tuple(v.PROVENANCE), required=True, metadata={"description": v.described(v.PROVENANCE)})
     date_evidence = spans("The words that date the event, verbatim (required unless the date is from outside)")
     date_reasoning = Text(load_default=None, allow_none=True,
                           metadata={"description": "How the date was worked out (required unless stated)"})

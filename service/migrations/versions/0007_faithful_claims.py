@@ -116,8 +116,9 @@ def upgrade() -> None:
     with op.batch_alter_table("events") as batch:
         batch.alter_column("date", existing_type=sa.Date(), nullable=True)
         batch.add_column(sa.Column("status", sa.String(length=16), server_default="happened", nullable=False))
-        batch.add_column(sa.Column("date_precision", sa.String(length=16), nullable=True))
-        batch.add_column(sa.Column("date_provenance", sa.String(length=16), nullable=True))
+        batch.add_column(sa.Column("date_precision", sa.String(length=16), server_default="unknown", nullable=False))
+        batch.add_column(sa.Column("date_provenance", sa.String(length=16), server_default="unstated",
+                                   nullable=False))
         batch.add_column(sa.Column("date_reference", sa.Text(), nullable=True))
     op.execute("UPDATE events SET date_precision = 'day', date_provenance = 'inferred' WHERE date IS NOT NULL")
     for name, table, expressions in _sort_indexes("events", EVENT_SORTS):
