@@ -62,6 +62,8 @@ class Briefing(Base):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text)
+    # Bumped by every API write of the briefing under an optimistic lock, as records' (migration 0008).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     documents: Mapped[list[Document]] = relationship(
         secondary=briefing_documents, order_by=briefing_documents.c.position

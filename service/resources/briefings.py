@@ -75,7 +75,7 @@ def referrers(briefing: Briefing) -> list[str]:
 
 WRITES = WriteSpec("briefings", Briefing, "slug", "/api/v1/briefings/{slug}", ComposedBriefingSchema,
                    lambda slug: _select().where(Briefing.slug == slug), assign, referrers,
-                   versioned=False, represent=represent)
+                   represent=represent)
 
 
 @blp.route("")

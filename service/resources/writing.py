@@ -11,6 +11,7 @@ from typing import cast
 from flask import Response, current_app, g, request
 from flask_smorest import abort
 from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 from werkzeug.http import generate_etag
@@ -44,7 +45,7 @@ class WriteSpec:
     load: Callable                             # key -> statement fetching the item with its options
     assign: Callable                           # (obj, data) -> None; aborts 422 on bad references
     referrers: Callable = lambda obj: []       # obj -> ["positions: 3", ...] that forbid a delete
-    versioned: bool = True
+    versioned: bool = True                     # the model has a `version` column (optimistic lock)
     represent: Callable | None = None          # obj -> the GET body, when it is not schema().dump(row)
 
     def fetch(self, key):
@@ -135,9 +136,10 @@ def _check_if_match(spec: WriteSpec, obj) -> dict:
     if not (request.if_match.star_tag or request.if_match.contains(etag_of(before).strip('"'))):
         abort(412, message="The record changed since you read it; GET it again and retry.")
     if spec.versioned:
+        table = sa_inspect(spec.model).columns["version"].table  # records' for every record type
         bumped = db.session.execute(
-            update(Record).where(Record.id == obj.id, Record.version == obj.version)
-            .values(version=Record.version + 1).execution_options(synchronize_session=False))
+            update(table).where(table.c.id == obj.id, table.c.version == obj.version)
+            .values(version=table.c.version + 1))
         if cast(CursorResult, bumped).rowcount != 1:
             db.session.rollback()
             abort(412, message="The record changed since you read it; GET it again and retry.")

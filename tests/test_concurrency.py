@@ -1,0 +1,49 @@
+"""Writes under real concurrency: eight clients at once against a live server, on both databases."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+
+import requests
+
+from tests.helpers import all_items, serving
+
+CLIENTS = 8
+
+
+def race(send: Callable[[], requests.Response]) -> list[requests.Response]:
+    """CLIENTS calls of SEND released together (a barrier), each on a thread and a connection of its own."""
+    barrier, responses = threading.Barrier(CLIENTS), []
+
+    def run() -> None:
+        barrier.wait()
+        responses.append(send())
+
+    threads = [threading.Thread(target=run) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return responses
+
+
+def auth(tokens) -> dict:
+    return {"Authorization": f"Bearer {tokens['write']}"}
+
+
+def test_concurrent_patches_of_a_briefing_with_same_etag_exactly_one_wins(writable_app, tokens, writer):
+    slug = f"briefing-{uuid.uuid4().hex[:8]}"
+    created = writer.post("/api/v1/briefings", json={"slug": slug, "title": "Before", "summary": "S."})
+    assert created.status_code == 201, created.get_json()
+    with serving(writable_app) as base:
+        responses = race(lambda: requests.patch(
+            f"{base}/api/v1/briefings/{slug}", json={"title": f"Editor {uuid.uuid4().hex[:6]}"},
+            headers={"If-Match": created.headers["ETag"], **auth(tokens)}, timeout=60))
+    assert sorted(r.status_code for r in responses) == [200] + [412] * (CLIENTS - 1)
+    winner = next(r.json()["title"] for r in responses if r.status_code == 200)
+    assert writer.get(f"/api/v1/briefings/{slug}").get_json()["title"] == winner
+    updates = [c for c in all_items(writer, "/api/v1/changes?resource=briefings")
+               if c["key"] == slug and c["action"] == "update"]
+    assert [u["after"]["title"] for u in updates] == [winner]
