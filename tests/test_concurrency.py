@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import requests
 
-from tests.helpers import all_items, serving
+from tests.helpers import BRIEFING, all_items, serving
 
 CLIENTS = 8
 
@@ -47,3 +47,19 @@ def test_concurrent_patches_of_a_briefing_with_same_etag_exactly_one_wins(writab
     updates = [c for c in all_items(writer, "/api/v1/changes?resource=briefings")
                if c["key"] == slug and c["action"] == "update"]
     assert [u["after"]["title"] for u in updates] == [winner]
+
+
+def test_concurrent_retries_with_one_idempotency_key_create_once_and_replay(writable_app, tokens, writer):
+    slug, key = f"retry-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    body = {"briefing": BRIEFING, "slug": slug, "name": "Retry", "kind": "person",
+            "citations": [{"quote": "led by the British"}]}
+    with serving(writable_app) as base:
+        responses = race(lambda: requests.post(f"{base}/api/v1/actors", json=body,
+                                               headers={"Idempotency-Key": key, **auth(tokens)}, timeout=60))
+    assert sorted(r.status_code for r in responses) == [201] * CLIENTS, [r.text for r in responses]
+    replayed = [r for r in responses if r.headers.get("Idempotent-Replayed") == "true"]
+    assert len(replayed) == CLIENTS - 1
+    assert all(r.json() == responses[0].json() and r.headers["Location"] == responses[0].headers["Location"]
+               for r in responses)
+    created = [c for c in all_items(writer, "/api/v1/changes?resource=actors") if c["key"] == slug]
+    assert [c["action"] for c in created] == ["create"]

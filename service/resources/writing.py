@@ -29,8 +29,11 @@ WRITE_HEADERS = {
 IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
             "description": "The ETag of the representation being changed (from a GET); `*` for any"}
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
-                   "schema": {"type": "string", "maxLength": 255},
-                   "description": "Retrying a POST with the same key replays the first outcome"}
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                   "description": "Retrying a POST with the same key (1-255 printable ASCII characters) and body "
+                                  "replays the first outcome (`Idempotent-Replayed: true`); a retry sent while the "
+                                  "first is still in progress waits for it, then replays it. The same key with "
+                                  "another body is a 422"}
 
 
 @dataclass
@@ -89,7 +92,7 @@ def etag_of(body: dict) -> str:
 
 
 def create(spec: WriteSpec, data: dict) -> Response:
-    replay = _idempotent_replay()
+    replay = _claim_key()
     if replay is not None:
         return replay
     obj = spec.model()
@@ -199,12 +202,38 @@ def _stored_key() -> IdempotencyKey | None:
         IdempotencyKey.principal == g.principal, IdempotencyKey.key == request.headers["Idempotency-Key"]))
 
 
+def _claim_key() -> Response | None:
+    """The stored outcome of this request's Idempotency-Key, replayed; else the key is claimed for this request.
+
+    The claim is the key's row, flushed before anything else is written and filled with the outcome by
+    _remember in the same transaction. A concurrent request with the same key waits at its own flush until
+    the first commits (PostgreSQL's unique index, SQLite's write lock), then finds the key taken and replays
+    the outcome; if the first was refused and rolled back, the key is free and the second goes on."""
+    replay = _idempotent_replay()
+    if replay is not None or "Idempotency-Key" not in request.headers:
+        return replay
+    claim = IdempotencyKey(principal=g.principal, key=request.headers["Idempotency-Key"],
+                           request_hash=_request_hash(), status=0, body="", headers="{}")
+    db.session.add(claim)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        replay = _idempotent_replay()
+        if replay is None:  # the other request's row is gone again: it can only have been rolled back
+            abort(409, message="A request with this Idempotency-Key is in progress; retry it.",
+                  headers={"Retry-After": "1"})
+        return replay
+    g.idempotency_claim = claim
+    return None
+
+
 def _idempotent_replay() -> Response | None:
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return None
-    if not 1 <= len(key) <= 255:
-        abort(400, errors={"header": {"Idempotency-Key": ["Must be 1 to 255 characters."]}})
+    if not (1 <= len(key) <= 255 and key.isascii() and key.isprintable()):
+        abort(400, errors={"header": {"Idempotency-Key": ["Must be 1 to 255 printable ASCII characters."]}})
     stored = _stored_key()
     if stored is None:
         return None
@@ -218,12 +247,11 @@ def _idempotent_replay() -> Response | None:
 
 
 def _remember(response: Response) -> None:
-    key = request.headers.get("Idempotency-Key")
-    if key is not None:
-        headers = {k: v for k, v in response.headers.items() if k in ("Location", "ETag")}
-        db.session.add(IdempotencyKey(principal=g.principal, key=key, request_hash=_request_hash(),
-                                      status=response.status_code, body=response.get_data(as_text=True),
-                                      headers=json.dumps(headers)))
+    """Fill the key claimed by _claim_key with RESPONSE, to replay it."""
+    claim = g.get("idempotency_claim")
+    if claim is not None:
+        claim.status, claim.body = response.status_code, response.get_data(as_text=True)
+        claim.headers = json.dumps({k: v for k, v in response.headers.items() if k in ("Location", "ETag")})
 
 
 # --- assigning fields: references by slug, verified citations ---------------------------------
