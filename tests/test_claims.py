@@ -217,6 +217,10 @@ def test_create_position_with_a_cue_from_another_document_is_422(writer):
         "slug": unique("note"), "title": "Note", "language": "en", "publisher": "Desk",
         "text": "Macron deemed it wise. A second sentence."})
     assert note.status_code == 201, note.get_json()
+    briefing = writer.get(f"/api/v1/briefings/{BRIEFING}")
+    attached = writer.patch(f"/api/v1/briefings/{BRIEFING}", headers={"If-Match": briefing.headers["ETag"]},
+                            json={"documents": [*briefing.get_json()["documents"], note.get_json()["slug"]]})
+    assert attached.status_code == 200, attached.get_json()
     body = position(cue={"quote": "Macron deemed", "document": note.get_json()["slug"]})
     body_problem = assert_problem(writer.post("/api/v1/positions", json=body), 422, "cue")
     assert "same document" in body_problem["errors"][0]["message"]

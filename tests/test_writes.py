@@ -250,7 +250,10 @@ def test_post_document_then_cite_it(writer):
     assert response.status_code == 201, response.get_json()
     document = response.get_json()
     assert document["text"] == text and document["length"] == len(text)
-    actor = new_actor(writer, citations=[{"document": slug, "quote": "the ministers"}])
+    briefing = unique("briefing")
+    assert writer.post("/api/v1/briefings", json={"slug": briefing, "title": "Notes", "summary": "S.",
+                                                  "documents": [slug]}).status_code == 201
+    actor = new_actor(writer, briefing=briefing, citations=[{"document": slug, "quote": "the ministers"}])
     assert actor["citations"][0] | {"document": slug, "start": 11} == actor["citations"][0]
     assert_problem(writer.delete(f"/api/v1/documents/{slug}", headers={"If-Match": "*"}), 409)
 

@@ -147,7 +147,7 @@ def assign(actor: Actor, data: dict) -> None:
         actor.briefing = briefing_of(data)
     set_plain(actor, data, ("slug", "name", "kind", "role", "country"))
     if "parent" in data:
-        actor.parent = ref(Actor, data["parent"], "parent")
+        actor.parent = ref(Actor, data["parent"], "parent", actor.briefing)
     if "aliases" in data:
         keep = {a.alias: a for a in actor.aliases}
         actor.aliases = [keep.get(a) or ActorAlias(alias=a) for a in sorted(set(data["aliases"]))]

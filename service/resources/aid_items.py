@@ -123,16 +123,17 @@ class AidItemPatch(AidItemIn):
 
 
 def assign(item: AidItem, data: dict) -> None:
-    if "package" in data:
-        package = ref(AidPackage, data["package"], "package")
-        if package is not None:
-            item.briefing = package.briefing  # before linking, so the lazy load cannot autoflush the item
-        item.package = package
     if "briefing" in data:
         item.briefing = briefing_of(data)
+    if "package" in data:
+        # An item's briefing is its package's: a new item without `briefing` takes it from the package.
+        package = ref(AidPackage, data["package"], "package", item.briefing)
+        if package is not None and item.briefing is None:
+            item.briefing = package.briefing  # before linking, so the lazy load cannot autoflush the item
+        item.package = package
     for name in ("donor", "recipient"):
         if name in data:
-            setattr(item, name, ref(Actor, data[name], name))
+            setattr(item, name, ref(Actor, data[name], name, item.briefing))
     if item.package is not None and (item.donor is not None or item.recipient is not None):
         unknown("donor" if item.donor is not None else "recipient",
                 "An item of a package has its package's donor and recipient; give them only outside a package.")

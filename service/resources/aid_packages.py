@@ -105,7 +105,7 @@ def assign(package: AidPackage, data: dict) -> None:
     set_plain(package, data, ("slug", "amount", "currency", "announced_on", "delivery_schedule", "summary"))
     for name in ("donor", "recipient", "announced_by"):
         if name in data:
-            setattr(package, name, ref(Actor, data[name], name))
+            setattr(package, name, ref(Actor, data[name], name, package.briefing))
     assign_claim(package, data)
     check([("", package)])
 

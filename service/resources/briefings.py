@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from service import briefing_compose, briefing_render
 from service.extensions import db
-from service.models import Briefing, Document, Record
+from service.models import Briefing, Citation, Document, Record
 from service.resources.briefing_schemas import ComposedBriefingSchema
 from service.resources.common import LINK_HEADER, PageArgs, Shape, options, page_of, paginate, query_args, slugs_of
 from service.resources.writing import (
@@ -21,6 +21,7 @@ from service.resources.writing import (
     delete_record,
     refs,
     set_plain,
+    unknown,
     update_record,
     write_op,
 )
@@ -59,7 +60,21 @@ class BriefingPatch(BriefingIn):
 def assign(briefing: Briefing, data: dict) -> None:
     set_plain(briefing, data, ("slug", "title", "summary"))
     if "documents" in data:
-        briefing.documents = refs(Document, data["documents"], "documents")
+        documents = refs(Document, data["documents"], "documents", None)
+        if briefing.id is not None:
+            _keep_cited(briefing, documents)
+        briefing.documents = documents
+
+
+def _keep_cited(briefing: Briefing, documents: list[Document]) -> None:
+    """A 422 naming `documents` when a record of BRIEFING cites a document the new list leaves out."""
+    cited = db.session.scalars(
+        select(Document.slug).join(Citation, Citation.document_id == Document.id)
+        .join(Record, Record.id == Citation.record_id)
+        .where(Record.briefing_id == briefing.id, Document.id.not_in([d.id for d in documents]))
+        .distinct().order_by(Document.slug)).all()
+    if cited:
+        unknown("documents", f"Records of this briefing cite {', '.join(map(repr, cited))}; keep them.")
 
 
 def represent(briefing: Briefing) -> dict:

@@ -110,7 +110,7 @@ def assign(event: Event, data: dict) -> None:
     set_plain(event, data, ("slug", "date", "title", "place", "status", "date_precision", "date_provenance",
                             "date_reasoning", "date_reference"))
     if "participants" in data:
-        event.participants = refs(Actor, data["participants"], "participants")
+        event.participants = refs(Actor, data["participants"], "participants", event.briefing)
     assign_claim(event, data)
     check([("", event)])
 

@@ -155,7 +155,7 @@ def assign(position: Position, data: dict) -> None:
     set_plain(position, data, ("slug", "topic", "stance", "summary", "stated_on"))
     for name, model in (("holder", Actor), ("about", Actor), ("proposal", Proposal)):
         if name in data:
-            setattr(position, name, ref(model, data[name], name))
+            setattr(position, name, ref(model, data[name], name, position.briefing))
     assign_claim(position, data)
     if "conditions" in data:
         position.conditions = [_condition(position, c, f"conditions.{i}.") for i, c in enumerate(data["conditions"])]
@@ -165,8 +165,8 @@ def assign(position: Position, data: dict) -> None:
 def _condition(position: Position, data: dict, prefix: str) -> PositionCondition:
     condition = PositionCondition(briefing=position.briefing, slug=data["slug"], kind=data["kind"],
                                   description=data["description"])
-    condition.proposal = ref(Proposal, data["proposal"], prefix + "proposal")
-    condition.event = ref(Event, data["event"], prefix + "event")
+    condition.proposal = ref(Proposal, data["proposal"], prefix + "proposal", position.briefing)
+    condition.event = ref(Event, data["event"], prefix + "event", position.briefing)
     assign_claim(condition, data, prefix)
     return condition
 

@@ -93,7 +93,7 @@ def assign(proposal: Proposal, data: dict) -> None:
         proposal.briefing = briefing_of(data)
     set_plain(proposal, data, ("slug", "name", "kind", "description", "mandate", "status"))
     if "proposers" in data:
-        proposal.proposers = refs(Actor, data["proposers"], "proposers")
+        proposal.proposers = refs(Actor, data["proposers"], "proposers", proposal.briefing)
     assign_claim(proposal, data)
     if "attributes" in data:
         proposal.attributes = [_attribute(proposal, a, f"attributes.{i}.") for i, a in enumerate(data["attributes"])]

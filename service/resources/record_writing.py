@@ -45,7 +45,7 @@ def assign_claim(record: Record, data: dict, prefix: str = "") -> None:
     assign_record(record, data, prefix)
     for name in ("speaker", "reported_by"):
         if name in data:
-            setattr(record, name, ref(Actor, data[name], prefix + name))
+            setattr(record, name, ref(Actor, data[name], prefix + name, record.briefing))
     set_plain(record, data, ("speech", "factuality", "polarity"))
 
 

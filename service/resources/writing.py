@@ -261,22 +261,29 @@ def unknown(field_name: str, message: str):
     abort(422, errors={"json": {field_name: [message]}})
 
 
-def ref(model, slug: str | None, field_name: str):
-    """The MODEL row with SLUG, or a 422 naming FIELD_NAME."""
+def ref(model, slug: str | None, field_name: str, within: Briefing | None):
+    """The MODEL row with SLUG, or a 422 naming FIELD_NAME; WITHIN: the briefing a record refers from, which
+    the row must belong to (None only for what belongs to no briefing, and an aid item's package at creation).
+
+    A reference never crosses briefings: the composed briefing renders every record with the actors,
+    packages, proposals and events of its own briefing."""
     if slug is None:
         return None
     obj = db.session.scalar(select(model).where(model.slug == slug))
     if obj is None:
         unknown(field_name, f"Unknown {model.__name__.lower()} {slug!r}.")
+    if within is not None and obj.briefing_id != within.id:
+        unknown(field_name, f"The {model.__name__.lower()} {slug!r} belongs to another briefing; a record refers "
+                            f"only to records of its own briefing ({within.slug!r}).")
     return obj
 
 
-def refs(model, slugs: list[str], field_name: str) -> list:
-    return [ref(model, slug, f"{field_name}.{i}") for i, slug in enumerate(slugs)]
+def refs(model, slugs: list[str], field_name: str, within: Briefing | None) -> list:
+    return [ref(model, slug, f"{field_name}.{i}", within) for i, slug in enumerate(slugs)]
 
 
 def briefing_of(data: dict) -> Briefing:
-    return ref(Briefing, data.pop("briefing"), "briefing")
+    return ref(Briefing, data.pop("briefing"), "briefing", None)
 
 
 def count_referrers(record_id: int, columns: dict[str, list]) -> list[str]:
@@ -301,9 +308,9 @@ def citations(record: Record, items: list[dict], field_name: str = "citations", 
     ITEMS is the one span a field holds, named without an index)."""
     built, errors = [], {}
     for index, item in enumerate(items):
-        document = _document(item.get("document"), record)
+        document, reason = _document(item.get("document"), record)
         if document is None:
-            errors[index] = {"document": [f"Unknown document {item.get('document')!r}."]}
+            errors[index] = {"document": [reason]}
             continue
         start, reason = verify_quote(document.text, item["quote"], item.get("start"))
         if reason:
@@ -317,12 +324,18 @@ def citations(record: Record, items: list[dict], field_name: str = "citations", 
     return built
 
 
-def _document(slug: str | None, record: Record) -> Document | None:
-    stmt = select(Document).options(undefer(Document.text))
+def _document(slug: str | None, record: Record) -> tuple[Document | None, str]:
+    """The document of RECORD's briefing with SLUG (its first when None), or None and why.
+
+    A citation never attaches a document: that is a PATCH of the briefing's `documents`, under If-Match and
+    audited like every write."""
+    briefing = record.briefing
     if slug is None:
-        briefing = record.briefing
-        return briefing.documents[0] if briefing is not None and briefing.documents else None
-    document = db.session.scalar(stmt.where(Document.slug == slug))
-    if document is not None and record.briefing is not None and document not in record.briefing.documents:
-        record.briefing.documents.append(document)
-    return document
+        return (briefing.documents[0], "") if briefing.documents else (None, "This briefing has no document.")
+    document = db.session.scalar(select(Document).options(undefer(Document.text)).where(Document.slug == slug))
+    if document is None:
+        return None, f"Unknown document {slug!r}."
+    if document not in briefing.documents:
+        return None, (f"The document {slug!r} is not one of briefing {briefing.slug!r}'s; attach it first with a "
+                      "PATCH of the briefing's `documents`.")
+    return document, ""
