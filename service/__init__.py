@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import auth, cache_hits, cli, cors, docs, errors, http_caching, limits, logging, response_cache
+from service import (
+    auth,
+    cache_hits,
+    cli,
+    cors,
+    docs,
+    errors,
+    http_caching,
+    limits,
+    logging,
+    request_input,
+    response_cache,
+)
 from service.config import finalize, load_config
 from service.extensions import api, db
 from service.json_provider import OrjsonProvider
@@ -27,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     limits.init_app(app)  # before auth and the response cache: a cached or refused request still counts
     cors.init_app(app)  # before the response cache, so CORS headers are never stored in it
     auth.init_app(app)
+    request_input.init_app(app)  # before the response cache and any view: no NUL reaches a lookup
     for resource in RESOURCES:
         api.register_blueprint(resource.blp)
     docs.init_app(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import or_, select
 
@@ -18,6 +17,7 @@ from service.models import (
     event_participants,
     proposal_proposers,
 )
+from service.request_input import Blueprint
 from service.resources.common import (
     CITED,
     ListArgs,
@@ -50,10 +50,12 @@ from service.resources.writing import (
     delete_record,
     ref,
     set_plain,
+    unknown,
     update_record,
     write_op,
 )
 from service.seeding import schema as seed_schema
+from service.validation import FullMatch
 
 blp = Blueprint("actors", __name__, url_prefix="/api/v1/actors",
                 description="Actors: people, states, governments, institutions, coalitions, armed forces.")
@@ -79,7 +81,7 @@ SORTS = {"name": Actor.name, "slug": Actor.slug, "kind": Actor.kind}
 
 class ActorArgs(ListArgs):
     kind = fields.String(validate=validate.OneOf(v.ACTOR_KINDS))
-    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"))
+    country = fields.String(validate=FullMatch(r"^[A-Z]{2}$"))
 
 
 ACTOR: Shape = shape({"aliases": {}}, CITED)
@@ -94,7 +96,7 @@ def _select():
 
 
 class ActorIn(seed_schema.ActorIn):
-    briefing = fields.String(required=True, metadata={"description": "Slug of the briefing it belongs to"})
+    briefing = seed_schema.Slug(required=True, metadata={"description": "Slug of the briefing it belongs to"})
 
 
 class ActorPatch(seed_schema.ActorIn):
@@ -147,12 +149,23 @@ def assign(actor: Actor, data: dict) -> None:
         actor.briefing = briefing_of(data)
     set_plain(actor, data, ("slug", "name", "kind", "role", "country"))
     if "parent" in data:
-        actor.parent = ref(Actor, data["parent"], "parent", actor.briefing)
+        actor.parent = _parent(actor, ref(Actor, data["parent"], "parent", actor.briefing))
     if "aliases" in data:
         keep = {a.alias: a for a in actor.aliases}
         actor.aliases = [keep.get(a) or ActorAlias(alias=a) for a in sorted(set(data["aliases"]))]
     assign_record(actor, data)
     check([("", actor)], claim_types=False)
+
+
+def _parent(actor: Actor, parent: Actor | None) -> Actor | None:
+    """PARENT, unless it is ACTOR or one of ACTOR's descendants (a 422 naming `parent`: parents never cycle)."""
+    ancestor, seen = parent, set()
+    while ancestor is not None and ancestor.id not in seen:
+        if ancestor is actor:
+            unknown("parent", "An actor cannot be its own parent, nor the parent of one of its ancestors.")
+        seen.add(ancestor.id)
+        ancestor = ancestor.parent
+    return parent
 
 
 def referrers(actor: Actor) -> list[str]:

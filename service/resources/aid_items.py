@@ -6,12 +6,12 @@ from __future__ import annotations
 import functools
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import or_, select
 
 from service import vocabulary as v
 from service.models import Actor, AidItem, AidPackage
+from service.request_input import Blueprint
 from service.resources.actors import ACTOR, ActorSchema
 from service.resources.aid_packages import AID_PACKAGE, AidPackageSchema
 from service.resources.common import (
@@ -83,11 +83,11 @@ SORTS = {"category": AidItem.category, "status": AidItem.status, "system": AidIt
 
 
 class AidItemArgs(ClaimArgs):
-    package = fields.String(metadata={"description": "Aid package slug"})
+    package = seed_schema.Slug(metadata={"description": "Aid package slug"})
     in_package = fields.Boolean(metadata={"description": "`true`: only items of a package; `false`: only aid "
                                                          "mentioned outside any package"})
-    donor = fields.String(metadata={"description": "Donor actor slug"})
-    recipient = fields.String(metadata={"description": "Recipient actor slug"})
+    donor = seed_schema.Slug(metadata={"description": "Donor actor slug"})
+    recipient = seed_schema.Slug(metadata={"description": "Recipient actor slug"})
     category = fields.String()
     status = fields.String(validate=validate.OneOf(v.AID_STATUSES))
     system = fields.String()
@@ -108,12 +108,12 @@ def _select():
 
 
 class AidItemIn(seed_schema.AidItemIn):
-    package = fields.String(load_default=None, allow_none=True, metadata={
+    package = seed_schema.Slug(load_default=None, allow_none=True, metadata={
         "description": "Slug of the aid package it is part of; omit it (and give `briefing`, `donor` and "
                        "`recipient`) for aid mentioned outside any package"})
-    briefing = fields.String(metadata={"description": "Slug of the briefing, for an item outside any package"})
-    donor = fields.String(allow_none=True, metadata={"description": "Donor actor slug, outside a package only"})
-    recipient = fields.String(allow_none=True,
+    briefing = seed_schema.Slug(metadata={"description": "Slug of the briefing, for an item outside any package"})
+    donor = seed_schema.Slug(allow_none=True, metadata={"description": "Donor actor slug, outside a package only"})
+    recipient = seed_schema.Slug(allow_none=True,
                               metadata={"description": "Recipient actor slug, outside a package only"})
 
 

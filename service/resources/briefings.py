@@ -5,13 +5,14 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import func, select
 
 from service import briefing_compose, briefing_render
 from service.extensions import db
 from service.models import Briefing, Citation, Document, Record
+from service.request_input import Blueprint
 from service.resources.briefing_schemas import ComposedBriefingSchema
 from service.resources.common import LINK_HEADER, PageArgs, Shape, options, page_of, paginate, query_args, slugs_of
 from service.resources.writing import (
@@ -49,8 +50,8 @@ def _select():
 
 
 class BriefingIn(seed_schema.BriefingIn):
-    documents = fields.List(fields.String(), load_default=list,
-                            metadata={"description": "Slugs of the source documents, in order"})
+    documents = seed_schema.listed(seed_schema.Slug(),
+                                   metadata={"description": "Slugs of the source documents, in order"})
 
 
 class BriefingPatch(BriefingIn):

@@ -7,12 +7,13 @@ import json
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
 from service.models import Change
+from service.request_input import Blueprint
 from service.resources.common import PageArgs, list_endpoint, paginate
+from service.validation import INTEGER_MAX
 
 blp = Blueprint("changes", __name__, url_prefix="/api/v1/changes",
                 description="Every write (who, when, what, before/after), oldest first, for polling.")
@@ -38,13 +39,16 @@ class Since(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         raw = super()._deserialize(value, attr, data, **kwargs)
-        if raw.isdigit():
+        if raw.isascii() and raw.isdigit():  # str.isdigit alone also takes "²" and other digits int() refuses
+            if len(raw) > len(str(INTEGER_MAX)) or int(raw) > INTEGER_MAX:
+                raise ma.ValidationError(f"A change id is at most {INTEGER_MAX}.")
             return int(raw)
         try:
             moment = dt.datetime.fromisoformat(raw)
-        except ValueError as exc:
+            # In UTC now, as the database compares it: an offset that crosses year 1 or 9999 is refused here.
+            return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+        except (ValueError, OverflowError) as exc:
             raise ma.ValidationError("Give a change id or an ISO 8601 timestamp.") from exc
-        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 class ChangeArgs(PageArgs):

@@ -7,7 +7,6 @@ import hashlib
 import marshmallow as ma
 from flask import current_app, render_template, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer, with_polymorphic
@@ -15,6 +14,7 @@ from sqlalchemy.orm import selectinload, undefer, with_polymorphic
 from service.coverage import annotate, attribution_cues, sentence_coverage
 from service.extensions import db
 from service.models import Citation, Document, Record
+from service.request_input import Blueprint
 from service.resources.common import LINK_HEADER, PageArgs, get_or_404, page_of, paginate, query_args
 from service.resources.record_fields import ProvenanceSchema
 from service.resources.refs import RecordRef, record_ref, ref_options

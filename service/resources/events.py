@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
 from service import vocabulary as v
 from service.models import Actor, Event, event_participants
+from service.request_input import Blueprint
 from service.resources.actors import ACTOR, ActorSchema
 from service.resources.common import (
     CITED,
@@ -97,7 +97,7 @@ def _select():
 
 
 class EventIn(seed_schema.EventIn):
-    briefing = fields.String(required=True, metadata={"description": "Slug of the briefing it belongs to"})
+    briefing = seed_schema.Slug(required=True, metadata={"description": "Slug of the briefing it belongs to"})
 
 
 class EventPatch(seed_schema.EventIn):

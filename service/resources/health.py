@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.extensions import db
+from service.request_input import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="", description="Liveness and readiness probes.")
 

@@ -25,6 +25,7 @@ from flask import Response, current_app, request, stream_with_context
 from flask_smorest import abort
 from marshmallow import fields, validate
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Connection,
     Date,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     Select,
     and_,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -44,6 +46,7 @@ from service.extensions import db
 from service.resources import loading
 from service.resources.dumping import dumper
 from service.resources.loading import Shape
+from service.validation import INTEGER_MAX, INTEGER_MIN, FullMatch
 
 LINK_HEADER = {
     "Link": {
@@ -66,12 +69,16 @@ class Cursor(fields.String):
         raw = super()._deserialize(value, attr, data, **kwargs)
         try:
             decoded = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-            if not (isinstance(decoded, dict) and isinstance(decoded.get("id"), int)
+            if not (isinstance(decoded, dict) and _is_id(decoded.get("id"))
                     and isinstance(decoded.get("s"), str) and isinstance(decoded.get("v"), list)):
                 raise ValueError
             return decoded
-        except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+        except (ValueError, UnicodeDecodeError, binascii.Error, RecursionError) as exc:
             raise ma.ValidationError("Not a valid cursor; use the `next` link of a previous page.") from exc
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and INTEGER_MIN <= value <= INTEGER_MAX
 
 
 def encode_cursor(sort: str, values: list, last_id: int) -> str:
@@ -93,7 +100,7 @@ class PageArgs(QueryArgs):
 
 
 class ListArgs(PageArgs):
-    sort = fields.String(validate=validate.Regexp(r"^-?[a-z_]+(,-?[a-z_]+)*$"), metadata={
+    sort = fields.String(validate=FullMatch(r"^-?[a-z_]+(,-?[a-z_]+)*$"), metadata={
         "description": "Comma-separated fields, `-` for descending (e.g. `-stated_on,slug`); ties are "
                        "broken by id, in the direction of the last field; the allowed fields are listed in "
                        "this operation's description"})
@@ -101,7 +108,7 @@ class ListArgs(PageArgs):
                       metadata={"description": "Full-text search over names, summaries and quotes; "
                                                "every word must match (stemmed, case- and "
                                                "accent-insensitive)"})
-    fieldset = fields.String(data_key="fields", validate=validate.Regexp(r"^[a-z_]+(,[a-z_]+)*$"), metadata={
+    fieldset = fields.String(data_key="fields", validate=FullMatch(r"^[a-z_]+(,[a-z_]+)*$"), metadata={
         "description": "Sparse fieldset: comma-separated item fields to return (e.g. `slug,summary`)"})
     format = fields.String(validate=validate.OneOf(["json", *EXPORT_TYPES]), metadata={
         "description": "`csv` or `ndjson` streams every matching row (ignoring `limit`), like "
@@ -129,7 +136,7 @@ def include_arg(names: Collection[str]) -> fields.String:
     """The `include` query parameter: a comma-separated subset of NAMES (anything else is a 400 naming it)."""
     choice, listed = "|".join(names), ", ".join(names)
     return fields.String(
-        validate=validate.Regexp(rf"^({choice})(,({choice}))*$", error=f"Give a comma-separated list of: {listed}."),
+        validate=FullMatch(rf"^({choice})(,({choice}))*$", error=f"Give a comma-separated list of: {listed}."),
         metadata={"description": f"Embed related records in each item's `included`: {listed} "
                                  "(JSON pages; CSV and NDJSON exports leave them out)"})
 
@@ -294,7 +301,8 @@ def _page(conn: Connection, stmt: Select, keys: tuple, after: list | None, size:
     if window is not None:
         stmt = stmt.where(window(after[-1] if after is not None else None, size))
     if after is not None:
-        values, clauses = after, []
+        clauses = []
+        values = [_bound(expr, value) for (_, expr, _), value in zip(keys, after, strict=True)]
         for i, (_, expr, desc) in enumerate(keys):
             equal = [keys[j][1] == values[j] for j in range(i)]
             clauses.append(and_(*equal, expr < values[i] if desc else expr > values[i]))
@@ -307,6 +315,14 @@ def _page(conn: Connection, stmt: Select, keys: tuple, after: list | None, size:
     return read(conn, stmt.order_by(*order).limit(size))
 
 
+def _bound(expr, value):
+    """VALUE as a parameter compared with EXPR: an Integer sort key's as a bigint, because the NULL sentinel
+    (-2**62, _lowest) is beyond the ::INTEGER cast SQLAlchemy gives an Integer parameter on PostgreSQL."""
+    if isinstance(expr.type, Integer) and value is not None and not INTEGER_MIN <= value <= INTEGER_MAX:
+        return literal(value, BigInteger)
+    return value
+
+
 def _base_id(id_attribute):
     """records.id for the id of a joined-table subtype (Position.id ...), else None."""
     mapper = getattr(id_attribute, "parent", None)
@@ -317,13 +333,35 @@ def _base_id(id_attribute):
 
 
 def _typed(values: list, keys: tuple) -> list:
+    """A cursor's sort values, each of its key's type (a cursor is the client's to tamper with): a 400 naming
+    `cursor` for any other, so nothing but a value of the column's type reaches the database."""
     if len(values) != len(keys):
         bad_query("cursor", "This cursor was issued for another sort; restart without it.")
     try:
-        return [dt.date.fromisoformat(v) if isinstance(k[1].type, Date) and v is not None else v
-                for v, k in zip(values, keys, strict=True)]
-    except (ValueError, TypeError):
-        bad_query("cursor", "This cursor was issued for another sort; restart without it.")
+        return [_cursor_value(value, key[1].type) for value, key in zip(values, keys, strict=True)]
+    except (ValueError, TypeError, ArithmeticError):
+        bad_query("cursor", "Not a valid cursor; use the `next` link of a previous page.")
+
+
+def _cursor_value(value, kind):
+    if isinstance(kind, Date):
+        if not isinstance(value, str):
+            raise TypeError(value)
+        return dt.date.fromisoformat(value)
+    if isinstance(kind, Integer):
+        if not (isinstance(value, int) and not isinstance(value, bool) and -(2**62) <= value <= INTEGER_MAX):
+            raise ValueError(value)  # -2**62 is the NULL sentinel (_lowest), compared as a bigint (_page)
+        return value
+    if isinstance(kind, Numeric):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise TypeError(value)
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise ValueError(value)
+        return number
+    if not isinstance(value, str) or "\x00" in value:
+        raise TypeError(value)
+    return value
 
 
 def _value(row, key: tuple):
@@ -404,8 +442,13 @@ def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tupl
         yield buffer.getvalue()
 
     body = csv_lines() if export == "csv" else ndjson()
-    mimetype = EXPORT_TYPES[export] + ("; charset=utf-8" if export == "csv" else "")
-    return Response(stream_with_context(body), mimetype=mimetype)
+    # werkzeug names the charset of a text/* mimetype itself: text/csv; charset=utf-8, once.
+    return Response(stream_with_context(body), mimetype=EXPORT_TYPES[export])
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection): OWASP's advice is to
+# prefix such a cell with a single quote, which the spreadsheet shows as text and does not evaluate.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value) -> str:
@@ -413,4 +456,6 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return str(value)

@@ -6,12 +6,12 @@ import functools
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
 from service import vocabulary as v
 from service.models import Actor, Event, Position, PositionCondition, Proposal
+from service.request_input import Blueprint
 from service.resources.common import (
     CITED,
     Shape,
@@ -42,6 +42,7 @@ from service.resources.writing import (
     write_op,
 )
 from service.seeding import schema as seed_schema
+from service.validation import FullMatch
 
 blp = Blueprint("positions", __name__, url_prefix="/api/v1/positions",
                 description="Positions: what a holder says or holds (an actor, or the outlet in its own voice), "
@@ -83,7 +84,7 @@ SORTS = {"stated_on": Position.stated_on, "topic": Position.topic, "stance": Pos
 class PositionArgs(ClaimArgs):
     holder = fields.String(metadata={"description": "Slug of the actor whose view it is"})
     about = fields.String(metadata={"description": "Slug of the actor the claim is about"})
-    topic = fields.String(validate=validate.Regexp(v.TOPIC_PATTERN))
+    topic = fields.String(validate=FullMatch(v.TOPIC_PATTERN))
     stance = fields.String(validate=validate.OneOf(tuple(v.STANCES)))
     proposal = fields.String(metadata={"description": "Proposal slug"})
     date_from = fields.Date(data_key="from", metadata={"description": "Stated on or after (ISO date)"})
@@ -142,7 +143,7 @@ def filter_positions(stmt, args: dict):
 
 
 class PositionIn(seed_schema.PositionIn):
-    briefing = fields.String(required=True, metadata={"description": "Slug of the briefing it belongs to"})
+    briefing = seed_schema.Slug(required=True, metadata={"description": "Slug of the briefing it belongs to"})
 
 
 class PositionPatch(seed_schema.PositionIn):

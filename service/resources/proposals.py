@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
 from service import vocabulary as v
 from service.models import Actor, Proposal, ProposalAttribute
+from service.request_input import Blueprint
 from service.resources.common import (
     CITED,
     Shape,
@@ -82,7 +82,7 @@ def proposal_options() -> tuple:
 
 
 class ProposalIn(seed_schema.ProposalIn):
-    briefing = fields.String(required=True, metadata={"description": "Slug of the briefing it belongs to"})
+    briefing = seed_schema.Slug(required=True, metadata={"description": "Slug of the briefing it belongs to"})
 
 
 class ProposalPatch(seed_schema.ProposalIn):

@@ -7,13 +7,13 @@ import functools
 import marshmallow as ma
 from flask import g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
 from service import search
 from service.extensions import db
 from service.models import ActorRelation, PositionCondition, ProposalAttribute, Record
+from service.request_input import Blueprint
 from service.resources import loading
 from service.resources.common import CITED, CitationSchema, PageArgs, list_endpoint, paginate, shape
 from service.resources.dumping import dumper

@@ -6,11 +6,11 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import NoReturn, cast
 
 from flask import Response, current_app, g, request
 from flask_smorest import abort
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Table, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
@@ -139,7 +139,7 @@ def _check_if_match(spec: WriteSpec, obj) -> dict:
     if not (request.if_match.star_tag or request.if_match.contains(etag_of(before).strip('"'))):
         abort(412, message="The record changed since you read it; GET it again and retry.")
     if spec.versioned:
-        table = sa_inspect(spec.model).columns["version"].table  # records' for every record type
+        table: Table = sa_inspect(spec.model).columns["version"].table  # records' for every record type
         bumped = db.session.execute(
             update(table).where(table.c.id == obj.id, table.c.version == obj.version)
             .values(version=table.c.version + 1))
@@ -257,8 +257,9 @@ def _remember(response: Response) -> None:
 # --- assigning fields: references by slug, verified citations ---------------------------------
 
 
-def unknown(field_name: str, message: str):
+def unknown(field_name: str, message: str) -> NoReturn:
     abort(422, errors={"json": {field_name: [message]}})
+    raise AssertionError("abort raises")  # flask_smorest.abort is untyped
 
 
 def ref(model, slug: str | None, field_name: str, within: Briefing | None):

@@ -6,14 +6,39 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service import vocabulary as v
+from service.models import (
+    Actor,
+    ActorAlias,
+    AidItem,
+    AidPackage,
+    Briefing,
+    Citation,
+    Document,
+    Event,
+    Position,
+    PositionCondition,
+    Proposal,
+    ProposalAttribute,
+    Record,
+)
+from service.validation import MAX_ITEMS, MAX_SPANS, FullMatch, decimal, items, length, value_range
+
+# Every string field is bounded by the column that stores it (service/validation.py): Text(Actor.name ...).
+# Values kept in a JSON column (provenance), or in no column (None), have the Text bound.
 
 
 def Slug(**kw) -> fields.String:  # noqa: N802 - reads like a field class in the schemas below
-    return fields.String(validate=validate.Regexp(v.SLUG_PATTERN, error="Not a lowercase kebab-case slug."), **kw)
+    return fields.String(validate=[length(Actor.slug), FullMatch(v.SLUG_PATTERN,
+                                                                 error="Not a lowercase kebab-case slug.")], **kw)
 
 
-def Text(**kw) -> fields.String:  # noqa: N802
-    return fields.String(validate=validate.Length(min=1), **kw)
+def Text(column, **kw) -> fields.String:  # noqa: N802
+    return fields.String(validate=length(column, min=1), **kw)
+
+
+def Pattern(pattern: str, error: str, **kw) -> fields.String:  # noqa: N802
+    """A code matching PATTERN in full (ISO codes, topics, field names), whose pattern bounds its length."""
+    return fields.String(validate=FullMatch(pattern, error=error), **kw)
 
 
 def choice(values: tuple[str, ...], **kw) -> fields.String:
@@ -26,18 +51,19 @@ class Strict(ma.Schema):
 
 
 class CitationIn(Strict):
-    quote = Text(required=True)
-    start = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    quote = Text(Citation.quote, required=True)
+    start = fields.Integer(load_default=None, validate=value_range(Citation.start, min=0))
     document = Slug(load_default=None)
 
 
 class QuantityIn(CitationIn):
     """A quantity other than money: its words, what it counts, the number and how exact it is."""
 
-    measure = Text(required=True, metadata={"description": "What is counted (\"European delegations\")"})
-    value = fields.Decimal(load_default=None, allow_none=True, metadata={
-        "minimum": 0, "description": "The number (null when the amount is vague)"})
-    unit = Text(load_default=None, allow_none=True)
+    measure = Text(Citation.measure, required=True,
+                   metadata={"description": "What is counted (\"European delegations\")"})
+    value = decimal(Citation.value, load_default=None, allow_none=True,
+                    metadata={"description": "The number (null when the amount is vague)"})
+    unit = Text(Citation.unit, load_default=None, allow_none=True)
     approximation = choice(tuple(v.APPROXIMATIONS), required=True,
                            metadata={"description": v.described(v.APPROXIMATIONS)})
 
@@ -55,11 +81,12 @@ class QuantityIn(CitationIn):
 class ProvenanceIn(Strict):
     """Where a field's value comes from when it is not the source's own words."""
 
-    field = fields.String(required=True, validate=validate.Regexp(r"^[a-z_]+$"),
-                          metadata={"description": "The field (`role`, `country`, `date` ...)"})
+    field = Pattern(r"^[a-z_]{1,64}$", "Not a field name.", required=True,
+                    metadata={"description": "The field (`role`, `country`, `date` ...)"})
     basis = choice(tuple(v.FIELD_BASES), required=True, metadata={"description": v.described(v.FIELD_BASES)})
-    reasoning = Text(required=True, metadata={"description": "How it was worked out, or why outside knowledge"})
-    reference = Text(load_default=None, allow_none=True,
+    reasoning = Text(Record.provenance, required=True,
+                     metadata={"description": "How it was worked out, or why outside knowledge"})
+    reference = Text(Record.provenance, load_default=None, allow_none=True,
                      metadata={"description": "The outside reference (required when `basis` is `outside`)"})
 
     @ma.validates_schema
@@ -69,23 +96,29 @@ class ProvenanceIn(Strict):
 
 
 def cited(**kw) -> fields.List:
-    return fields.List(fields.Nested(CitationIn), required=True,
-                       validate=validate.Length(min=1, error="Every record needs at least one citation."), **kw)
+    return fields.List(fields.Nested(CitationIn), required=True, validate=items(
+        MAX_SPANS, min=1, error=f"Every record needs at least one citation, and at most {MAX_SPANS}."), **kw)
 
 
 def spans(description: str) -> fields.List:
-    return fields.List(fields.Nested(CitationIn), load_default=list, metadata={"description": description})
+    return fields.List(fields.Nested(CitationIn), load_default=list, validate=items(MAX_SPANS),
+                       metadata={"description": description})
+
+
+def listed(field: fields.Field, maximum: int = MAX_ITEMS, **kw) -> fields.List:
+    """A list of a write body, bounded (service/validation.py MAX_ITEMS)."""
+    return fields.List(field, load_default=list, validate=items(maximum), **kw)
 
 
 class RecordIn(Strict):
     """What every record carries besides its own fields: provenance, quantities, review."""
 
-    provenance = fields.List(fields.Nested(ProvenanceIn), load_default=list, metadata={
+    provenance = listed(fields.Nested(ProvenanceIn), metadata={
         "description": "Fields whose value is not the source's words, and where it comes from"})
-    quantities = fields.List(fields.Nested(QuantityIn), load_default=list)
+    quantities = listed(fields.Nested(QuantityIn), MAX_SPANS)
     review_status = choice(tuple(v.REVIEW_STATUSES), load_default="extracted",
                            metadata={"description": v.described(v.REVIEW_STATUSES)})
-    review_note = Text(load_default=None, allow_none=True)
+    review_note = Text(Record.review_note, load_default=None, allow_none=True)
 
     @ma.validates_schema
     def _record(self, data, partial=None, **kwargs):
@@ -116,34 +149,33 @@ class ClaimIn(RecordIn):
 
 class BriefingIn(Strict):
     slug = Slug(required=True)
-    title = Text(required=True)
-    summary = Text(required=True)
+    title = Text(Briefing.title, required=True)
+    summary = Text(Briefing.summary, required=True)
 
 
 class DocumentIn(Strict):
     slug = Slug(required=True)
-    file = Text(required=True)
-    title = Text(required=True)
-    publisher = Text(load_default=None)
-    language = Text(required=True)
-    original_language = Text(load_default=None)
-    url = fields.Url(load_default=None, allow_none=True)
+    file = Text(None, required=True)
+    title = Text(Document.title, required=True)
+    publisher = Text(Document.publisher, load_default=None)
+    language = Text(Document.language, required=True)
+    original_language = Text(Document.original_language, load_default=None)
+    url = fields.Url(load_default=None, allow_none=True, validate=length(Document.url))
     published_date = fields.Date(load_default=None, allow_none=True)
-    date_note = Text(load_default=None)
-    translation_note = Text(load_default=None)
-    provenance = fields.List(fields.Nested(ProvenanceIn), load_default=list, metadata={
+    date_note = Text(Document.date_note, load_default=None)
+    translation_note = Text(Document.translation_note, load_default=None)
+    provenance = listed(fields.Nested(ProvenanceIn), metadata={
         "description": "Fields not printed in the text (an editor's title, a date from the publication record)"})
 
 
 class ActorIn(RecordIn):
     slug = Slug(required=True)
-    name = Text(required=True)
+    name = Text(Actor.name, required=True)
     kind = choice(v.ACTOR_KINDS, required=True)
-    role = Text(load_default=None, allow_none=True)
-    country = fields.String(load_default=None, allow_none=True,
-                            validate=validate.Regexp(r"^[A-Z]{2}$", error="Not an ISO 3166-1 alpha-2 code."))
+    role = Text(Actor.role, load_default=None, allow_none=True)
+    country = Pattern(r"^[A-Z]{2}$", "Not an ISO 3166-1 alpha-2 code.", load_default=None, allow_none=True)
     parent = Slug(load_default=None, allow_none=True)
-    aliases = fields.List(Text(), load_default=list)
+    aliases = listed(Text(ActorAlias.alias))
     citations = cited()
 
 
@@ -159,7 +191,7 @@ class ConditionIn(ClaimIn):
     slug = Slug(required=True)
     kind = choice(tuple(v.CONDITION_KINDS), load_default="precondition",
                   metadata={"description": v.described(v.CONDITION_KINDS)})
-    description = Text(required=True)
+    description = Text(PositionCondition.description, required=True)
     proposal = Slug(load_default=None, allow_none=True, metadata={"description": "Slug of the proposal it concerns"})
     event = Slug(load_default=None, allow_none=True, metadata={"description": "Slug of the event it concerns"})
     citations = cited()
@@ -171,22 +203,23 @@ class PositionIn(ClaimIn):
                                                           "own assessments)"})
     about = Slug(load_default=None, allow_none=True,
                  metadata={"description": "Slug of the actor the claim is about, when the holder speaks of another"})
-    topic = fields.String(required=True, validate=validate.Regexp(v.TOPIC_PATTERN, error="Not a snake_case topic."))
+    topic = fields.String(required=True, validate=[length(Position.topic), FullMatch(
+        v.TOPIC_PATTERN, error="Not a snake_case topic.")])
     stance = choice(tuple(v.STANCES), required=True, metadata={"description": v.described(v.STANCES)})
-    summary = Text(required=True)
+    summary = Text(Position.summary, required=True)
     proposal = Slug(load_default=None, allow_none=True)
     stated_on = fields.Date(load_default=None, allow_none=True)
-    conditions = fields.List(fields.Nested(ConditionIn), load_default=list)
+    conditions = listed(fields.Nested(ConditionIn))
     citations = cited()
 
 
 class AidItemIn(ClaimIn):
     slug = Slug(required=True)
-    system = Text(load_default=None, allow_none=True)
-    category = Text(required=True)
-    role = Text(load_default=None, allow_none=True)
-    description = Text(required=True)
-    quantity = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    system = Text(AidItem.system, load_default=None, allow_none=True)
+    category = Text(AidItem.category, required=True)
+    role = Text(AidItem.role, load_default=None, allow_none=True)
+    description = Text(AidItem.description, required=True)
+    quantity = fields.Integer(load_default=None, allow_none=True, validate=value_range(AidItem.quantity, min=1))
     status = choice(v.AID_STATUSES, required=True)
     citations = cited()
 
@@ -203,31 +236,30 @@ class AidPackageIn(ClaimIn):
     donor = Slug(required=True)
     recipient = Slug(required=True)
     announced_by = Slug(load_default=None, allow_none=True)
-    amount = fields.Decimal(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    currency = fields.String(load_default=None, allow_none=True,
-                             validate=validate.Regexp(r"^[A-Z]{3}$", error="Not an ISO 4217 code."))
+    amount = decimal(AidPackage.amount, load_default=None, allow_none=True)
+    currency = Pattern(r"^[A-Z]{3}$", "Not an ISO 4217 code.", load_default=None, allow_none=True)
     announced_on = fields.Date(load_default=None, allow_none=True)
-    delivery_schedule = Text(load_default=None, allow_none=True)
-    summary = Text(load_default=None, allow_none=True)
-    items = fields.List(fields.Nested(AidItemIn), load_default=list)
+    delivery_schedule = Text(AidPackage.delivery_schedule, load_default=None, allow_none=True)
+    summary = Text(AidPackage.summary, load_default=None, allow_none=True)
+    items = listed(fields.Nested(AidItemIn))
     citations = cited()
 
 
 class AttributeIn(ClaimIn):
     key = choice(v.ATTRIBUTE_KEYS, required=True)
-    value = Text(required=True)
+    value = Text(ProposalAttribute.value, required=True)
     citations = cited()
 
 
 class ProposalIn(ClaimIn):
     slug = Slug(required=True)
-    name = Text(required=True)
+    name = Text(Proposal.name, required=True)
     kind = choice(v.PROPOSAL_KINDS, required=True)
-    description = Text(required=True)
-    proposers = fields.List(Slug(), load_default=list)
-    mandate = Text(load_default=None, allow_none=True)
+    description = Text(Proposal.description, required=True)
+    proposers = listed(Slug())
+    mandate = Text(Proposal.mandate, load_default=None, allow_none=True)
     status = choice(v.PROPOSAL_STATUSES, required=True)
-    attributes = fields.List(fields.Nested(AttributeIn), load_default=list)
+    attributes = listed(fields.Nested(AttributeIn))
     citations = cited()
 
 
@@ -235,25 +267,25 @@ class EventIn(ClaimIn):
     slug = Slug(required=True)
     date = fields.Date(required=True, allow_none=True,
                        metadata={"description": "Null when the source gives no date and none can be worked out"})
-    title = Text(required=True)
-    place = Text(load_default=None, allow_none=True)
-    participants = fields.List(Slug(), load_default=list)
+    title = Text(Event.title, required=True)
+    place = Text(Event.place, load_default=None, allow_none=True)
+    participants = listed(Slug())
     status = choice(tuple(v.EVENT_STATUSES), required=True, metadata={"description": v.described(v.EVENT_STATUSES)})
     date_precision = choice(tuple(v.DATE_PRECISIONS), required=True,
                             metadata={"description": v.described(v.DATE_PRECISIONS)})
     date_provenance = choice(tuple(v.PROVENANCE), required=True, metadata={"description": v.described(v.PROVENANCE)})
     date_evidence = spans("The words that date the event, verbatim (required unless the date is from outside)")
-    date_reasoning = Text(load_default=None, allow_none=True,
+    date_reasoning = Text(Event.date_reasoning, load_default=None, allow_none=True,
                           metadata={"description": "How the date was worked out (required unless stated)"})
-    date_reference = Text(load_default=None, allow_none=True,
+    date_reference = Text(Event.date_reference, load_default=None, allow_none=True,
                           metadata={"description": "The outside reference for the date (required when outside)"})
     citations = cited()
 
 
 class UncoveredIn(Strict):
-    start = fields.Integer(required=True, validate=validate.Range(min=0))
+    start = fields.Integer(required=True, validate=value_range(Citation.start, min=0))
     document = Slug(load_default=None)
-    reason = Text(required=True)
+    reason = Text(None, required=True)
 
 
 class SeedFile(Strict):
