@@ -189,3 +189,13 @@ def test_create_aid_package_with_amount_beyond_its_column_is_422_naming_amount(w
         "amount": "1" + "0" * 20, "speaker": "le-monde", "speech": "outlet",
         "citations": [{"quote": "worth €2 billion"}]})
     assert_problem(response, 422, "amount")
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"provenance": [{"basis": "inferred", "reasoning": "r"}]}, "provenance.0.field"),
+    ({"citations": [{"start": 4023}]}, "citations.0.quote"),
+])
+def test_patch_with_an_incomplete_nested_object_is_422_naming_its_missing_field(writer, body, field):
+    made = writer.post("/api/v1/actors", json=actor()).get_json()
+    etag = writer.get(made["url"]).headers["ETag"]
+    assert_problem(writer.patch(made["url"], json=body, headers={"If-Match": etag}), 422, field)

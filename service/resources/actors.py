@@ -48,6 +48,7 @@ from service.resources.writing import (
     count_referrers,
     create,
     delete_record,
+    partial,
     ref,
     set_plain,
     unknown,
@@ -131,7 +132,7 @@ class ActorBySlug(MethodView):
         return get_or_404(_select().where(Actor.slug == slug), f"actor with slug {slug!r}")
 
     @write_op(blp)
-    @blp.arguments(ActorPatch(partial=True))
+    @blp.arguments(partial(ActorPatch))
     @blp.response(200, ActorSchema, headers=WRITE_HEADERS)
     def patch(self, data, slug):
         """Update an actor (partial)"""

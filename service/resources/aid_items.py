@@ -38,6 +38,7 @@ from service.resources.writing import (
     briefing_of,
     create,
     delete_record,
+    partial,
     ref,
     set_plain,
     unknown,
@@ -190,7 +191,7 @@ class AidItemById(MethodView):
         return get_or_404(_select().where(AidItem.id == item_id), f"aid item with id {item_id}")
 
     @write_op(blp)
-    @blp.arguments(AidItemPatch(partial=True))
+    @blp.arguments(partial(AidItemPatch))
     @blp.response(200, AidItemSchema, headers=WRITE_HEADERS)
     def patch(self, data, item_id):
         """Update an aid item (partial)"""

@@ -28,6 +28,7 @@ from service.resources.writing import (
     briefing_of,
     create,
     delete_record,
+    partial,
     ref,
     set_plain,
     update_record,
@@ -142,7 +143,7 @@ class AidPackageById(MethodView):
         return get_or_404(stmt, f"aid package with id {package_id}")
 
     @write_op(blp)
-    @blp.arguments(AidPackagePatch(partial=True))
+    @blp.arguments(partial(AidPackagePatch))
     @blp.response(200, AidPackageSchema, headers=WRITE_HEADERS)
     def patch(self, data, package_id):
         """Update an aid package (partial)"""

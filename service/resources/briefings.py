@@ -20,6 +20,7 @@ from service.resources.writing import (
     WriteSpec,
     create,
     delete_record,
+    partial,
     refs,
     set_plain,
     unknown,
@@ -148,7 +149,7 @@ class BriefingBySlug(MethodView):
         return Response(body, mimetype=media_type, headers=headers)
 
     @write_op(blp)
-    @blp.arguments(BriefingPatch(partial=True))
+    @blp.arguments(partial(BriefingPatch))
     @blp.response(200, ComposedBriefingSchema, headers=WRITE_HEADERS)
     def patch(self, data, slug):
         """Update a briefing's title, summary or documents (partial)"""

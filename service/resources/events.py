@@ -35,6 +35,7 @@ from service.resources.writing import (
     briefing_of,
     create,
     delete_record,
+    partial,
     refs,
     set_plain,
     update_record,
@@ -157,7 +158,7 @@ class EventById(MethodView):
         return get_or_404(_select().where(Event.id == event_id), f"event with id {event_id}")
 
     @write_op(blp)
-    @blp.arguments(EventPatch(partial=True))
+    @blp.arguments(partial(EventPatch))
     @blp.response(200, EventSchema, headers=WRITE_HEADERS)
     def patch(self, data, event_id):
         """Update an event (partial)"""

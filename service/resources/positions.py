@@ -36,6 +36,7 @@ from service.resources.writing import (
     briefing_of,
     create,
     delete_record,
+    partial,
     ref,
     set_plain,
     update_record,
@@ -203,7 +204,7 @@ class PositionById(MethodView):
         return get_or_404(stmt, f"position with id {position_id}")
 
     @write_op(blp)
-    @blp.arguments(PositionPatch(partial=True))
+    @blp.arguments(partial(PositionPatch))
     @blp.response(200, PositionSchema, headers=WRITE_HEADERS)
     def patch(self, data, position_id):
         """Update a position (partial)"""

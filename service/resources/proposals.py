@@ -29,6 +29,7 @@ from service.resources.writing import (
     briefing_of,
     create,
     delete_record,
+    partial,
     refs,
     set_plain,
     update_record,
@@ -144,7 +145,7 @@ class ProposalBySlug(MethodView):
         return get_or_404(stmt.where(Proposal.slug == slug), f"proposal with slug {slug!r}")
 
     @write_op(blp)
-    @blp.arguments(ProposalPatch(partial=True))
+    @blp.arguments(partial(ProposalPatch))
     @blp.response(200, ProposalDetailSchema, headers=WRITE_HEADERS)
     def patch(self, data, slug):
         """Update a proposal (partial)"""

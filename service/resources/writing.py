@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn, cast
 
+import marshmallow as ma
 from flask import Response, current_app, g, request
 from flask_smorest import abort
 from sqlalchemy import CursorResult, Table, func, select, update
@@ -28,9 +30,11 @@ WRITE_HEADERS = {
 }
 IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
             "description": "The ETag of the representation being changed (from a GET); `*` for any"}
+IDEMPOTENCY_KEY_PATTERN = re.compile(r"[!-~]{1,255}")  # visible ASCII: no spaces, controls or NUL
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
-                   "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-                   "description": "Retrying a POST with the same key (1-255 printable ASCII characters) and body "
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+                              "pattern": f"^{IDEMPOTENCY_KEY_PATTERN.pattern}$"},
+                   "description": "Retrying a POST with the same key (1-255 visible ASCII characters) and body "
                                   "replays the first outcome (`Idempotent-Replayed: true`); a retry sent while the "
                                   "first is still in progress waits for it, then replays it. The same key with "
                                   "another body is a 422"}
@@ -56,6 +60,12 @@ class WriteSpec:
         if obj is None:
             abort(404, message=f"No {self.resource[:-1].replace('-', ' ')} with {self.key} {key!r}.")
         return obj
+
+
+def partial(schema: type[ma.Schema]) -> ma.Schema:
+    """SCHEMA for a PATCH: each of its own fields may be left out, but an object it holds (a citation, a
+    condition ...) is whole, with its required fields (marshmallow's partial=True would reach into them)."""
+    return schema(partial=tuple(schema().fields))
 
 
 def write_op(blp, *, create: bool = False, delete: bool = False):
@@ -232,8 +242,8 @@ def _idempotent_replay() -> Response | None:
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return None
-    if not (1 <= len(key) <= 255 and key.isascii() and key.isprintable()):
-        abort(400, errors={"header": {"Idempotency-Key": ["Must be 1 to 255 printable ASCII characters."]}})
+    if IDEMPOTENCY_KEY_PATTERN.fullmatch(key) is None:
+        abort(400, errors={"header": {"Idempotency-Key": ["Must be 1 to 255 visible ASCII characters."]}})
     stored = _stored_key()
     if stored is None:
         return None
