@@ -36,8 +36,9 @@ IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
                               "pattern": f"^{IDEMPOTENCY_KEY_PATTERN.pattern}$"},
                    "description": "Retrying a POST with the same key (1-255 visible ASCII characters) and body "
                                   "replays the first outcome (`Idempotent-Replayed: true`); a retry sent while the "
-                                  "first is still in progress waits for it, then replays it. The same key with "
-                                  "another body is a 422"}
+                                  "first is still in progress waits for it, then replays it (a 409 with "
+                                  "`Retry-After` only if that first request's key vanished meanwhile: retry). "
+                                  "The same key with another body is a 422"}
 
 
 @dataclass
