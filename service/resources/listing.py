@@ -1,5 +1,5 @@
-"""Lists: strict query args, sorting, keyset cursors, search, sparse fields, `include=` of related records,
-and JSON/CSV/NDJSON output.
+"""Lists: strict query args, sorting, keyset cursors (cursors.py), search, sparse fields, `include=` of related
+records, and JSON/CSV/NDJSON output.
 
 flask-smorest's own @blp.paginate is offset-based and reports through an X-Pagination header; lists here
 use keyset cursors (stable and fast on large tables) with RFC 8288 Link headers and a `next` link instead.
@@ -7,8 +7,6 @@ use keyset cursors (stable and fast on large tables) with RFC 8288 Link headers 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import csv
 import datetime as dt
 import functools
@@ -16,7 +14,6 @@ import io
 import json
 import operator
 from collections.abc import Callable, Collection, Iterator
-from decimal import Decimal
 from typing import NoReturn
 from urllib.parse import urlencode
 
@@ -25,7 +22,6 @@ from flask import Response, current_app, request, stream_with_context
 from flask_smorest import abort
 from marshmallow import fields, validate
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Connection,
     Date,
@@ -34,7 +30,6 @@ from sqlalchemy import (
     Select,
     and_,
     func,
-    literal,
     literal_column,
     or_,
     select,
@@ -43,10 +38,10 @@ from sqlalchemy import (
 from service import search
 from service import vocabulary as v
 from service.extensions import db
-from service.resources import loading
+from service.resources import cursors, loading
 from service.resources.dumping import dumper
 from service.resources.loading import Shape
-from service.validation import INTEGER_MAX, INTEGER_MIN, FullMatch
+from service.validation import FullMatch
 
 LINK_HEADER = {
     "Link": {
@@ -62,30 +57,6 @@ Read = Callable[[Connection, Select], list]
 EXPORT_BATCH = 1000
 
 
-class Cursor(fields.String):
-    """An opaque cursor: the sort it was issued for and the last row's sort values."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        raw = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            decoded = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-            if not (isinstance(decoded, dict) and _is_id(decoded.get("id"))
-                    and isinstance(decoded.get("s"), str) and isinstance(decoded.get("v"), list)):
-                raise ValueError
-            return decoded
-        except (ValueError, UnicodeDecodeError, binascii.Error, RecursionError) as exc:
-            raise ma.ValidationError("Not a valid cursor; use the `next` link of a previous page.") from exc
-
-
-def _is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and INTEGER_MIN <= value <= INTEGER_MAX
-
-
-def encode_cursor(sort: str, values: list, last_id: int) -> str:
-    payload = json.dumps({"s": sort, "v": [_plain(v) for v in values], "id": last_id}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode("ascii").rstrip("=")
-
-
 class QueryArgs(ma.Schema):
     """Query strings are strict: an unknown parameter is an error, not silently ignored."""
 
@@ -96,7 +67,7 @@ class QueryArgs(ma.Schema):
 class PageArgs(QueryArgs):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500),
                            metadata={"description": "Items per page (1-500, default 50)"})
-    cursor = Cursor(metadata={"description": "Opaque cursor from a previous page's `next` link"})
+    cursor = cursors.Cursor(metadata={"description": "Opaque cursor from a previous page's `next` link"})
 
 
 class ListArgs(PageArgs):
@@ -232,7 +203,7 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     headers = {}
     if len(rows) > limit:
         last = rows[limit - 1]
-        token = encode_cursor(sort_text, [_value(last, k) for k in keys[:-1]], last.id)
+        token = cursors.encode(sort_text, [_value(last, k) for k in keys[:-1]], last.id)
         params = [*((k, v) for k, v in request.args.items(multi=True) if k != "cursor"), ("cursor", token)]
         body["next"] = f"{request.path}?{urlencode(params)}"
         headers["Link"] = f'<{body["next"]}>; rel="next"'
@@ -302,7 +273,7 @@ def _page(conn: Connection, stmt: Select, keys: tuple, after: list | None, size:
         stmt = stmt.where(window(after[-1] if after is not None else None, size))
     if after is not None:
         clauses = []
-        values = [_bound(expr, value) for (_, expr, _), value in zip(keys, after, strict=True)]
+        values = [cursors.bound(expr, value) for (_, expr, _), value in zip(keys, after, strict=True)]
         for i, (_, expr, desc) in enumerate(keys):
             equal = [keys[j][1] == values[j] for j in range(i)]
             clauses.append(and_(*equal, expr < values[i] if desc else expr > values[i]))
@@ -315,14 +286,6 @@ def _page(conn: Connection, stmt: Select, keys: tuple, after: list | None, size:
     return read(conn, stmt.order_by(*order).limit(size))
 
 
-def _bound(expr, value):
-    """VALUE as a parameter compared with EXPR: an Integer sort key's as a bigint, because the NULL sentinel
-    (-2**62, _lowest) is beyond the ::INTEGER cast SQLAlchemy gives an Integer parameter on PostgreSQL."""
-    if isinstance(expr.type, Integer) and value is not None and not INTEGER_MIN <= value <= INTEGER_MAX:
-        return literal(value, BigInteger)
-    return value
-
-
 def _base_id(id_attribute):
     """records.id for the id of a joined-table subtype (Position.id ...), else None."""
     mapper = getattr(id_attribute, "parent", None)
@@ -333,35 +296,12 @@ def _base_id(id_attribute):
 
 
 def _typed(values: list, keys: tuple) -> list:
-    """A cursor's sort values, each of its key's type (a cursor is the client's to tamper with): a 400 naming
-    `cursor` for any other, so nothing but a value of the column's type reaches the database."""
     if len(values) != len(keys):
         bad_query("cursor", "This cursor was issued for another sort; restart without it.")
     try:
-        return [_cursor_value(value, key[1].type) for value, key in zip(values, keys, strict=True)]
+        return cursors.typed(values, [key[1].type for key in keys])
     except (ValueError, TypeError, ArithmeticError):
         bad_query("cursor", "Not a valid cursor; use the `next` link of a previous page.")
-
-
-def _cursor_value(value, kind):
-    if isinstance(kind, Date):
-        if not isinstance(value, str):
-            raise TypeError(value)
-        return dt.date.fromisoformat(value)
-    if isinstance(kind, Integer):
-        if not (isinstance(value, int) and not isinstance(value, bool) and -(2**62) <= value <= INTEGER_MAX):
-            raise ValueError(value)  # -2**62 is the NULL sentinel (_lowest), compared as a bigint (_page)
-        return value
-    if isinstance(kind, Numeric):
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise TypeError(value)
-        number = Decimal(str(value))
-        if not number.is_finite():
-            raise ValueError(value)
-        return number
-    if not isinstance(value, str) or "\x00" in value:
-        raise TypeError(value)
-    return value
 
 
 def _value(row, key: tuple):
@@ -377,14 +317,6 @@ def _lowest_python(expr):
     if isinstance(kind, Integer | Numeric):
         return -(2**62)
     return ""
-
-
-def _plain(value):
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 def _fields(spec: str | None, schema: type[ma.Schema] | None):

@@ -1,10 +1,9 @@
-"""Writes, alike for every resource: verified citations, If-Match, idempotent POST, audit, one commit."""
+"""Writes, alike for every resource: verified citations, If-Match, idempotent POST (idempotency.py), audit,
+one commit."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn, cast
@@ -20,7 +19,8 @@ from werkzeug.http import generate_etag
 
 from service.auth import SECURITY, require
 from service.extensions import db
-from service.models import Briefing, Change, Citation, Document, IdempotencyKey, Record
+from service.models import Briefing, Change, Citation, Document, Record
+from service.resources import idempotency
 from service.seeding.reader import verify_quote
 
 WRITE_HEADERS = {
@@ -30,15 +30,6 @@ WRITE_HEADERS = {
 }
 IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
             "description": "The ETag of the representation being changed (from a GET); `*` for any"}
-IDEMPOTENCY_KEY_PATTERN = re.compile(r"[!-~]{1,255}")  # visible ASCII: no spaces, controls or NUL
-IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
-                   "schema": {"type": "string", "minLength": 1, "maxLength": 255,
-                              "pattern": f"^{IDEMPOTENCY_KEY_PATTERN.pattern}$"},
-                   "description": "Retrying a POST with the same key (1-255 visible ASCII characters) and body "
-                                  "replays the first outcome (`Idempotent-Replayed: true`); a retry sent while the "
-                                  "first is still in progress waits for it, then replays it (a 409 with "
-                                  "`Retry-After` only if that first request's key vanished meanwhile: retry). "
-                                  "The same key with another body is a 422"}
 
 
 @dataclass
@@ -71,7 +62,7 @@ def partial(schema: type[ma.Schema]) -> ma.Schema:
 
 def write_op(blp, *, create: bool = False, delete: bool = False):
     """Decorators every write view shares: the token check and its documented contract."""
-    params = [IDEMPOTENCY_KEY] if create else [IF_MATCH]
+    params = [idempotency.IDEMPOTENCY_KEY] if create else [IF_MATCH]
     codes = [(401, "UNAUTHORIZED"), (403, "FORBIDDEN"), (409, "CONFLICT")]
     if not create:
         codes += [(404, "NOT_FOUND"), (412, "PRECONDITION_FAILED"), (428, "PRECONDITION_REQUIRED")]
@@ -103,7 +94,7 @@ def etag_of(body: dict) -> str:
 
 
 def create(spec: WriteSpec, data: dict) -> Response:
-    replay = _claim_key()
+    replay = idempotency.claim_key()
     if replay is not None:
         return replay
     obj = spec.model()
@@ -115,7 +106,7 @@ def create(spec: WriteSpec, data: dict) -> Response:
     url = spec.url.format(**{spec.key: getattr(obj, spec.key)})
     _audit(spec, "create", obj, None, body, url)
     response = _json(body, 201, {"Location": url})
-    _remember(response)
+    idempotency.remember(response)
     return _commit(response)
 
 
@@ -182,7 +173,7 @@ def _commit(response: Response) -> Response:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        replay = _idempotent_replay() if request.headers.get("Idempotency-Key") else None
+        replay = idempotency.replayed() if request.headers.get("Idempotency-Key") else None
         if replay is not None:
             return replay  # a concurrent retry with the same key committed first: replay its outcome
         abort(409, message=f"The change conflicts with existing data: {_constraint(exc)}.")
@@ -202,67 +193,6 @@ def _audit(spec: WriteSpec, action: str, obj, before: dict | None, after: dict |
                           record_key=str(getattr(obj, spec.key)), url=url,
                           before=json.dumps(before) if before is not None else None,
                           after=json.dumps(after) if after is not None else None))
-
-
-def _request_hash() -> str:
-    return hashlib.sha256(request.method.encode() + request.path.encode() + request.get_data()).hexdigest()
-
-
-def _stored_key() -> IdempotencyKey | None:
-    return db.session.scalar(select(IdempotencyKey).where(
-        IdempotencyKey.principal == g.principal, IdempotencyKey.key == request.headers["Idempotency-Key"]))
-
-
-def _claim_key() -> Response | None:
-    """The stored outcome of this request's Idempotency-Key, replayed; else the key is claimed for this request.
-
-    The claim is the key's row, flushed before anything else is written and filled with the outcome by
-    _remember in the same transaction. A concurrent request with the same key waits at its own flush until
-    the first commits (PostgreSQL's unique index, SQLite's write lock), then finds the key taken and replays
-    the outcome; if the first was refused and rolled back, the key is free and the second goes on."""
-    replay = _idempotent_replay()
-    if replay is not None or "Idempotency-Key" not in request.headers:
-        return replay
-    claim = IdempotencyKey(principal=g.principal, key=request.headers["Idempotency-Key"],
-                           request_hash=_request_hash(), status=0, body="", headers="{}")
-    db.session.add(claim)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        replay = _idempotent_replay()
-        if replay is None:  # the other request's row is gone again: it can only have been rolled back
-            abort(409, message="A request with this Idempotency-Key is in progress; retry it.",
-                  headers={"Retry-After": "1"})
-        return replay
-    g.idempotency_claim = claim
-    return None
-
-
-def _idempotent_replay() -> Response | None:
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    if IDEMPOTENCY_KEY_PATTERN.fullmatch(key) is None:
-        abort(400, errors={"header": {"Idempotency-Key": ["Must be 1 to 255 visible ASCII characters."]}})
-    stored = _stored_key()
-    if stored is None:
-        return None
-    if stored.request_hash != _request_hash():
-        abort(422, errors={"header": {"Idempotency-Key": [
-            "This key was already used for a different request; use a new key."]}})
-    response = Response(stored.body, status=stored.status, mimetype="application/json")
-    response.headers.update(json.loads(stored.headers))
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
-
-
-def _remember(response: Response) -> None:
-    """Fill the key claimed by _claim_key with RESPONSE, to replay it."""
-    claim = g.get("idempotency_claim")
-    if claim is not None:
-        claim.status, claim.body = response.status_code, response.get_data(as_text=True)
-        claim.headers = json.dumps({k: v for k, v in response.headers.items() if k in ("Location", "ETag")})
 
 
 # --- assigning fields: references by slug, verified citations ---------------------------------
