@@ -63,7 +63,8 @@ def partial(schema: type[ma.Schema]) -> ma.Schema:
 def write_op(blp, *, create: bool = False, delete: bool = False):
     """Decorators every write view shares: the token check and its documented contract."""
     params = [idempotency.IDEMPOTENCY_KEY] if create else [IF_MATCH]
-    codes = [(401, "UNAUTHORIZED"), (403, "FORBIDDEN"), (409, "CONFLICT")]
+    # 400: a body that is not JSON or nests too deep, a bad Idempotency-Key, a NUL in the URL (request_input.py)
+    codes = [(400, "BAD_REQUEST"), (401, "UNAUTHORIZED"), (403, "FORBIDDEN"), (409, "CONFLICT")]
     if not create:
         codes += [(404, "NOT_FOUND"), (412, "PRECONDITION_FAILED"), (428, "PRECONDITION_REQUIRED")]
     if not delete:
