@@ -53,7 +53,7 @@ def claim_key() -> Response | None:
     except IntegrityError:
         db.session.rollback()
         replay = replayed()
-        if replay is None:  # the other request's row is gone again: it can only have been rolled back
+        if replay is None:  # the committed row that refused this one was deleted meanwhile: let the client retry
             abort(409, message="A request with this Idempotency-Key is in progress; retry it.",
                   headers={"Retry-After": "1"})
         return replay
@@ -62,6 +62,7 @@ def claim_key() -> Response | None:
 
 
 def replayed() -> Response | None:
+    """The stored outcome of this request's Idempotency-Key (a 422 when the key went with another body)."""
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return None
