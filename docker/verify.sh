@@ -35,7 +35,7 @@ say() { printf 'verify: %s\n' "$*" >&2; }
 
 base() {
   if [ "$("${BUILDAH[@]}" inspect --type image --format "{{index .Docker.Config.Labels \"briefing.verify.recipe\"}}" "$BASE" 2>/dev/null)" = "$RECIPE" ]; then
-    say "stand-in base $BASE cached in $CACHE"
+    say "STAND-IN base $BASE (Debian bookworm's Python $("${BUILDAH[@]}" inspect --type image --format '{{range .Docker.Config.Env}}{{println .}}{{end}}' "$BASE" | sed -n 's/^PYTHON_VERSION=//p') at /usr/bin/python3.11, not ${BASE##*python:}'s) cached in $CACHE"
     return
   fi
   say "assembling a STAND-IN for $BASE from Debian bookworm packages ($MIRROR)"

@@ -5,24 +5,21 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import signal
 import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from tests.deploy_support import (
     PROJECT_ROOT,
     SECRETS_IN_CONTAINER,
-    PrivatePostgres,
     compose,
+    compose_database,
     free_port,
     http_get,
     interpolate,
-    postgres_bin,
     wait_for,
 )
 from tests.serving import Nginx, nginx_binary
@@ -64,26 +61,10 @@ def image():
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL server binaries not found (set PG_BIN)")
-    db_env = {k: interpolate(v, {}) for k, v in SERVICES["db"]["environment"].items()}
-    password = secrets.token_urlsafe(16)
-    postgres = PrivatePostgres(bin_dir, db_env["POSTGRES_USER"], password)
     secret_dir = tmp_path_factory.mktemp("secrets")
-    (secret_dir / "postgres_password").write_text(password + "\n")
-    os.chmod(secret_dir / "postgres_password", 0o644)  # read inside as uid 10001, as compose mounts it
-    try:
-        postgres.init()
-        postgres.start()
-        admin = create_engine(postgres.url("postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:  # what the postgres image does with POSTGRES_DB
-            conn.execute(text(f'CREATE DATABASE "{db_env["POSTGRES_DB"]}"'))
-        admin.dispose()
+    with compose_database(secret_dir) as postgres:
         postgres.secret_dir = secret_dir
         yield postgres
-    finally:
-        postgres.cleanup()
 
 
 @pytest.fixture(scope="module")
