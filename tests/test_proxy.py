@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.deploy_support import free_port
+from tests.deploy_support import free_port, wait_for
 from tests.serving import NGINX_TEMPLATE, Nginx, nginx_binary, parse_response, raw_request, start_gunicorn
 
 PROBLEM = "application/problem+json"
@@ -70,7 +70,11 @@ def test_proxy_template_error_pages_are_problems_of_their_status():
 
 @needs_nginx
 def test_proxy_config_passes_nginx_test():
-    checked = Nginx("127.0.0.1:1").check()
+    nginx = Nginx("127.0.0.1:1")
+    try:
+        checked = nginx.check()
+    finally:
+        nginx.stop()  # removes its directory
     assert checked.returncode == 0, checked.stderr
 
 
@@ -101,8 +105,11 @@ def test_proxy_passes_the_apps_own_problems_unchanged(proxy):
 def test_proxy_forwards_the_client_not_what_it_claims(proxy, api):
     raw = raw_request(proxy.port, request("/healthz?probe=xff", "X-Forwarded-For: 203.0.113.9\r\n"))
     assert parse_response(raw)[0] == 200
-    lines = [json.loads(line) for line in api.stdout.read_text().splitlines() if '"probe=xff"' in line]
-    assert [line["remote_addr"] for line in lines] == ["127.0.0.1"]
+
+    def logged():  # gunicorn writes the access line after the answer
+        return [json.loads(line) for line in api.stdout.read_text().splitlines() if '"probe=xff"' in line]
+
+    assert [line["remote_addr"] for line in wait_for(logged, 10, "the access log line")] == ["127.0.0.1"]
 
 
 @needs_nginx
