@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import auth, cache_hits, cli, cors, docs, errors, http_caching, limits, logging, response_cache
+from service import (
+    auth,
+    cache_hits,
+    cli,
+    cors,
+    docs,
+    errors,
+    http_caching,
+    limits,
+    logging,
+    request_bounds,
+    response_cache,
+)
 from service.config import finalize, load_config
 from service.extensions import api, db
 from service.json_provider import OrjsonProvider
@@ -32,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     docs.init_app(app)
     response_cache.init_app(app)
     http_caching.init_app(app)
+    request_bounds.init_app(app)  # body deadline, header limits (hits, bodiless, are replayed in front)
     cache_hits.init_app(app)  # WSGI middleware in front of Flask: hits that need nothing more than replaying
     behind_proxies(app, app.config.get("TRUSTED_PROXIES", 0))  # outermost: every layer sees the client
     cli.init_app(app)
