@@ -4,6 +4,7 @@ import gc
 import os
 
 from service.config import ConfigError, finalize, load_config
+from service.request_bounds import MAX_FIELD, MAX_FIELDS, MAX_TARGET
 
 
 def _positive_int(name: str, default: str) -> int:
@@ -22,10 +23,18 @@ bind = os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.env
 # gthread, except that a worker with no free thread leaves new connections to the others (see the module).
 worker_class = "service.gunicorn_worker.BalancedThreadWorker"
 workers = _positive_int("WEB_CONCURRENCY", "2")
-threads = _positive_int("THREADS", "4")
+# Eight threads: gunicorn's threaded worker holds one for each request whose body is still arriving (up
+# to BODY_TIMEOUT) or whose unread body it drains (up to 5 s), and no public API lets the app hand it
+# back sooner; 2 x 8 leaves /healthz a thread with eight slow clients (tests/test_slow_clients.py).
+threads = _positive_int("THREADS", "8")
 timeout = _positive_int("TIMEOUT", "30")
 graceful_timeout = _positive_int("GRACEFUL_TIMEOUT", "20")
 keepalive = 5
+# Twice the app's own limits (service/request_bounds.py), which answer problem+json: only a request past
+# these gets gunicorn's HTML error page. 8190 is the largest request line gunicorn allows.
+limit_request_line = min(2 * MAX_TARGET, 8190)
+limit_request_fields = 2 * MAX_FIELDS
+limit_request_field_size = 2 * MAX_FIELD
 # JSON lines: access log on stdout, error log on stderr (service.logging.GunicornLogger).
 logger_class = "service.logging.GunicornLogger"
 accesslog = "-"
@@ -47,3 +56,4 @@ def post_worker_init(worker) -> None:
     of an uncached list page and added 14% to its throughput (wrk, 2 workers x 4 threads)."""
     gc.collect()
     gc.freeze()
+    worker.log.info("Worker ready (pid: %s)", worker.pid)  # tests wait for every worker's line

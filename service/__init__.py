@@ -15,6 +15,7 @@ from service import (
     http_caching,
     limits,
     logging,
+    request_bounds,
     request_input,
     response_cache,
 )
@@ -45,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     docs.init_app(app)
     response_cache.init_app(app)
     http_caching.init_app(app)
+    request_bounds.init_app(app)  # body deadline, header limits (hits, bodiless, are replayed in front)
     cache_hits.init_app(app)  # WSGI middleware in front of Flask: hits that need nothing more than replaying
     behind_proxies(app, app.config.get("TRUSTED_PROXIES", 0))  # outermost: every layer sees the client
     cli.init_app(app)

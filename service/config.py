@@ -100,6 +100,8 @@ def load_config() -> dict:
         # How many reverse proxies stand in front (their X-Forwarded-For/-Proto/-Host are trusted, so
         # rate limits count the real client); 0 trusts none, so a client cannot pose as another.
         "TRUSTED_PROXIES": _positive_int("TRUSTED_PROXIES", "0", minimum=0),
+        # Seconds a request body may take to arrive after the headers (service/request_bounds.py): 408.
+        "BODY_TIMEOUT": _positive_int("BODY_TIMEOUT", "15"),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shlex
 import shutil
 import signal
@@ -14,6 +15,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from glob import glob
 from pathlib import Path
 
@@ -153,12 +155,46 @@ class PrivatePostgres:
                           host="127.0.0.1", port=self.port, database=database
                           ).render_as_string(hide_password=False)
 
+    def create_database(self, name: str) -> None:
+        from sqlalchemy import create_engine, text
+
+        admin = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+
     def cleanup(self) -> None:
         try:
             if self.running():
                 self.stop()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def compose_database(secret_dir: Path):
+    """A PrivatePostgres set up as compose's `db` service: its user, a fresh password written as the
+    secret file SECRET_DIR/postgres_password (world-readable, as compose mounts it), and POSTGRES_DB
+    created (what the postgres image does with it). `.database` names it."""
+    import pytest
+
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries not found (set PG_BIN)")
+    env = {key: interpolate(value, {}) for key, value in compose()["services"]["db"]["environment"].items()}
+    password = secrets.token_urlsafe(16)
+    postgres = PrivatePostgres(bin_dir, env["POSTGRES_USER"], password)
+    secret = secret_dir / "postgres_password"
+    secret.write_text(password + "\n")
+    secret.chmod(0o644)
+    try:
+        postgres.init()
+        postgres.start()
+        postgres.database = env["POSTGRES_DB"]
+        postgres.create_database(postgres.database)
+        yield postgres
+    finally:
+        postgres.cleanup()
 
 
 class BootProcess:

@@ -20,6 +20,7 @@ from tests.deploy_support import (
     exec_form,
     image_env,
     instructions,
+    interpolate,
 )
 
 BIN = Path(sys.executable).parent
@@ -133,11 +134,35 @@ def test_compose_api_waits_for_healthy_db_and_finished_migration():
     assert "pg_isready" in " ".join(SERVICES["db"]["healthcheck"]["test"])
 
 
-def test_compose_api_restarts_and_publishes_its_port():
-    api = SERVICES["api"]
+def test_compose_api_restarts_and_is_published_only_through_the_proxy():
+    api, proxy = SERVICES["api"], SERVICES["proxy"]
     assert api["restart"] in ("always", "unless-stopped", "on-failure")
-    assert any(str(port).endswith(":8000") for port in api["ports"])
+    assert "ports" not in api and api["expose"] == ["8000"]
+    assert proxy["restart"] in ("always", "unless-stopped", "on-failure")
+    assert [str(port).rsplit(":", 1)[1] for port in proxy["ports"]] == [proxy["environment"]["PROXY_PORT"]]
     assert any(v.endswith(":/var/lib/postgresql/data") for v in SERVICES["db"]["volumes"])
+
+
+def test_compose_proxy_renders_the_committed_template_towards_the_api():
+    proxy = SERVICES["proxy"]
+    (mount,) = proxy["volumes"]
+    source, target, mode = mount.split(":")
+    assert (PROJECT_ROOT / source).is_file() and mode == "ro"
+    assert target.startswith("/etc/nginx/templates/") and target.endswith(".conf.template")
+    assert proxy["environment"]["API_UPSTREAM"] == f"api:{SERVICES['api']['environment']['PORT']}"
+    assert proxy["depends_on"]["api"]["condition"] == "service_healthy"
+
+
+def test_compose_api_trusts_exactly_the_one_proxy_in_front():
+    env = {key: interpolate(value, {}) for key, value in SERVICES["api"]["environment"].items()}
+    assert env["TRUSTED_PROXIES"] == "1" and env["FORWARDED_ALLOW_IPS"]
+
+
+def test_proxy_body_cap_is_max_content_length(monkeypatch):
+    monkeypatch.delenv("MAX_CONTENT_LENGTH", raising=False)
+    template = (PROJECT_ROOT / "docker" / "nginx.conf.template").read_text()
+    (megabytes,) = re.findall(r"^\s*client_max_body_size (\d+)m;", template, re.M)
+    assert int(megabytes) * 1024 * 1024 == load_config()["MAX_CONTENT_LENGTH"]
 
 
 def test_build_database_url_from_postgres_parts_and_password_file(tmp_path, monkeypatch):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from tests.deploy_support import (
     BootProcess,
     PrivatePostgres,
     compose,
+    compose_database,
     dockerfile_stages,
     exec_form,
     free_port,
@@ -27,7 +27,6 @@ from tests.deploy_support import (
     image_env,
     instructions,
     interpolate,
-    postgres_bin,
     wait_for,
 )
 
@@ -57,32 +56,19 @@ def boot_command() -> list[str]:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     """Private PostgreSQL + the api's boot command, started once; always torn down."""
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL server binaries not found (set PG_BIN)")
-    env = {k: interpolate(v, {}) for k, v in compose()["services"]["db"]["environment"].items()}
-    password = secrets.token_urlsafe(16)
-    postgres = PrivatePostgres(bin_dir, env["POSTGRES_USER"], password)
     secret_dir = tmp_path_factory.mktemp("secrets")
-    (secret_dir / "postgres_password").write_text(password + "\n")
     boot = BootProcess(boot_command(), {}, tmp_path_factory.mktemp("boot"))
-    try:
-        postgres.init()
-        postgres.start()
-        admin = create_engine(postgres.url("postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:  # what the postgres image does with POSTGRES_DB
-            conn.execute(text(f'CREATE DATABASE "{env["POSTGRES_DB"]}"'))
-        admin.dispose()
-        port = free_port()
-        boot.env = compose_api_environment(postgres, secret_dir, port)
-        boot.base_url = f"http://127.0.0.1:{port}"
-        boot.database_url = postgres.url(env["POSTGRES_DB"])
-        boot.postgres = postgres
-        start_and_wait(boot)
-        yield boot
-    finally:
-        boot.stop()
-        postgres.cleanup()
+    with compose_database(secret_dir) as postgres:
+        try:
+            port = free_port()
+            boot.env = compose_api_environment(postgres, secret_dir, port)
+            boot.base_url = f"http://127.0.0.1:{port}"
+            boot.database_url = postgres.url(postgres.database)
+            boot.postgres = postgres
+            start_and_wait(boot)
+            yield boot
+        finally:
+            boot.stop()
 
 
 def start_and_wait(boot: BootProcess) -> None:
