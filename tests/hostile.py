@@ -11,12 +11,13 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from urllib.parse import quote
+from dataclasses import dataclass, field, replace
+from urllib.parse import quote, unquote
 
 import yaml
 
 from service.config import PROJECT_ROOT
+from service.request_bounds import MAX_TARGET
 
 SPEC = yaml.safe_load((PROJECT_ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 METHODS = ("get", "post", "patch", "delete")
@@ -30,7 +31,8 @@ CRAFTED_CURSORS = [
     {"s": "", "v": {"a": 1}, "id": 1}, {"s": "", "v": [], "id": 1.5}, ["s", "v", "id"], "just a string",
     {"s": "", "v": ["\u0000"], "id": 1}, {"s": "", "v": [], "id": int(HUGE[:300])},
 ]
-RAW_CURSORS = ["%%%", "e30", base64.urlsafe_b64encode(b"[" * 3000 + b"]" * 3000).decode(), "A" * 5000]
+# Past the recursion limit, yet short enough for a request target (service/request_bounds.py MAX_TARGET).
+RAW_CURSORS = ["%%%", "e30", base64.urlsafe_b64encode(b"[" * 1100 + b"]" * 1100).decode(), "A" * 5000]
 
 
 @dataclass
@@ -187,7 +189,8 @@ def parameter_cases(operation: str, method: str, path: str, op: dict, headers: d
                 yield Case(operation, method, url({**base, name: junk}, {}), None, headers, (), None, None)
         elif p["in"] == "query":
             yield Case(operation, method, url(base, {name: "a\u0000b"}), None, headers, (400,), "query", name)
-            junk = [(HUGE, schema.get("type") in ("integer", "number")), ("a" * 5000, "maxLength" in schema),
+            number = schema.get("type") in ("integer", "number")
+            junk = [(HUGE, number), ("9" * 40, number), ("a" * 5000, "maxLength" in schema),
                     (str((schema.get("enum") or ["x"])[0]) + "\n", "enum" in schema or anchored(schema)),
                     ("2147483648", name == "since"), ("9" * 40, name == "since")]
             for value, refused in junk:
@@ -207,6 +210,15 @@ def parameter_cases(operation: str, method: str, path: str, op: dict, headers: d
     yield from body_cases(operation, method, url(base, {}), op, headers)
 
 
+def arrives(case: Case) -> Case:
+    """CASE, or a 414 when its request target is longer than one may be (a 5,000-digit query value is): the
+    request is refused before the app reads it (service/request_bounds.py), naming no parameter."""
+    path, _, query = case.url.partition("?")
+    if len(unquote(path)) + len(query) + 1 > MAX_TARGET:
+        return replace(case, status=(414,), location=None, field=None)
+    return case
+
+
 def cases() -> dict[str, list[Case]]:
     """Every operation's hostile cases, by "METHOD /path"."""
     found = {}
@@ -214,5 +226,5 @@ def cases() -> dict[str, list[Case]]:
         operation = f"{method.upper()} {path}"
         # A write that got through validation would meet this ETag and stop at a 412: never a write.
         headers = {"If-Match": '"hostile"'} if method in ("patch", "delete") else {}
-        found[operation] = list(parameter_cases(operation, method, path, op, headers))
+        found[operation] = [arrives(case) for case in parameter_cases(operation, method, path, op, headers)]
     return found
