@@ -14,6 +14,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# A body with thousands of bad keys must not make an error body of megabytes: the first ones are enough
+# to fix the request, and the count says how many more there are.
+MAX_LISTED_ERRORS = 50
+# A field path or message (a key of a megabyte) and a detail are cut at these lengths, marked with an ellipsis.
+MAX_FIELD_CHARS, MAX_DETAIL_CHARS = 200, 2000
 log = logging.getLogger(__name__)
 
 
@@ -30,14 +35,23 @@ class FieldErrorSchema(ma.Schema):
 class ProblemSchema(ma.Schema):
     """An RFC 9457 problem details object."""
 
+    class Meta:
+        description = (f"An RFC 9457 problem details object. `errors` lists at most {MAX_LISTED_ERRORS} field "
+                       "errors, in the order they were found; when there are more, `errors_omitted` counts the "
+                       "rest and `detail` says so.")
+
     type = ma.fields.String(required=True, metadata={"example": "about:blank"})
     title = ma.fields.String(required=True, metadata={"example": "Not Found"})
     status = ma.fields.Integer(required=True, metadata={"example": 404})
     detail = ma.fields.String(metadata={"example": "No actor with slug 'nobody'."})
     instance = ma.fields.String(metadata={"example": "/api/v1/actors/nobody"})
     errors = ma.fields.List(
-        ma.fields.Nested(FieldErrorSchema), metadata={"description": "Field-level validation errors"}
+        ma.fields.Nested(FieldErrorSchema),
+        metadata={"description": f"Field-level validation errors: the first {MAX_LISTED_ERRORS} at most"},
     )
+    errors_omitted = ma.fields.Integer(metadata={
+        "description": f"How many more field errors there are beyond the {MAX_LISTED_ERRORS} listed in `errors` "
+                       "(absent when all are listed)", "example": 199950})
 
 
 def problem(status: int, detail: str | None = None, errors: list | None = None,
@@ -49,13 +63,24 @@ def problem(status: int, detail: str | None = None, errors: list | None = None,
         "status": status,
         "instance": request.path,
     }
+    omitted = max(0, len(errors or ()) - MAX_LISTED_ERRORS)
+    if omitted:
+        note = f"Only the first {MAX_LISTED_ERRORS} field errors are listed; {omitted} more are not."
+        detail = f"{detail} {note}" if detail else note
     if detail:
-        body["detail"] = detail
+        body["detail"] = _cut(detail, MAX_DETAIL_CHARS)
     if errors:
-        body["errors"] = errors
+        body["errors"] = [{**e, "field": _cut(e["field"], MAX_FIELD_CHARS),
+                           "message": _cut(e["message"], MAX_FIELD_CHARS)} for e in errors[:MAX_LISTED_ERRORS]]
+    if omitted:
+        body["errors_omitted"] = omitted
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
     response.headers.update(headers or {})
     return response
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
 def flatten_messages(messages: dict) -> list[dict]:
@@ -81,8 +106,8 @@ def flatten_messages(messages: dict) -> list[dict]:
 
 
 def _describe(errors: list[dict]) -> str:
-    names = ", ".join(dict.fromkeys(f"'{e['field']}' ({e['location']})" for e in errors))
-    return f"Invalid input in {names}."
+    named = dict.fromkeys(f"'{e['field']}' ({e['location']})" for e in errors[:MAX_LISTED_ERRORS])
+    return f"Invalid input in {', '.join(named)}."
 
 
 class ProblemApi(Api):
