@@ -84,6 +84,8 @@ def load_config() -> dict:
         "SEED_DIR": _env("SEED_DIR") or str(DEFAULT_SEED_DIR),
         "PAGE_MAX_LIMIT": _positive_int("PAGE_MAX_LIMIT", "500"),
         "LOG_LEVEL": log_level,
+        # An outage's repeated warning (database or Redis down) is logged once per this many seconds and cause.
+        "LOG_REPEAT_SECONDS": _positive_int("LOG_REPEAT_SECONDS", "60", minimum=0),
         "READ_REQUIRES_TOKEN": _flag("READ_REQUIRES_TOKEN", "0"),
         # Response cache (service/response_cache.py): on by default, in-process LRU plus Redis when set.
         "RESPONSE_CACHE": _flag("RESPONSE_CACHE", "1"),

@@ -5,12 +5,14 @@ from __future__ import annotations
 import http
 import json
 import logging
+import traceback
 
 import marshmallow as ma
 from flask import Flask, Response, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -19,6 +21,7 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 MAX_LISTED_ERRORS = 50
 # A field path or message (a key of a megabyte) and a detail are cut at these lengths, marked with an ellipsis.
 MAX_FIELD_CHARS, MAX_DETAIL_CHARS = 200, 2000
+RETRY_AFTER = "5"  # seconds: a 503's Retry-After when the database is unavailable
 log = logging.getLogger(__name__)
 
 
@@ -160,21 +163,37 @@ class ProblemApi(Api):
 
 
 def init_app(app: Flask) -> None:
-    """Database errors become problems too: unavailable is 503, anything else 500."""
+    """Database errors become problems too: unavailable (or no connection free in time) is 503, anything
+    else 500. Neither log line carries a request's values: a 500 logs the error's class, SQLSTATE and the
+    statement's shape, never its parameters or the server's message (which quotes values: "Key (slug)=(...)",
+    "Failing row contains (...)"); an outage's warning is logged once per LOG_REPEAT_SECONDS."""
+    throttle = app.extensions["log_throttle"]
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(error: OperationalError):
-        log.warning("database unavailable: %s", error.orig)
+    def unavailable(error: SQLAlchemyError):
+        # A driver's connection error names the server and what failed (refused, timed out), not a request's data.
+        cause = error.orig if isinstance(error, DBAPIError) else error
+        first_line = next(iter(str(cause).strip().splitlines()), "")
+        throttle.warning(log, "database unavailable", "database unavailable: %s: %s", _class_name(cause), first_line)
         from service.extensions import db
 
         db.session.rollback()
-        return problem(503, "The database is unavailable; retry shortly.",
-                       headers={"Retry-After": "5"})
+        return problem(503, "The database is unavailable; retry shortly.", headers={"Retry-After": RETRY_AFTER})
+
+    app.register_error_handler(OperationalError, unavailable)
+    app.register_error_handler(PoolTimeout, unavailable)
 
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError):
-        log.exception("database error")
+        if error.connection_invalidated:  # the connection broke under the statement: an outage, not a bug
+            return unavailable(error)
+        log.error("database error: %s", _class_name(error.orig), extra={"fields": {
+            "error_class": _class_name(error.orig), "sqlstate": getattr(error.orig, "sqlstate", None),
+            "statement": error.statement, "traceback": "".join(traceback.format_tb(error.__traceback__))}})
         from service.extensions import db
 
         db.session.rollback()
         return problem(500, "The server could not complete the request; it has been logged.")
+
+
+def _class_name(error: BaseException | None) -> str:
+    return f"{type(error).__module__}.{type(error).__qualname__}"

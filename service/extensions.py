@@ -39,15 +39,16 @@ class _Bound:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine with the per-backend settings the service relies on."""
+    """Create an engine with the per-backend settings the service relies on. `hide_parameters`: a
+    statement's parameters are a request's values, and never go into an error's text or a log line."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

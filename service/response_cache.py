@@ -20,6 +20,7 @@ from sqlalchemy import BigInteger, Column, Engine, Integer, Table, event, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from service.log_throttle import Throttle
 from service.models import Base
 
 log = logging.getLogger(__name__)
@@ -113,8 +114,9 @@ class LRU:
 
 
 class ResponseCache:
-    def __init__(self, max_bytes: int, url: str | None):
+    def __init__(self, max_bytes: int, url: str | None, throttle: Throttle):
         self.local = LRU(max_bytes)
+        self.throttle = throttle
         self.redis = None
         if url:
             import redis  # optional: only when CACHE_URL/REDIS_URL is set (the `bench`/`redis` extras)
@@ -127,7 +129,7 @@ class ResponseCache:
             try:
                 raw = self.redis.get("rc:" + key)
             except Exception:  # a cache outage must cost speed, never answers
-                log.warning("response cache: redis unavailable", exc_info=True)
+                self.throttle.warning(log, "response cache redis", "response cache: redis unavailable", exc_info=True)
                 return None
             if isinstance(raw, bytes):
                 entry = Entry.loads(raw)
@@ -140,7 +142,7 @@ class ResponseCache:
             try:
                 self.redis.set("rc:" + key, entry.dumps(), ex=REDIS_TTL)
             except Exception:
-                log.warning("response cache: redis unavailable", exc_info=True)
+                self.throttle.warning(log, "response cache redis", "response cache: redis unavailable", exc_info=True)
 
 
 def request_key(environ: dict, version: int) -> str:
@@ -302,5 +304,6 @@ def store(response: Response) -> None:
 
 def init_app(app: Flask) -> None:
     config = app.config
-    app.extensions["response_cache"] = ResponseCache(config["RESPONSE_CACHE_BYTES"], config["CACHE_URL"])
+    app.extensions["response_cache"] = ResponseCache(config["RESPONSE_CACHE_BYTES"], config["CACHE_URL"],
+                                                     app.extensions["log_throttle"])
     app.before_request(lookup)
