@@ -15,11 +15,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import BigInteger, Column, Engine, Integer, Table, event, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from service import negotiation
 from service.log_throttle import Throttle
 from service.models import Base
 
@@ -37,6 +38,7 @@ BUMP = update(data_version).where(data_version.c.id == 1).values(version=data_ve
 TRANSIENT = {"x-request-id", "date", "server", "content-length", "set-cookie", "connection"}
 # A client asking for a fresh answer (RFC 9111 request directives) gets one computed for it.
 BYPASS = {"no-cache", "no-store"}
+ANONYMOUS = "anonymous"  # the principal of a request no token authenticated
 REDIS_TTL = 3600  # entries of an old data version are never read again; let Redis forget them
 
 
@@ -145,15 +147,19 @@ class ResponseCache:
                 self.throttle.warning(log, "response cache redis", "response cache: redis unavailable", exc_info=True)
 
 
-def request_key(environ: dict, version: int) -> str:
-    """Method, host, path, query (parameters in name order), Accept and the bearer token (hashed), at
-    one data version. Read from the WSGI environ: werkzeug's parsed views cost more than the hit."""
+def request_key(environ: dict, version: int, principal: str, media_types: tuple[str, ...]) -> str:
+    """Method, host, path, query (parameters in name order), what Accept can change of the answer and who
+    asks, at one data version. Never the raw Accept or Authorization bytes: each junk value would be an entry
+    of its own (and a full render). Accept counts only as its preference among the media types the API serves
+    (negotiation.preference), the client only as its authenticated principal (a token's name when reads need
+    one, else "anonymous": public reads answer everyone alike). Read from the WSGI environ: werkzeug's parsed
+    views cost more than the hit."""
     query = environ.get("QUERY_STRING", "")
     if "&" in query:  # a stable sort by name keeps the order of repeated parameters
         query = "&".join(sorted(query.split("&"), key=lambda part: part.partition("=")[0]))
     parts = ("GET", environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
-             environ.get("PATH_INFO", ""), query, environ.get("HTTP_ACCEPT", ""),
-             environ.get("HTTP_AUTHORIZATION", ""), str(version))
+             environ.get("PATH_INFO", ""), query, negotiation.preference(environ.get("HTTP_ACCEPT", ""), media_types),
+             principal, str(version))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -250,9 +256,9 @@ def cacheable(app: Flask, environ: dict) -> bool:
             and not ("HTTP_CACHE_CONTROL" in environ and BYPASS & _directives(environ["HTTP_CACHE_CONTROL"])))
 
 
-def find(app: Flask, environ: dict) -> Entry | None:
-    """The stored response for the request ENVIRON describes, at the current data version, if any. The key
-    is kept in the environ either way, for store() to file the response under it on a miss."""
+def find(app: Flask, environ: dict, principal: str = ANONYMOUS) -> Entry | None:
+    """The stored response for the request ENVIRON describes (by PRINCIPAL), at the current data version, if
+    any. The key is kept in the environ either way, for store() to file the response under it on a miss."""
     if "service.cache_key" in environ:  # looked up already, by the WSGI hit path
         return environ.get("service.cache_entry")
     if not cacheable(app, environ):
@@ -262,7 +268,8 @@ def find(app: Flask, environ: dict) -> Entry | None:
         return None
     cache: ResponseCache = app.extensions["response_cache"]
     cache.local.saw_version(version)
-    key = environ["service.cache_key"] = request_key(environ, version)
+    media_types = app.extensions[negotiation.EXTENSION].media_types
+    key = environ["service.cache_key"] = request_key(environ, version, principal, media_types)
     entry = environ["service.cache_entry"] = cache.get(key)
     return entry
 
@@ -280,7 +287,8 @@ def _directives(header: str | None) -> set[str]:
 def lookup() -> Response | None:
     """before_request: a stored response for this request at the current data version, if any (for the
     requests the WSGI hit path, cache_hits.py, leaves to the app)."""
-    entry = find(current_app._get_current_object(), request.environ)  # type: ignore[attr-defined]
+    principal = g.get("principal") or ANONYMOUS  # set by auth when reads need a token (it runs first)
+    entry = find(current_app._get_current_object(), request.environ, principal)  # type: ignore[attr-defined]
     return replay(entry) if entry is not None else None
 
 
