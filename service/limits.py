@@ -74,8 +74,10 @@ class RateLimiter:
         self.per_route = parse_many(config["RATELIMIT_DEFAULT"])
         self.writes = parse_many(config["RATELIMIT_WRITE"])
         uri = config["RATELIMIT_STORAGE_URI"]
+        timeout = config.get("REDIS_TIMEOUT", 0.5)  # a frozen Redis costs a request this, then memory counts
         storage = MemoryCounts() if uri.startswith("memory://") else \
-            storage_from_string(uri, **config.get("RATELIMIT_STORAGE_OPTIONS", {}))
+            storage_from_string(uri, **{"socket_timeout": timeout, "socket_connect_timeout": timeout,
+                                        **config.get("RATELIMIT_STORAGE_OPTIONS", {})})
         self.shared = FixedWindowRateLimiter(storage)
         self.local = FixedWindowRateLimiter(MemoryCounts())
         self.is_memory = isinstance(storage, MemoryStorage)

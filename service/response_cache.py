@@ -12,12 +12,14 @@ import json
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import psycopg
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import BigInteger, Column, Engine, Integer, Table, event, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from service import negotiation
@@ -38,6 +40,7 @@ BUMP = update(data_version).where(data_version.c.id == 1).values(version=data_ve
 TRANSIENT = {"x-request-id", "date", "server", "content-length", "set-cookie", "connection"}
 # A client asking for a fresh answer (RFC 9111 request directives) gets one computed for it.
 BYPASS = {"no-cache", "no-store"}
+DATABASE_DOWN = "service.database_down"  # the error that kept find() from reading the data version
 ANONYMOUS = "anonymous"  # the principal of a request no token authenticated
 REDIS_TTL = 3600  # entries of an old data version are never read again; let Redis forget them
 
@@ -116,22 +119,38 @@ class LRU:
 
 
 class ResponseCache:
-    def __init__(self, max_bytes: int, url: str | None, throttle: Throttle):
+    """The LRU, and Redis when configured. Redis gets TIMEOUT seconds to connect and to answer each command;
+    after a failure it is left alone for RETRY_SECONDS (the LRU serves meanwhile), so a frozen Redis costs one
+    request a timeout now and then, not every request two."""
+
+    RETRY_SECONDS = 5.0
+
+    def __init__(self, max_bytes: int, url: str | None, throttle: Throttle, timeout: float = 0.5):
         self.local = LRU(max_bytes)
         self.throttle = throttle
         self.redis = None
+        self.down_until = 0.0
         if url:
             import redis  # optional: only when CACHE_URL/REDIS_URL is set (the `bench`/`redis` extras)
 
-            self.redis = redis.Redis.from_url(url, socket_timeout=0.5)
+            self.redis = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+
+    def _redis(self):
+        return self.redis if self.redis is not None and time.monotonic() >= self.down_until else None
+
+    def _redis_down(self) -> None:
+        self.down_until = time.monotonic() + self.RETRY_SECONDS
+        self.throttle.warning(log, "response cache redis", "response cache: redis unavailable, using memory only "
+                              "for %.0f s", self.RETRY_SECONDS, exc_info=True)
 
     def get(self, key: str) -> Entry | None:
         entry = self.local.get(key)
-        if entry is None and self.redis is not None:
+        shared = self._redis()
+        if entry is None and shared is not None:
             try:
-                raw = self.redis.get("rc:" + key)
+                raw = shared.get("rc:" + key)
             except Exception:  # a cache outage must cost speed, never answers
-                self.throttle.warning(log, "response cache redis", "response cache: redis unavailable", exc_info=True)
+                self._redis_down()
                 return None
             if isinstance(raw, bytes):
                 entry = Entry.loads(raw)
@@ -140,11 +159,12 @@ class ResponseCache:
 
     def put(self, key: str, entry: Entry) -> None:
         self.local.put(key, entry)
-        if self.redis is not None:
+        shared = self._redis()
+        if shared is not None:
             try:
-                self.redis.set("rc:" + key, entry.dumps(), ex=REDIS_TTL)
+                shared.set("rc:" + key, entry.dumps(), ex=REDIS_TTL)
             except Exception:
-                self.throttle.warning(log, "response cache redis", "response cache: redis unavailable", exc_info=True)
+                self._redis_down()
 
 
 def request_key(environ: dict, version: int, principal: str, media_types: tuple[str, ...]) -> str:
@@ -183,6 +203,9 @@ class VersionReader:
         event.listen(engine, "engine_disposed", lambda _engine: self.close())
 
     def read(self) -> int | None:
+        """The version; None when it cannot be read now (served without the cache). Raises OperationalError
+        when the database is unavailable (refused, timed out, the connection shut): the view could not answer
+        either, and trying it would cost the wait again."""
         self.reads += 1
         if self.pooled:
             try:
@@ -201,6 +224,12 @@ class VersionReader:
             finally:
                 cursor.close()
             return row[0] if row else None
+        except OperationalError:  # from connecting, through the pool
+            self._drop(connection)
+            raise
+        except psycopg.OperationalError as exc:
+            self._drop(connection)
+            raise OperationalError(CURRENT, None, exc) from exc
         except Exception:  # each driver has its own error classes; any of them means "no cache now"
             self._drop(connection)
             return None
@@ -263,7 +292,11 @@ def find(app: Flask, environ: dict, principal: str = ANONYMOUS) -> Entry | None:
         return environ.get("service.cache_entry")
     if not cacheable(app, environ):
         return None
-    version = current_version(app)
+    try:
+        version = current_version(app)
+    except OperationalError as exc:  # the app answers the 503 (lookup), without waiting for the database again
+        environ["service.cache_key"], environ[DATABASE_DOWN] = None, exc
+        return None
     if version is None:
         return None
     cache: ResponseCache = app.extensions["response_cache"]
@@ -287,6 +320,8 @@ def _directives(header: str | None) -> set[str]:
 def lookup() -> Response | None:
     """before_request: a stored response for this request at the current data version, if any (for the
     requests the WSGI hit path, cache_hits.py, leaves to the app)."""
+    if DATABASE_DOWN in request.environ:
+        raise request.environ.pop(DATABASE_DOWN)  # errors.py: a 503 problem
     principal = g.get("principal") or ANONYMOUS  # set by auth when reads need a token (it runs first)
     entry = find(current_app._get_current_object(), request.environ, principal)  # type: ignore[attr-defined]
     return replay(entry) if entry is not None else None
@@ -313,5 +348,5 @@ def store(response: Response) -> None:
 def init_app(app: Flask) -> None:
     config = app.config
     app.extensions["response_cache"] = ResponseCache(config["RESPONSE_CACHE_BYTES"], config["CACHE_URL"],
-                                                     app.extensions["log_throttle"])
+                                                     app.extensions["log_throttle"], config.get("REDIS_TIMEOUT", 0.5))
     app.before_request(lookup)
