@@ -15,9 +15,11 @@ from service import (
     http_caching,
     limits,
     logging,
+    negotiation,
     request_bounds,
     request_input,
     response_cache,
+    security_headers,
 )
 from service.config import finalize, load_config
 from service.extensions import api, db
@@ -38,14 +40,17 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     errors.init_app(app)
     limits.init_app(app)  # before auth and the response cache: a cached or refused request still counts
+    security_headers.init_merge_vary(app)  # runs after flask-cors's hook: one Vary line
     cors.init_app(app)  # before the response cache, so CORS headers are never stored in it
     auth.init_app(app)
     request_input.init_app(app)  # before the response cache and any view: no NUL reaches a lookup
     for resource in RESOURCES:
         api.register_blueprint(resource.blp)
     docs.init_app(app)
+    negotiation.init_app(app)  # what each endpoint negotiates on Accept, from the complete spec
     response_cache.init_app(app)
     http_caching.init_app(app)
+    security_headers.init_app(app)  # after http_caching: its headers are set before a response is stored
     request_bounds.init_app(app)  # body deadline, header limits (hits, bodiless, are replayed in front)
     cache_hits.init_app(app)  # WSGI middleware in front of Flask: hits that need nothing more than replaying
     behind_proxies(app, app.config.get("TRUSTED_PROXIES", 0))  # outermost: every layer sees the client

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from flask import render_template
 from markupsafe import Markup
+
+from service.markdown_escape import md
 
 STANCE_GROUPS = {
     "supports": "for", "proposes": "for", "announces": "for", "demands": "push", "urges": "push",
@@ -71,10 +74,11 @@ def attribution(claim: dict) -> str:
     return said + hedging(claim)
 
 
-def reviewed(record: dict) -> str:
-    """' [disputed: why]' or ' [reviewed]'; nothing for a record as extracted."""
+def reviewed(record: dict, esc: Callable[[str], str] = str) -> str:
+    """' [disputed: why]' or ' [reviewed]'; nothing for a record as extracted. ESC escapes the note (the
+    Markdown passes md(); the HTML page's autoescape escapes the whole phrase)."""
     if record["review_status"] == "disputed":
-        return f" [disputed: {record['review_note']}]"
+        return f" [disputed: {esc(record['review_note'])}]"
     return " [reviewed]" if record["review_status"] == "reviewed" else ""
 
 
@@ -146,94 +150,94 @@ def marks(entry: dict) -> str:
     return ("~" if entry["factuality"] != "certain" else "") + ("*" if entry["voice"] == "outlet" else "")
 
 
-def _cell(text) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(b: dict) -> str:
+    """Every curated string passes through md() (service/markdown_escape.py) on its way in, whole phrases made of
+    it too (attribution(), day(), label() ...): what stays raw is only the Markdown this function writes."""
     fn = Footnotes()
-    out = [f"# {b['title']}", "", f"{b['summary']}", ""]
-    out += ["Sources: " + "; ".join(f"{s['publisher'] or 'Unknown outlet'}, *{s['title']}*, "
+    out = [f"# {md(b['title'])}", "", md(b["summary"]), ""]
+    out += ["Sources: " + "; ".join(f"{md(s['publisher'] or 'Unknown outlet')}, *{md(s['title'])}*, "
                                    f"{day(s['published_date'])}" for s in b["sources"]), "",
             "Every statement says who says it: an actor, with the words that introduce it, or the outlet in its "
             "own voice; and how surely, when the source hedges it.", "",
-            "Review: " + ", ".join(f"{n} {status}" for status, n in b["review"].items()) + ".", ""]
+            "Review: " + ", ".join(f"{n} {md(status)}" for status, n in b["review"].items()) + ".", ""]
     out += ["## Timeline", ""]
     for e in b["timeline"]:
-        where = f" ({e['place']})" if e["place"] else ""
-        who = ", ".join(p["name"] for p in e["participants"])
+        where = f" ({md(e['place'])})" if e["place"] else ""
+        who = ", ".join(md(p["name"]) for p in e["participants"])
         when = day(e["date"], e["date_precision"]) + (f", {DATE_BASES[e['date_provenance']]}" if e["date"] else "")
-        out.append(f"- **{when}** [{label(e['status'])}]: {e['title']}{where}{fn.markdown(e['citations'])}"
-                   + (f". With {who}." if who else "") + (f" ({hedging(e).removeprefix('; ')})" if hedging(e) else "")
-                   + reviewed(e))
+        out.append(f"- **{md(when)}** [{md(label(e['status']))}]: {md(e['title'])}{where}{fn.markdown(e['citations'])}"
+                   + (f". With {who}." if who else "")
+                   + (f" ({md(hedging(e).removeprefix('; '))})" if hedging(e) else "") + reviewed(e, md))
     out += ["", "## Who's who"]
     for group in b["whos_who"]:
-        out += ["", f"### {group['label']}", ""]
+        out += ["", f"### {md(group['label'])}", ""]
         for a in group["actors"]:
             extra = [x for x in (a["role"] and a["role"] + outside(a, "role"),
                                  a["parent"] and a["parent"]["name"] + outside(a, "parent")) if x]
             aliases = [alias for alias in a["aliases"] if alias.casefold() != a["name"].casefold()]
-            aka = f" Also called: {', '.join(aliases)}." if aliases else ""
-            out.append(f"- **{a['name']}**" + (f", {'; '.join(extra)}" if extra else "")
-                       + f"{fn.markdown(a['citations'])}.{aka}{reviewed(a)}")
+            aka = f" Also called: {md(', '.join(aliases))}." if aliases else ""
+            out.append(f"- **{md(a['name'])}**" + (f", {md('; '.join(extra))}" if extra else "")
+                       + f"{fn.markdown(a['citations'])}.{aka}{reviewed(a, md)}")
     matrix = b["stance_matrix"]
     out += ["", "## Stance matrix", "",
             "`~` hedged (not certain); `*` the outlet's own voice, not an actor's.", "",
-            "| Holder | " + " | ".join(_cell(c["label"]) for c in matrix["columns"]) + " |",
+            "| Holder | " + " | ".join(md(c["label"]) for c in matrix["columns"]) + " |",
             "|---" * (len(matrix["columns"]) + 1) + "|"]
     for row in matrix["rows"]:
         cells = {c["column"]: c for c in row["cells"]}
-        out.append(f"| {_cell(row['holder']['name'])} | " + " | ".join(
-            "; ".join(f"{p['stance']}{marks(p)}{fn.markdown(p['citations'])}" for p in cells[c["key"]]["positions"])
+        out.append(f"| {md(row['holder']['name'])} | " + " | ".join(
+            "; ".join(f"{md(p['stance'])}{marks(p)}{fn.markdown(p['citations'])}"
+                      for p in cells[c["key"]]["positions"])
             if c["key"] in cells else "" for c in matrix["columns"]) + " |")
     out += ["", "### Positions on topics", ""]
     for column in (c for c in matrix["columns"] if c["kind"] == "topic"):
         for row in matrix["rows"]:
             for cell in (c for c in row["cells"] if c["column"] == column["key"]):
-                out += [_stance_line(p, fn, f"{column['label']}: ") for p in cell["positions"]]
+                out += [_stance_line(p, fn, f"{md(column['label'])}: ") for p in cell["positions"]]
     out += ["", "## Aid packages"]
     for p in b["aid_packages"]:
         amount = money(p["amount"], p["currency"])
-        out += ["", f"### {p['donor']['name']} to {p['recipient']['name']}: {amount}",
-                "", f"Announced {day(p['announced_on'])}"
-                + (f" by {p['announced_by']['name']}" if p["announced_by"] else "")
-                + (f"; schedule: {p['delivery_schedule']}" if p["delivery_schedule"] else "")
+        out += ["", f"### {md(p['donor']['name'])} to {md(p['recipient']['name'])}: {md(amount)}",
+                "", f"Announced {md(day(p['announced_on']))}"
+                + (f" by {md(p['announced_by']['name'])}" if p["announced_by"] else "")
+                + (f"; schedule: {md(p['delivery_schedule'])}" if p["delivery_schedule"] else "")
                 + f".{fn.markdown(p['citations'])}", ""]
         if p["summary"]:
-            out += [p["summary"], ""]
+            out += [md(p["summary"]), ""]
         out += _item_table(p["items"], fn)
     if b["other_aid"]:
         out += ["", "### Aid mentioned outside any package", ""] + _item_table(b["other_aid"], fn)
     out += ["", "## Proposals"]
     for p in b["proposals"]:
-        out += ["", f"### {p['name']} ({label(p['status'])})", "",
-                p["description"] + fn.markdown(p["citations"])]
+        out += ["", f"### {md(p['name'])} ({md(label(p['status']))})", "",
+                md(p["description"]) + fn.markdown(p["citations"])]
         if p["proposers"]:
-            out += ["", "Proposed by " + ", ".join(a["name"] for a in p["proposers"]) + "."]
+            out += ["", "Proposed by " + ", ".join(md(a["name"]) for a in p["proposers"]) + "."]
         if p["mandate"]:
-            out += ["", f"Mandate: {p['mandate']}."]
-        sections = [("Attributes", [f"- {label(a['key']).capitalize()}: {a['value']} ({attribution(a)})"
-                                    f"{fn.markdown(a['citations'])}{reviewed(a)}"
+            out += ["", f"Mandate: {md(p['mandate'])}."]
+        sections = [("Attributes", [f"- {md(label(a['key']).capitalize())}: {md(a['value'])} ({md(attribution(a))})"
+                                    f"{fn.markdown(a['citations'])}{reviewed(a, md)}"
                                     for a in p["attributes"] if a["key"] != "obstacle"]),
                     ("Supporters", [_stance_line(e, fn) for e in p["supporters"]]),
                     ("Opponents", [_stance_line(e, fn) for e in p["opponents"]]),
                     ("Other positions", [_stance_line(e, fn) for e in p["others"]]),
-                    ("Obstacles", [f"- {o['text']} ({attribution_short(o)}){fn.markdown(o['citations'])}"
+                    ("Obstacles", [f"- {md(o['text'])} ({md(attribution_short(o))}){fn.markdown(o['citations'])}"
                                    for o in p["obstacles"]])]
         for title, lines in sections:
             if lines:
                 out += ["", f"**{title}**", "", *lines]
     out += ["", "## Notes", ""]
-    out += [f"[^{n}]: {c['reference']} (`{c['document']}`, characters {c['start']}-{c['end']})"
+    # A document's slug is a slug ([a-z0-9-], checked on every write): safe inside a code span as it is.
+    out += [f"[^{n}]: {md(c['reference'])} (`{c['document']}`, characters {c['start']}-{c['end']})"
             for n, c in enumerate(fn.notes, 1)]
     return "\n".join(out) + "\n"
 
 
 def _item_table(items: list[dict], fn: Footnotes) -> list[str]:
     out = ["| System | Category | Role | Quantity | Status | Who says it | Source |", "|---|---|---|---|---|---|---|"]
-    out += [f"| {_cell(i['system'] or i['description'])} | {_cell(i['category'])} | {_cell(i['role'])} | "
-            f"{_cell(i['quantity'])} | {label(i['status'])} | {_cell(attribution_short(i))} | "
-            f"{fn.markdown(i['citations'])}{reviewed(i)} |" for i in items]
+    out += [f"| {md(i['system'] or i['description'])} | {md(i['category'])} | {md(i['role'])} | "
+            f"{md(i['quantity'])} | {md(label(i['status']))} | {md(attribution_short(i))} | "
+            f"{fn.markdown(i['citations'])}{reviewed(i, md)} |" for i in items]
     return out
 
 
@@ -250,10 +254,12 @@ def attribution_short(obstacle: dict) -> str:
 
 
 def _stance_line(entry: dict, fn: Footnotes, prefix: str = "") -> str:
-    about = f" (about {entry['about']['name']})" if entry["about"] else ""
-    conditions = "".join(f" Condition ({label(c['kind'])}; {attribution(c)}): {c['description']}"
+    """PREFIX is Markdown already (escaped by the caller)."""
+    about = f" (about {md(entry['about']['name'])})" if entry["about"] else ""
+    conditions = "".join(f" Condition ({md(label(c['kind']))}; {md(attribution(c))}): {md(c['description'])}"
                          f"{fn.markdown(c['citations'])}" for c in entry["conditions"])
     speaker = "" if entry["speaker"] is None or entry["speaker"]["slug"] == entry["holder"]["slug"] else \
-        f", said by {entry['speaker']['name']}"
-    return (f"- {prefix}**{entry['holder']['name']}** {entry['stance']}{about}{speaker} "
-            f"({attribution(entry)}): {entry['summary']}{fn.markdown(entry['citations'])}{reviewed(entry)}{conditions}")
+        f", said by {md(entry['speaker']['name'])}"
+    return (f"- {prefix}**{md(entry['holder']['name'])}** {md(entry['stance'])}{about}{speaker} "
+            f"({md(attribution(entry))}): {md(entry['summary'])}{fn.markdown(entry['citations'])}"
+            f"{reviewed(entry, md)}{conditions}")

@@ -52,6 +52,17 @@ def _positive_int(name: str, default: str, minimum: int = 1) -> int:
     return int(value)
 
 
+def _seconds(name: str, default: str, minimum: float = 0.0) -> float:
+    value = _env(name, default) or ""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= minimum or seconds == float("inf"):
+        raise ConfigError(f"{name} must be a number of seconds of at least {minimum:g}, not {value!r}")
+    return seconds
+
+
 def postgres_url_from_parts() -> str | None:
     """Build a URL from POSTGRES_HOST/PORT/DB/USER/PASSWORD(_FILE), the postgres image's names,
     so compose can hand the same password secret file to the database and to the service."""
@@ -83,7 +94,14 @@ def load_config() -> dict:
         "DATABASE_URL": database_url,
         "SEED_DIR": _env("SEED_DIR") or str(DEFAULT_SEED_DIR),
         "PAGE_MAX_LIMIT": _positive_int("PAGE_MAX_LIMIT", "500"),
+        # A database or Redis that stops answering costs a request a bounded wait, then a 503 (or, for Redis,
+        # the fallback): service/extensions.py, service/db_deadlines.py, service/response_cache.py, limits.py.
+        "DATABASE_CONNECT_TIMEOUT": _positive_int("DATABASE_CONNECT_TIMEOUT", "5", minimum=2),  # libpq's least
+        "DATABASE_STATEMENT_TIMEOUT": _seconds("DATABASE_STATEMENT_TIMEOUT", "10"),
+        "REDIS_TIMEOUT": _seconds("REDIS_TIMEOUT", "0.5", minimum=0.01),
         "LOG_LEVEL": log_level,
+        # An outage's repeated warning (database or Redis down) is logged once per this many seconds and cause.
+        "LOG_REPEAT_SECONDS": _positive_int("LOG_REPEAT_SECONDS", "60", minimum=0),
         "READ_REQUIRES_TOKEN": _flag("READ_REQUIRES_TOKEN", "0"),
         # Response cache (service/response_cache.py): on by default, in-process LRU plus Redis when set.
         "RESPONSE_CACHE": _flag("RESPONSE_CACHE", "1"),

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from service import db_deadlines
 from service.errors import ProblemApi
 
 
@@ -18,7 +19,9 @@ class Database:
     thread-scoped session removed at app-context teardown. `db.session` is the current app's."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"])
+        config = app.config
+        engine = make_engine(config["DATABASE_URL"], config.get("DATABASE_CONNECT_TIMEOUT"),
+                             config.get("DATABASE_STATEMENT_TIMEOUT"))
         session = scoped_session(sessionmaker(bind=engine, expire_on_commit=False))
         app.extensions["database"] = _Bound(engine, session)
         app.teardown_appcontext(lambda exc: session.remove())
@@ -38,16 +41,33 @@ class _Bound:
     session: scoped_session[Session]
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine with the per-backend settings the service relies on."""
+def make_engine(url: str, connect_timeout: int | None = None, statement_timeout: float | None = None) -> Engine:
+    """Create an engine with the per-backend settings the service relies on. `hide_parameters`: a
+    statement's parameters are a request's values, and never go into an error's text or a log line.
+
+    On PostgreSQL, CONNECT_TIMEOUT (seconds) bounds a new connection and the wait for a free one in the pool;
+    STATEMENT_TIMEOUT (seconds, 0 for none) is each connection's `statement_timeout`, sent in the startup
+    packet (no round trip), and with db_deadlines the bound on a server that no longer answers at all. The
+    app passes its settings; migrations and the bench generator run without a statement timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    connect_args: dict = {}
+    if connect_timeout:
+        connect_args["connect_timeout"] = connect_timeout
+    if statement_timeout:
+        options = " ".join(filter(None, (str(parsed.query.get("options") or ""),
+                                         f"-c statement_timeout={round(statement_timeout * 1000)}")))
+        connect_args["options"] = options
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True,
+                           pool_timeout=connect_timeout or 30, connect_args=connect_args)
+    if statement_timeout:
+        db_deadlines.init_engine(engine, statement_timeout)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

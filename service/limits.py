@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
 from service.extensions import db
+from service.log_throttle import Throttle
 from service.models import ApiToken
 
 log = logging.getLogger(__name__)
@@ -68,13 +69,15 @@ class RateLimiter:
 
     RETRY_SECONDS = 5.0
 
-    def __init__(self, config: dict):
-        self.prefix = config["RATELIMIT_KEY_PREFIX"]
+    def __init__(self, config: dict, throttle: Throttle):
+        self.prefix, self.throttle = config["RATELIMIT_KEY_PREFIX"], throttle
         self.per_route = parse_many(config["RATELIMIT_DEFAULT"])
         self.writes = parse_many(config["RATELIMIT_WRITE"])
         uri = config["RATELIMIT_STORAGE_URI"]
+        timeout = config.get("REDIS_TIMEOUT", 0.5)  # a frozen Redis costs a request this, then memory counts
         storage = MemoryCounts() if uri.startswith("memory://") else \
-            storage_from_string(uri, **config.get("RATELIMIT_STORAGE_OPTIONS", {}))
+            storage_from_string(uri, **{"socket_timeout": timeout, "socket_connect_timeout": timeout,
+                                        **config.get("RATELIMIT_STORAGE_OPTIONS", {})})
         self.shared = FixedWindowRateLimiter(storage)
         self.local = FixedWindowRateLimiter(MemoryCounts())
         self.is_memory = isinstance(storage, MemoryStorage)
@@ -114,8 +117,8 @@ class RateLimiter:
     def _storage_down(self) -> None:
         with self.lock:
             if time.monotonic() >= self.down_until:
-                log.warning("rate limits: storage unreachable, counting in memory for %.0f s",
-                            self.RETRY_SECONDS, exc_info=True)
+                self.throttle.warning(log, "rate limit storage", "rate limits: storage unreachable, counting in "
+                                      "memory for %.0f s", self.RETRY_SECONDS, exc_info=True)
             self.down_until = time.monotonic() + self.RETRY_SECONDS
 
 
@@ -180,7 +183,7 @@ def init_app(app: Flask) -> None:
     app.before_request(check_body_size)
     if not app.config["RATELIMIT_ENABLED"]:
         return
-    limiter = RateLimiter(app.config)
+    limiter = RateLimiter(app.config, app.extensions["log_throttle"])
     app.extensions["rate_limiter"] = limiter
     app.before_request(limiter.check)
 

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from flask import Flask, Response, g, has_request_context, request
 from gunicorn.glogging import Logger as GunicornBaseLogger
 
+from service.log_throttle import Throttle
+
 REQUEST_ID_HEADER = "X-Request-ID"
 # An incoming id is reused only when it is short and harmless in logs and headers.
 WELL_FORMED_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -65,6 +67,8 @@ def configure_root(level: str) -> None:
 
 def init_app(app: Flask) -> None:
     configure_root(app.config.get("LOG_LEVEL", "INFO"))
+    # Shared by the layers whose warnings an outage repeats (errors, response_cache, limits).
+    app.extensions["log_throttle"] = Throttle(app.config.get("LOG_REPEAT_SECONDS", 60))
 
     @app.before_request
     def assign_request_id() -> None:

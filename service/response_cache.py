@@ -12,14 +12,18 @@ import json
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, request
+import psycopg
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import BigInteger, Column, Engine, Integer, Table, event, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from service import negotiation
+from service.log_throttle import Throttle
 from service.models import Base
 
 log = logging.getLogger(__name__)
@@ -36,6 +40,8 @@ BUMP = update(data_version).where(data_version.c.id == 1).values(version=data_ve
 TRANSIENT = {"x-request-id", "date", "server", "content-length", "set-cookie", "connection"}
 # A client asking for a fresh answer (RFC 9111 request directives) gets one computed for it.
 BYPASS = {"no-cache", "no-store"}
+DATABASE_DOWN = "service.database_down"  # the error that kept find() from reading the data version
+ANONYMOUS = "anonymous"  # the principal of a request no token authenticated
 REDIS_TTL = 3600  # entries of an old data version are never read again; let Redis forget them
 
 
@@ -113,21 +119,38 @@ class LRU:
 
 
 class ResponseCache:
-    def __init__(self, max_bytes: int, url: str | None):
+    """The LRU, and Redis when configured. Redis gets TIMEOUT seconds to connect and to answer each command;
+    after a failure it is left alone for RETRY_SECONDS (the LRU serves meanwhile), so a frozen Redis costs one
+    request a timeout now and then, not every request two."""
+
+    RETRY_SECONDS = 5.0
+
+    def __init__(self, max_bytes: int, url: str | None, throttle: Throttle, timeout: float = 0.5):
         self.local = LRU(max_bytes)
+        self.throttle = throttle
         self.redis = None
+        self.down_until = 0.0
         if url:
             import redis  # optional: only when CACHE_URL/REDIS_URL is set (the `bench`/`redis` extras)
 
-            self.redis = redis.Redis.from_url(url, socket_timeout=0.5)
+            self.redis = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+
+    def _redis(self):
+        return self.redis if self.redis is not None and time.monotonic() >= self.down_until else None
+
+    def _redis_down(self) -> None:
+        self.down_until = time.monotonic() + self.RETRY_SECONDS
+        self.throttle.warning(log, "response cache redis", "response cache: redis unavailable, using memory only "
+                              "for %.0f s", self.RETRY_SECONDS, exc_info=True)
 
     def get(self, key: str) -> Entry | None:
         entry = self.local.get(key)
-        if entry is None and self.redis is not None:
+        shared = self._redis()
+        if entry is None and shared is not None:
             try:
-                raw = self.redis.get("rc:" + key)
+                raw = shared.get("rc:" + key)
             except Exception:  # a cache outage must cost speed, never answers
-                log.warning("response cache: redis unavailable", exc_info=True)
+                self._redis_down()
                 return None
             if isinstance(raw, bytes):
                 entry = Entry.loads(raw)
@@ -136,22 +159,27 @@ class ResponseCache:
 
     def put(self, key: str, entry: Entry) -> None:
         self.local.put(key, entry)
-        if self.redis is not None:
+        shared = self._redis()
+        if shared is not None:
             try:
-                self.redis.set("rc:" + key, entry.dumps(), ex=REDIS_TTL)
+                shared.set("rc:" + key, entry.dumps(), ex=REDIS_TTL)
             except Exception:
-                log.warning("response cache: redis unavailable", exc_info=True)
+                self._redis_down()
 
 
-def request_key(environ: dict, version: int) -> str:
-    """Method, host, path, query (parameters in name order), Accept and the bearer token (hashed), at
-    one data version. Read from the WSGI environ: werkzeug's parsed views cost more than the hit."""
+def request_key(environ: dict, version: int, principal: str, media_types: tuple[str, ...]) -> str:
+    """Method, host, path, query (parameters in name order), what Accept can change of the answer and who
+    asks, at one data version. Never the raw Accept or Authorization bytes: each junk value would be an entry
+    of its own (and a full render). Accept counts only as its preference among the media types the API serves
+    (negotiation.preference), the client only as its authenticated principal (a token's name when reads need
+    one, else "anonymous": public reads answer everyone alike). Read from the WSGI environ: werkzeug's parsed
+    views cost more than the hit."""
     query = environ.get("QUERY_STRING", "")
     if "&" in query:  # a stable sort by name keeps the order of repeated parameters
         query = "&".join(sorted(query.split("&"), key=lambda part: part.partition("=")[0]))
     parts = ("GET", environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
-             environ.get("PATH_INFO", ""), query, environ.get("HTTP_ACCEPT", ""),
-             environ.get("HTTP_AUTHORIZATION", ""), str(version))
+             environ.get("PATH_INFO", ""), query, negotiation.preference(environ.get("HTTP_ACCEPT", ""), media_types),
+             principal, str(version))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -175,6 +203,9 @@ class VersionReader:
         event.listen(engine, "engine_disposed", lambda _engine: self.close())
 
     def read(self) -> int | None:
+        """The version; None when it cannot be read now (served without the cache). Raises OperationalError
+        when the database is unavailable (refused, timed out, the connection shut): the view could not answer
+        either, and trying it would cost the wait again."""
         self.reads += 1
         if self.pooled:
             try:
@@ -193,6 +224,12 @@ class VersionReader:
             finally:
                 cursor.close()
             return row[0] if row else None
+        except OperationalError:  # from connecting, through the pool
+            self._drop(connection)
+            raise
+        except psycopg.OperationalError as exc:
+            self._drop(connection)
+            raise OperationalError(CURRENT, None, exc) from exc
         except Exception:  # each driver has its own error classes; any of them means "no cache now"
             self._drop(connection)
             return None
@@ -248,19 +285,24 @@ def cacheable(app: Flask, environ: dict) -> bool:
             and not ("HTTP_CACHE_CONTROL" in environ and BYPASS & _directives(environ["HTTP_CACHE_CONTROL"])))
 
 
-def find(app: Flask, environ: dict) -> Entry | None:
-    """The stored response for the request ENVIRON describes, at the current data version, if any. The key
-    is kept in the environ either way, for store() to file the response under it on a miss."""
+def find(app: Flask, environ: dict, principal: str = ANONYMOUS) -> Entry | None:
+    """The stored response for the request ENVIRON describes (by PRINCIPAL), at the current data version, if
+    any. The key is kept in the environ either way, for store() to file the response under it on a miss."""
     if "service.cache_key" in environ:  # looked up already, by the WSGI hit path
         return environ.get("service.cache_entry")
     if not cacheable(app, environ):
         return None
-    version = current_version(app)
+    try:
+        version = current_version(app)
+    except OperationalError as exc:  # the app answers the 503 (lookup), without waiting for the database again
+        environ["service.cache_key"], environ[DATABASE_DOWN] = None, exc
+        return None
     if version is None:
         return None
     cache: ResponseCache = app.extensions["response_cache"]
     cache.local.saw_version(version)
-    key = environ["service.cache_key"] = request_key(environ, version)
+    media_types = app.extensions[negotiation.EXTENSION].media_types
+    key = environ["service.cache_key"] = request_key(environ, version, principal, media_types)
     entry = environ["service.cache_entry"] = cache.get(key)
     return entry
 
@@ -278,7 +320,10 @@ def _directives(header: str | None) -> set[str]:
 def lookup() -> Response | None:
     """before_request: a stored response for this request at the current data version, if any (for the
     requests the WSGI hit path, cache_hits.py, leaves to the app)."""
-    entry = find(current_app._get_current_object(), request.environ)  # type: ignore[attr-defined]
+    if DATABASE_DOWN in request.environ:
+        raise request.environ.pop(DATABASE_DOWN)  # errors.py: a 503 problem
+    principal = g.get("principal") or ANONYMOUS  # set by auth when reads need a token (it runs first)
+    entry = find(current_app._get_current_object(), request.environ, principal)  # type: ignore[attr-defined]
     return replay(entry) if entry is not None else None
 
 
@@ -302,5 +347,6 @@ def store(response: Response) -> None:
 
 def init_app(app: Flask) -> None:
     config = app.config
-    app.extensions["response_cache"] = ResponseCache(config["RESPONSE_CACHE_BYTES"], config["CACHE_URL"])
+    app.extensions["response_cache"] = ResponseCache(config["RESPONSE_CACHE_BYTES"], config["CACHE_URL"],
+                                                     app.extensions["log_throttle"], config.get("REDIS_TIMEOUT", 0.5))
     app.before_request(lookup)

@@ -47,6 +47,7 @@ def browser(tmp_path_factory):
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console: csp_violations() reads it
     # An explicit driver path keeps Selenium Manager from looking for (and downloading) one.
     driver = webdriver.Chrome(options=options, service=Service(_executable("chromedriver")))
     driver.set_page_load_timeout(30)
@@ -54,6 +55,12 @@ def browser(tmp_path_factory):
         yield driver
     finally:
         driver.quit()
+
+
+def csp_violations(driver) -> list[str]:
+    """The console's Content-Security-Policy violations since the last read of the browser log: what the page's
+    policy blocked (an inline style or script it does not allow, an asset from elsewhere)."""
+    return [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"]]
 
 
 def screenshot(driver, name: str) -> Path:

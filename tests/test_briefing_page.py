@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.browser import browser, live_server, screenshot  # noqa: F401
+from tests.browser import browser, csp_violations, live_server, screenshot  # noqa: F401
 
 URL = "/api/v1/briefings/coalition-of-the-willing-paris-2025"
 
@@ -13,6 +13,7 @@ URL = "/api/v1/briefings/coalition-of-the-willing-paris-2025"
 @pytest.fixture()
 def page(browser, live_server, client):  # noqa: F811
     """The briefing page as Chromium renders it (Chromium sends its usual Accept: text/html,...)."""
+    csp_violations(browser)  # drop what earlier pages left in the console
     browser.get(live_server + URL)
     assert browser.title == client.get(URL).get_json()["title"]
     return browser
@@ -99,3 +100,10 @@ def test_render_briefing_page_fetches_nothing_else(page):
     resources = page.execute_script("return performance.getEntriesByType('resource').map(r => r.name)")
     assert resources == []
     assert page.find_elements(By.CSS_SELECTOR, "link[rel=stylesheet], script[src], img[src^=http]") == []
+
+
+def test_render_briefing_page_breaks_no_rule_of_its_content_security_policy(page, live_server):  # noqa: F811
+    policy = page.execute_script("return fetch(arguments[0]).then(r => r.headers.get('Content-Security-Policy'))",
+                                 live_server + URL)
+    assert "'unsafe-inline'" not in policy and "script-src 'self'" in policy
+    assert csp_violations(page) == []  # its inline CSS is the block the policy hashes: the page is styled

@@ -32,3 +32,21 @@ def test_default_database_is_a_sqlite_file(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("DATABASE_URL_FILE", raising=False)
     assert load_config()["DATABASE_URL"].startswith("sqlite:///")
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("DATABASE_CONNECT_TIMEOUT", "1"), ("DATABASE_CONNECT_TIMEOUT", "soon"), ("DATABASE_STATEMENT_TIMEOUT", "-1"),
+    ("DATABASE_STATEMENT_TIMEOUT", "inf"), ("REDIS_TIMEOUT", "0"), ("REDIS_TIMEOUT", "nan"),
+    ("LOG_REPEAT_SECONDS", "x"),
+])
+def test_load_config_with_malformed_timeout_is_a_one_line_error(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        load_config()
+
+
+def test_load_config_reads_timeouts_with_their_defaults(monkeypatch):
+    monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT", "2.5")
+    config = load_config()
+    assert (config["DATABASE_CONNECT_TIMEOUT"], config["DATABASE_STATEMENT_TIMEOUT"], config["REDIS_TIMEOUT"],
+            config["LOG_REPEAT_SECONDS"]) == (5, 2.5, 0.5, 60)

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import CHROMIUM_FLAGS, _executable, live_server, screenshot  # noqa: F401
+from tests.browser import CHROMIUM_FLAGS, _executable, csp_violations, live_server, screenshot  # noqa: F401
 
 TIMEOUT = 30
 OPERATION = "#operations-actors-getActors"
@@ -30,7 +30,7 @@ def logging_browser(tmp_path_factory):
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-docs')}")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(_executable("chromedriver")))
     driver.set_page_load_timeout(TIMEOUT)
     try:
@@ -59,6 +59,7 @@ def test_try_it_out_in_docs_gets_200_without_leaving_the_server(
     driver, wait = logging_browser, WebDriverWait(logging_browser, TIMEOUT)
     tags = [tag["name"] for tag in client.get("/openapi.json").get_json()["tags"]]
     requested_urls(driver)  # drop whatever an earlier test left in the log
+    csp_violations(driver)
     driver.get(f"{live_server}/docs")
 
     wait.until(lambda d: set(tags) <= {
@@ -72,6 +73,7 @@ def test_try_it_out_in_docs_gets_200_without_leaving_the_server(
     screenshot(driver, f"docs-try-it-out-{backend}")
 
     assert status.text.strip() == "200"
+    assert csp_violations(driver) == []  # the page works under its Content-Security-Policy
     urls = requested_urls(driver)
     assert any(urlsplit(u).path == "/api/v1/actors" for u in urls), urls
     network = [u for u in urls if urlsplit(u).scheme not in BROWSER_INTERNAL]

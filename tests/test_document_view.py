@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from tests.browser import browser, live_server, screenshot  # noqa: F401
+from tests.browser import browser, csp_violations, live_server, screenshot  # noqa: F401
 from tests.conftest import SOURCE_FILE
 from tests.helpers import all_items, assert_problem
 
@@ -117,7 +117,9 @@ def test_get_unknown_document_as_html_is_problem_404(client):
 
 
 def test_render_document_view_in_chromium_shows_highlights(browser, live_server, backend):  # noqa: F811
+    csp_violations(browser)
     browser.get(live_server + URL)
+    assert csp_violations(browser) == []  # styled by the inline block its Content-Security-Policy hashes
     assert "annotated source" in browser.title
     highlights = browser.find_elements("css selector", "article a.cite")
     assert len(highlights) > 100

@@ -117,3 +117,24 @@ def test_spec_documents_415_on_each_operation_taking_json_and_no_other(client):
     assert {label.split()[0] for label in takes_json} == {"post", "patch"}
     assert {label for label, op in operations if "415" in op["responses"]} == takes_json
     assert spec["components"]["responses"]["BODY_NOT_JSON"]["content"]["application/problem+json"]
+
+
+# An error body is bounded, however many bad fields the request has.
+
+def test_post_actor_with_200000_unknown_keys_is_a_422_listing_the_first_50(writer):
+    body = {**ACTOR, "slug": "bounded-errors-actor", **{f"unknown_{n}": 1 for n in range(200_000)}}
+    response = writer.post("/api/v1/actors", data=json.dumps(body), content_type="application/json")
+    problem = assert_problem(response, 422)
+    assert len(response.data) < 20_000, len(response.data)
+    assert len(problem["errors"]) == 50 and problem["errors_omitted"] == 200_000 - 50
+    assert all(e["field"].startswith("unknown_") and e["message"] == "Unknown field." for e in problem["errors"])
+    assert "first 50 field errors" in problem["detail"] and "199950 more" in problem["detail"]
+    assert_problem(writer.get("/api/v1/actors/bounded-errors-actor"), 404)
+
+
+def test_post_actor_with_a_megabyte_key_is_a_422_with_the_key_cut(writer):
+    key = "k" * 1_000_000
+    response = writer.post("/api/v1/actors", data=json.dumps({**ACTOR, key: 1}), content_type="application/json")
+    problem = assert_problem(response, 422)
+    assert len(response.data) < 10_000, len(response.data)
+    assert [e["field"][:10] for e in problem["errors"]] == ["k" * 10] and "errors_omitted" not in problem

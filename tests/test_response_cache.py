@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from sqlalchemy import select
 
@@ -97,11 +99,70 @@ def test_get_missing_record_is_never_cached(cached_app):
         assert response.status_code == 404 and response.headers.get("X-Cache") != "hit"
 
 
-def test_get_with_a_bearer_token_never_reuses_a_public_entry(cached_app):
+def test_get_with_junk_bearer_tokens_shares_the_anonymous_entry_when_reads_are_public(cached_app):
+    """Public reads answer everyone alike: a token (valid or made up) is no reason for an entry of its own."""
     client = cached_app.test_client()
-    client.get("/api/v1/events")
-    with_token = client.get("/api/v1/events", headers={"Authorization": "Bearer someone-else"})
-    assert with_token.headers.get("X-Cache") != "hit"
+    url = "/api/v1/events?limit=3"
+    client.get(url)
+    entries = len(cached_app.extensions["response_cache"].local.entries)
+    for n in range(200):
+        assert client.get(url, headers={"Authorization": f"Bearer junk-{n}"}).headers["X-Cache"] == "hit"
+    assert len(cached_app.extensions["response_cache"].local.entries) == entries
+
+
+def test_get_with_read_tokens_keys_each_principal_apart(cached_app):
+    app = create_app({"TESTING": True, "DATABASE_URL": cached_app.config["DATABASE_URL"], "READ_REQUIRES_TOKEN": True,
+                      "RATELIMIT_ENABLED": False})
+    tokens = []
+    for name in ("cache-reader-a", "cache-reader-b"):
+        result = app.test_cli_runner().invoke(args=["tokens", "create", name, "--scope", "read"])
+        tokens.append({"Authorization": "Bearer " + result.output.strip().splitlines()[-1]})
+    client, url = app.test_client(), "/api/v1/proposals?limit=2"
+    assert [client.get(url, headers=tokens[0]).headers["X-Cache"] for _ in range(2)] == ["miss", "hit"]
+    assert [client.get(url, headers=tokens[1]).headers["X-Cache"] for _ in range(2)] == ["miss", "hit"]
+    assert client.get(url, headers={"Authorization": "Bearer made-up"}).status_code == 401
+
+
+def junk_accept(n: int) -> str:
+    """A distinct Accept value that still gets a 200: a made-up type beside a real one, odd qualities, junk."""
+    return (f"application/json, application/x-junk-{n}", f"*/*; q=0.{n % 1000:03d}", f"text/markdown, x/y-{n}",
+            f"{'z' * (n % 50)}{n}, application/json;q=0.5")[n % 4]
+
+
+def test_get_briefing_with_1000_distinct_junk_accept_values_makes_a_bounded_number_of_entries(cached_app):
+    app = make_app(cached_app.config["DATABASE_URL"])
+    shared = FakeRedis()
+    app.extensions["response_cache"].redis = shared
+    client = app.test_client()
+    slug = client.get("/api/v1/briefings").get_json()["items"][0]["slug"]
+    shared.data.clear()
+    served = {client.get(f"/api/v1/briefings/{slug}", headers={"Accept": junk_accept(n)}).mimetype
+              for n in range(1000)}
+    assert served == {"application/json", "text/markdown"}
+    assert len(shared.data) <= 4, len(shared.data)  # one entry per preference, not per header
+    assert len(app.extensions["response_cache"].local.entries) <= 5
+
+
+def test_get_with_any_accept_hits_an_entry_only_when_every_view_would_answer_it_alike(cached_app):
+    """The key's reduction of Accept (negotiation.preference) is exact: headers with one preference get the same
+    media type from every negotiating endpoint, by the views' own best_match."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    from service.negotiation import preference
+
+    negotiated = cached_app.extensions["negotiation"]
+    rng = random.Random(14)
+    pieces = [*negotiated.media_types, "*/*", "text/*", "application/*", "image/png", "x/junk"]
+    headers = ["", "garbage", *(", ".join(f"{rng.choice(pieces)};q={rng.choice(['1', '0.9', '0.5', '0', '0.50'])}"
+                                          for _ in range(rng.randint(1, 4))) for _ in range(3000))]
+    by_preference: dict[str, set] = {}
+    for header in headers:
+        accept = parse_accept_header(header or None, MIMEAccept)
+        answers = (bool(accept), *(accept.best_match(offers) for offers in negotiated.offers.values()))
+        by_preference.setdefault(preference(header, negotiated.media_types), set()).add(answers)
+    assert all(len(answers) == 1 for answers in by_preference.values())
+    assert len(by_preference) < len(set(headers)) / 5
 
 
 def test_get_with_different_accept_is_a_different_entry(cached_app):
