@@ -77,6 +77,16 @@ def test_list_actor_relations_france_supplying_ukraine_is_what_macron_detailed(c
     assert [(p["field"], p["basis"]) for p in supplies["provenance"]] == [("speaker", "inferred")]
 
 
+def test_get_aid_item_mirage_jets_cite_only_what_macron_detailed(client):
+    jets = client.get("/api/v1/aid-items?q=Mirage&limit=50").get_json()["items"]
+    [supplied] = [item for item in jets if item["slug"] == "france-mirage-jets-supplied"]
+    assert (supplied["speaker"], supplied["cue"]["quote"]) == ("emmanuel-macron", "detailed Macron")
+    # "delivered by France" follows Zelensky's quoted words: the increase cites it, the jets Macron listed do not.
+    assert quotes(supplied) == ["the few French Mirage fighter jets supplied to Ukraine"]
+    [increase] = [item for item in jets if item["slug"] == "france-mirage-increase"]
+    assert increase["speaker"] == "volodymyr-zelensky" and "delivered by France" in quotes(increase)[0]
+
+
 def test_list_actor_relations_states_no_welcome_by_the_elysee(client):
     """'who was welcomed at the Elysée Palace' names a place and no agent: no relation says who welcomed him."""
     assert all_items(client, "/api/v1/actors/french-presidency/relations") == []
