@@ -198,12 +198,33 @@ def cited_spans(document: Document) -> list[tuple[int, int, RecordRef, str]]:
     return [(c.start, c.end, record_ref(c.record), c.role) for c in db.session.scalars(stmt)]
 
 
+def span_id(start: int, end: int) -> str:
+    """The fragment a citation's URL ends with (`/api/v1/documents/<slug>#span-S-E`)."""
+    return f"span-{start}-{end}"
+
+
+def place_anchors(paragraphs: list[list[dict]], spans: set[tuple[int, int]]) -> None:
+    """Give each segment the ids (`anchors`) of the cited spans that start in it: a span starts at a cut
+    (annotate() cuts at every start), or, when it starts in the blank between two paragraphs, the first
+    segment after. Spans overlap, so a segment can carry several; each span gets exactly one."""
+    segments = [seg for paragraph in paragraphs for seg in paragraph]
+    for seg in segments:
+        seg["anchors"] = []
+    index = 0
+    for start, end in sorted(spans):
+        while index < len(segments) and segments[index]["end"] <= start:
+            index += 1
+        if index < len(segments):
+            segments[index]["anchors"].append(span_id(start, end))
+
+
 def _annotated_view(document: Document):
     spans = cited_spans(document)
     paragraphs = [[{"start": seg.start, "end": seg.end, "text": seg.text,
                     "records": list(dict.fromkeys(ref for ref, _ in seg.records)),
                     "roles": sorted({role for _, role in seg.records})} for seg in paragraph]
                   for paragraph in annotate(document.text, [(s, e, (ref, role)) for s, e, ref, role in spans])]
+    place_anchors(paragraphs, {(s, e) for s, e, _, _ in spans})
     sentences = sentence_coverage(document.text, [(s, e, ref) for s, e, ref, _ in spans])
     html = render_template("document_view.html", document=document, paragraphs=paragraphs,
                            sentences=sentences, covered=sum(s.covered for s in sentences),
