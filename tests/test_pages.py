@@ -6,13 +6,16 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
-from service import briefing_compose
-from service.briefing_render import render_markdown
+from service import briefing_compose, pages
+from service.briefing_render import attribution, render_markdown
 from service.extensions import db
-from service.models import Citation, Document
+from service.models import Actor, Citation, Document, Proposal
 from tests.helpers import BRIEFING
+from tests.test_briefing_markdown import PAYLOAD, Shape, hostile
 
 URL = f"/api/v1/briefings/{BRIEFING}"
 HTML = {"Accept": "text/html"}
@@ -125,3 +128,85 @@ def test_briefing_markdown_notes_link_to_spans(app):
     assert all(SPAN_URL.match(n) for n in notes)
     assert {SPAN_URL.match(n)[2] for n in notes} == {
         f"span-{c['start']}-{c['end']}" for c in walk_citations(composed)}
+
+
+ACTOR, PROPOSAL = "emmanuel-macron", "reassurance-force"
+
+
+def composed_json(client) -> dict:
+    return client.get(URL).get_json()
+
+
+def positions_of(b: dict) -> list[dict]:
+    return [p for row in b["stance_matrix"]["rows"] for cell in row["cells"] for p in cell["positions"]]
+
+
+def check_page(client, url: str) -> Page:
+    """The page at URL: HTML with the briefing page's headers, every footnote on a span anchor that exists."""
+    response = client.get(url, headers=HTML)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    briefing = client.get(URL, headers=HTML)
+    assert response.headers["Content-Security-Policy"] == briefing.headers["Content-Security-Policy"]
+    assert "Accept" in response.headers["Vary"]
+    page = parse(response.get_data(as_text=True))
+    spans = [m for m in map(SPAN_URL.match, page.hrefs) if m]
+    assert spans
+    views = {}
+    for m in spans:
+        if m[1] not in views:
+            views[m[1]] = parse(client.get(f"/api/v1/documents/{m[1]}", headers=HTML).get_data(as_text=True))
+        assert m[2] in views[m[1]].ids, m[0]
+    return page
+
+
+def test_actor_page_shows_who_said_what_with_links(client):
+    b = composed_json(client)
+    page = check_page(client, f"/api/v1/actors/{ACTOR}")
+    held = [p for p in positions_of(b) if p["holder"]["slug"] == ACTOR]
+    assert held
+    assert {f"position-{p['position']}" for p in held} <= set(page.ids)
+    # links to the other actors' and the proposals' pages, and back into the briefing page
+    others = {h for h in page.hrefs if h.startswith("/api/v1/actors/") and h != f"/api/v1/actors/{ACTOR}"}
+    proposals = {h for h in page.hrefs if h.startswith("/api/v1/proposals/")}
+    assert others and proposals
+    for href in sorted(others | proposals):
+        assert client.get(href, headers=HTML).status_code == 200, href
+    briefing_ids = parse(client.get(URL, headers=HTML).get_data(as_text=True)).ids
+    anchors = [h.split("#", 1)[1] for h in page.hrefs if h.startswith(URL + "#")]
+    assert anchors and all(a in briefing_ids for a in anchors)
+
+
+def test_proposal_page_shows_sides_how_surely_with_links(client):
+    b = composed_json(client)
+    entry = next(p for p in b["proposals"] if p["slug"] == PROPOSAL)
+    response = client.get(f"/api/v1/proposals/{PROPOSAL}", headers=HTML)
+    page = check_page(client, f"/api/v1/proposals/{PROPOSAL}")
+    sides = entry["supporters"] + entry["opponents"] + entry["others"]
+    assert sides and {f"position-{e['position']}" for e in sides} <= set(page.ids)
+    text = response.get_data(as_text=True)
+    for e in sides:  # how surely: the briefing page's attribution wording, hedges and all
+        assert str(escape(attribution(e))) in text
+    assert {f"/api/v1/actors/{a['slug']}" for a in entry["proposers"]} <= set(page.hrefs)
+
+
+@pytest.mark.parametrize("url", [f"/api/v1/actors/{ACTOR}", f"/api/v1/proposals/{PROPOSAL}"])
+def test_actor_and_proposal_stay_json_by_default_and_refuse_what_they_do_not_offer(client, url):
+    plain = client.get(url)
+    assert plain.status_code == 200 and plain.mimetype == "application/json" and plain.get_json()["slug"]
+    assert "Accept" in plain.headers["Vary"]
+    refused = client.get(url, headers={"Accept": "application/xml"})
+    assert refused.status_code == 406 and refused.mimetype == "application/problem+json"
+    assert "text/html" in refused.get_json()["detail"]
+
+
+@pytest.mark.parametrize(("model", "slug", "render"), [(Actor, ACTOR, pages.actor_page),
+                                                         (Proposal, PROPOSAL, pages.proposal_page)])
+def test_actor_and_proposal_pages_escape_curated_text(app, monkeypatch, model, slug, render):
+    """Rendered directly (the response cache would answer a request with the page rendered before)."""
+    real = briefing_compose.compose
+    monkeypatch.setattr(briefing_compose, "compose", lambda loaded: hostile(real(loaded)))
+    with app.test_request_context():
+        record = db.session.scalars(select(model).where(model.slug == slug)).one()
+        shape = Shape(render(record).get_data(as_text=True))
+    assert "script" not in shape.tags and not [h for h in shape.hrefs if h.startswith("javascript:")]
+    assert " ".join(PAYLOAD.split()) in " ".join("".join(shape.text).split())

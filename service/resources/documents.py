@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer, with_polymorphic
 
+from service import pages
 from service.coverage import annotate, attribution_cues, sentence_coverage
 from service.extensions import db
 from service.models import Citation, Document, Record
@@ -198,6 +199,14 @@ def cited_spans(document: Document) -> list[tuple[int, int, RecordRef, str]]:
     return [(c.start, c.end, record_ref(c.record), c.role) for c in db.session.scalars(stmt)]
 
 
+def page_urls(document: Document) -> dict[int, str]:
+    """Record id -> the record's human page (service/pages.py), for every record citing DOCUMENT."""
+    record = with_polymorphic(Record, "*")
+    stmt = (select(Citation).where(Citation.document_id == document.id)
+            .options(selectinload(Citation.record.of_type(record)).options(*ref_options(record))))
+    return {c.record.id: pages.page_url(c.record) for c in db.session.scalars(stmt)}
+
+
 def span_id(start: int, end: int) -> str:
     """The fragment a citation's URL ends with (`/api/v1/documents/<slug>#span-S-E`)."""
     return f"span-{start}-{end}"
@@ -228,5 +237,6 @@ def _annotated_view(document: Document):
     sentences = sentence_coverage(document.text, [(s, e, ref) for s, e, ref, _ in spans])
     html = render_template("document_view.html", document=document, paragraphs=paragraphs,
                            sentences=sentences, covered=sum(s.covered for s in sentences),
-                           records=len({r for _, _, r, _ in spans}), json_url=request.path)
+                           records=len({r for _, _, r, _ in spans}), json_url=request.path,
+                           page_urls=page_urls(document))
     return current_app.response_class(html, mimetype="text/html", headers={"Vary": "Accept"})
