@@ -11,7 +11,6 @@ from flask_smorest import abort
 from service import briefing_compose, briefing_render
 from service.models import Actor, Proposal, Record
 
-
 JSON, HTML = "application/json", "text/html"
 VARY = {"Vary": {"description": "`Accept`: the same URL serves JSON or HTML", "schema": {"type": "string"}}}
 
