@@ -124,6 +124,8 @@ def read(rec) -> None:
             rec.record(operation_id, url, accept=accept)
         if operation_id in ITEMS:  # the first item of the page, fetched by its permalink
             rec.record(ITEMS[operation_id], page["items"][0]["url"])
+            if operation_id in ("getActors", "getProposals"):  # their human pages (service/pages.py)
+                rec.record(ITEMS[operation_id], page["items"][0]["url"], accept="text/html")
 
 
 def write(rec, auth: dict) -> dict[str, str]:
