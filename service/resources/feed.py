@@ -15,7 +15,7 @@ from service.models import Change
 from service.resources.writing import WriteSpec, representation
 
 # Creations in the order their references need (a briefing's composed body names the records it holds).
-ORDER = ("documents", "actors", "proposals", "events", "positions", "aid-packages", "aid-items", "briefings")
+ORDER = ("documents", "actors", "relations", "proposals", "events", "positions", "aid-packages", "aid-items", "briefings")
 
 
 def specs() -> list[WriteSpec]:
