@@ -46,7 +46,7 @@ def test_create_patch_delete_relation_each_in_the_feed(writer):
     assert writer.get(url).get_json()["predicate"] == "leads"
     assert writer.delete(url, headers={"If-Match": patched.headers["ETag"]}).status_code == 204
     assert writer.get(url).status_code == 404
-    feed = all_items(writer, f"/api/v1/changes?since=0&resource=relations&limit=100")[-3:]
+    feed = all_items(writer, "/api/v1/changes?since=0&resource=relations&limit=100")[-3:]
     assert [c["action"] for c in feed] == ["create", "update", "delete"]
     assert feed[0]["after"] == created.get_json() and feed[1]["after"] == patched.get_json()
     assert feed[2]["after"] is None and changes_count(writer) == since + 3

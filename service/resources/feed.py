@@ -15,7 +15,8 @@ from service.models import Change
 from service.resources.writing import WriteSpec, representation
 
 # Creations in the order their references need (a briefing's composed body names the records it holds).
-ORDER = ("documents", "actors", "relations", "proposals", "events", "positions", "aid-packages", "aid-items", "briefings")
+ORDER = ("documents", "actors", "relations", "proposals", "events", "positions", "aid-packages", "aid-items",
+         "briefings")
 
 
 def specs() -> list[WriteSpec]:
@@ -41,7 +42,8 @@ def sync(principal: str) -> int:
     served: dict[tuple[str, str], tuple[WriteSpec, dict]] = {}
     for spec in specs():
         column = getattr(spec.model, spec.key)
-        for obj in db.session.scalars(select(spec.model).order_by(column)).unique():
+        rows: list = list(db.session.scalars(select(spec.model).order_by(column)).unique())
+        for obj in rows:
             key = str(getattr(obj, spec.key))
             served[(spec.resource, key)] = spec, json.loads(json.dumps(representation(spec, obj)))
     written = 0
