@@ -190,12 +190,14 @@ class VersionReader:
     engine's connect settings applied), so a hit pays neither a pool checkout (nor PostgreSQL's
     pre-ping) nor SQLAlchemy's result machinery. Any driver error drops that connection and the
     request is served without the cache; the next one reconnects. In-memory SQLite (one connection
-    shared through the pool) reads through the pool instead."""
+    shared through the pool) reads through the pool instead. A thread that has ended leaves its connection
+    behind: the next thread to connect closes it, so a server that starts a thread per request (Werkzeug's)
+    holds at most one connection per live thread, not one per request ever served."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.local = threading.local()
-        self.opened: list = []
+        self.opened: list[tuple[threading.Thread, object]] = []  # (owner, connection)
         self.lock = threading.Lock()
         self.reads = 0  # how many times the version was read (the tests count a hit's cost with it)
         database = engine.url.database or ""
@@ -244,29 +246,33 @@ class VersionReader:
             connection.autocommit = True
         self.local.connection, self.local.pid = connection, os.getpid()
         with self.lock:
-            self.opened.append(connection)
+            ended = [held for owner, held in self.opened if not owner.is_alive()]
+            self.opened = [(owner, held) for owner, held in self.opened if owner.is_alive()]
+            self.opened.append((threading.current_thread(), connection))
+        for held in ended:
+            self._close(held)
         return connection
 
     def _drop(self, connection) -> None:
         self.local.connection = None
         if connection is not None:
             with self.lock:
-                if connection in self.opened:
-                    self.opened.remove(connection)
-            try:
-                connection.close()
-            except Exception:  # already broken: nothing more to release
-                pass
+                self.opened = [(owner, held) for owner, held in self.opened if held is not connection]
+            self._close(connection)
 
     def close(self) -> None:
         """Close every thread's connection (engine.dispose(), e.g. at the end of a test)."""
         with self.lock:
             opened, self.opened = self.opened, []
-        for connection in opened:
-            try:
-                connection.close()
-            except Exception:  # closing from another thread may be refused; the GC closes it then
-                pass
+        for _owner, connection in opened:
+            self._close(connection)
+
+    @staticmethod
+    def _close(connection) -> None:
+        try:
+            connection.close()
+        except Exception:  # already broken, or refused from another thread: the GC closes it then
+            pass
 
 
 def current_version(app: Flask) -> int | None:

@@ -221,3 +221,20 @@ def test_get_with_no_cache_request_directive_is_computed_afresh(cached_app):
     with count_queries(cached_app) as statements:
         response = client.get("/api/v1/aid-items", headers={"Cache-Control": "no-cache"})
     assert "X-Cache" not in response.headers and len(statements) > 1
+
+
+def test_get_from_a_new_thread_per_request_holds_one_reader_connection_per_live_thread(cached_app):
+    """Werkzeug's threaded server starts a thread per request: each reads the version on a connection of its
+    own, and an ended thread's connection is closed by the next one to connect, not kept until shutdown."""
+    import threading
+
+    def request():
+        assert cached_app.test_client().get("/api/v1/actors/france").status_code == 200
+
+    for _ in range(30):
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+    reader = cached_app.extensions["data_version_reader"]
+    held = [connection for owner, connection in reader.opened if not owner.is_alive()]
+    assert len(reader.opened) <= 2 and len(held) <= 1, reader.opened
