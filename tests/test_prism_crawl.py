@@ -30,11 +30,10 @@ SPEC_FILE = PROJECT_ROOT / "openapi.yaml"
 
 
 @pytest.fixture(scope="module")
-def served_app(databases):
-    """A seeded app on SQLite only: tests/helpers.serving starts a thread per request, and on PostgreSQL each
-    such thread keeps a response-cache connection of its own (service/response_cache.py), so a crawl of a few
-    hundred requests would exhaust the server's connections. The crawl on both backends is tests/test_links.py."""
-    app = make_app(databases.new("sqlite"))
+def served_app(backend, databases):
+    """A seeded app of this module's own, on SQLite and PostgreSQL, behind tests/helpers.serving (a thread per
+    request: the response cache closes an ended thread's connection, so the crawl holds a few, not hundreds)."""
+    app = make_app(databases.new(backend))
     result = app.test_cli_runner().invoke(args=["seed", "load"])
     assert result.exit_code == 0, result.output
     return app

@@ -25,10 +25,10 @@ def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def served_app(databases):
-    """A seeded app on SQLite (see tests/test_prism_crawl.py: the thread-per-request test server would exhaust
-    PostgreSQL's connections with response-cache connections); both backends are crawled in test_links.py."""
-    app = make_app(databases.new("sqlite"))
+def served_app(backend, databases):
+    """A seeded app of this module's own, on SQLite and PostgreSQL, behind tests/helpers.serving (a thread per
+    request: the response cache closes an ended thread's connection, so the crawl holds a few, not hundreds)."""
+    app = make_app(databases.new(backend))
     result = app.test_cli_runner().invoke(args=["seed", "load"])
     assert result.exit_code == 0, result.output
     return app
