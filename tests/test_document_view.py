@@ -90,7 +90,7 @@ def test_get_document_as_html_links_highlights_to_the_records_citing_them(client
     assert billion["href"] == f"#src-{billion['data-start']}"
     [package] = all_items(client, "/api/v1/aid-packages?donor=france")
     assert str(package["id"]) in billion["data-records"].split()
-    assert f"/api/v1/aid-packages/{package['id']}" in page.record_links
+    assert f"/api/v1/aid-packages/{package['slug']}" in page.record_links
     for url in sorted(page.record_links):
         assert client.get(url).status_code == 200, url
 

@@ -9,6 +9,9 @@ from sqlalchemy import select
 from service.models import Actor, AidPackage
 from service.request_input import Blueprint
 from service.resources.common import (
+    REDIRECT_DESCRIPTION,
+    REDIRECT_HEADERS,
+    redirect_to_slug,
     CITED,
     Shape,
     by_slug,
@@ -43,7 +46,7 @@ blp = Blueprint("aid-packages", __name__, url_prefix="/api/v1/aid-packages",
 
 class AidPackageSchema(ClaimSchema):
     id = fields.Integer(required=True)
-    url = permalink("/api/v1/aid-packages/{id}")
+    url = permalink("/api/v1/aid-packages/{slug}")
     slug = fields.String(required=True)
     donor = slug_of("donor", "Slug of the donor actor")
     recipient = slug_of("recipient", "Slug of the recipient actor")
@@ -109,8 +112,8 @@ def referrers(package: AidPackage) -> list[str]:
     return [f"aid items: {len(package.items)}"] if package.items else []
 
 
-WRITES = WriteSpec("aid-packages", AidPackage, "id", "/api/v1/aid-packages/{id}", AidPackageSchema,
-                   lambda key: _select().where(AidPackage.id == key), assign, referrers)
+WRITES = WriteSpec("aid-packages", AidPackage, "slug", "/api/v1/aid-packages/{slug}", AidPackageSchema,
+                   lambda key: _select().where(AidPackage.slug == key), assign, referrers)
 
 @blp.route("")
 class AidPackages(MethodView):
@@ -133,24 +136,47 @@ class AidPackages(MethodView):
         """Create an aid package"""
         return create(WRITES, data)
 
-@blp.route("/<int(max=2147483647):package_id>")
-class AidPackageById(MethodView):
+@blp.route("/<slug>")
+class AidPackageBySlug(MethodView):
     @blp.response(200, AidPackageSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, package_id):
+    def get(self, slug):
         """Get an aid package"""
-        stmt = _select().where(AidPackage.id == package_id)
-        return get_or_404(stmt, f"aid package with id {package_id}")
+        stmt = _select().where(AidPackage.slug == slug)
+        return get_or_404(stmt, f"aid package with slug {slug!r}")
 
     @write_op(blp)
     @blp.arguments(partial(AidPackagePatch))
     @blp.response(200, AidPackageSchema, headers=WRITE_HEADERS)
-    def patch(self, data, package_id):
+    def patch(self, data, slug):
         """Update an aid package (partial)"""
-        return update_record(WRITES, WRITES.fetch(package_id), data)
+        return update_record(WRITES, WRITES.fetch(slug), data)
 
     @write_op(blp, delete=True)
     @blp.response(204)
-    def delete(self, package_id):
+    def delete(self, slug):
         """Delete an aid package that has no items"""
-        return delete_record(WRITES, WRITES.fetch(package_id))
+        return delete_record(WRITES, WRITES.fetch(slug))
+
+
+@blp.route("/<int(max=2147483647):package_id>")
+class AidPackageById(MethodView):
+    """The numeric id URL of aid packages, kept as a permanent redirect to the slug URL."""
+
+    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, package_id):
+        """Redirect from aid package's id to its slug URL"""
+        return redirect_to_slug(AidPackage, package_id, "aid-packages", "aid package")
+
+    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def patch(self, package_id):
+        """Redirect a change of aid package by id to its slug URL"""
+        return redirect_to_slug(AidPackage, package_id, "aid-packages", "aid package")
+
+    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, package_id):
+        """Redirect a delete of aid package by id to its slug URL"""
+        return redirect_to_slug(AidPackage, package_id, "aid-packages", "aid package")

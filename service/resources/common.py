@@ -6,6 +6,7 @@ import operator
 import string
 
 import marshmallow as ma
+from flask import make_response, request
 from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import Select, select
@@ -100,3 +101,22 @@ def get_or_404(stmt: Select, what: str):
 def by_slug(slug_model, slug: str):
     """Subquery for the id of SLUG_MODEL's row with SLUG (for filters by related slug)."""
     return select(slug_model.id).where(slug_model.slug == slug).scalar_subquery()
+
+
+REDIRECT_HEADERS = {"Location": {"description": "The record's slug URL, where it lives", "schema": {"type": "string"}}}
+REDIRECT_DESCRIPTION = ("Permanent Redirect: records are addressed by slug; a numeric id URL answers 308 with the "
+                        "slug URL in `Location` (the method and body are to be repeated there)")
+
+
+def redirect_to_slug(model, record_id: int, collection: str, what: str):
+    """308 Permanent Redirect from `/api/v1/COLLECTION/<id>` to the record's slug URL (the query string kept);
+    a 404 problem when no record has that id."""
+    found = db.session.scalars(select(model.slug).where(model.id == record_id)).one_or_none()
+    if found is None:
+        abort(404, message=f"No {what} with id {record_id}.")
+    location = f"/api/v1/{collection}/{found}"
+    if request.query_string:
+        location += "?" + request.query_string.decode("latin-1")
+    response = make_response("", 308)
+    response.headers["Location"] = location
+    return response
