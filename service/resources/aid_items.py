@@ -15,9 +15,7 @@ from service.request_input import Blueprint
 from service.resources.actors import ACTOR, ActorSchema
 from service.resources.aid_packages import AID_PACKAGE, AidPackageSchema
 from service.resources.common import (
-    REDIRECT_DESCRIPTION,
-    REDIRECT_HEADERS,
-    redirect_to_slug,
+    id_redirect,
     CITED,
     Shape,
     by_slug,
@@ -189,6 +187,7 @@ class AidItems(MethodView):
 class AidItemBySlug(MethodView):
     @blp.response(200, AidItemSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @id_redirect(blp, AidItem, "aid-items", "aid item")
     def get(self, slug):
         """Get an aid item"""
         return get_or_404(_select().where(AidItem.slug == slug), f"aid item with slug {slug!r}")
@@ -196,35 +195,15 @@ class AidItemBySlug(MethodView):
     @write_op(blp)
     @blp.arguments(partial(AidItemPatch))
     @blp.response(200, AidItemSchema, headers=WRITE_HEADERS)
+    @id_redirect(blp, AidItem, "aid-items", "aid item")
     def patch(self, data, slug):
         """Update an aid item (partial)"""
         return update_record(WRITES, WRITES.fetch(slug), data)
 
     @write_op(blp, delete=True)
     @blp.response(204)
+    @id_redirect(blp, AidItem, "aid-items", "aid item")
     def delete(self, slug):
         """Delete an aid item"""
         return delete_record(WRITES, WRITES.fetch(slug))
 
-
-@blp.route("/<int(max=2147483647):item_id>")
-class AidItemById(MethodView):
-    """The numeric id URL of aid items, kept as a permanent redirect to the slug URL."""
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, item_id):
-        """Redirect from aid item's id to its slug URL"""
-        return redirect_to_slug(AidItem, item_id, "aid-items", "aid item")
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def patch(self, item_id):
-        """Redirect a change of aid item by id to its slug URL"""
-        return redirect_to_slug(AidItem, item_id, "aid-items", "aid item")
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def delete(self, item_id):
-        """Redirect a delete of aid item by id to its slug URL"""
-        return redirect_to_slug(AidItem, item_id, "aid-items", "aid item")

@@ -9,9 +9,7 @@ from sqlalchemy import select
 from service.models import Actor, AidPackage
 from service.request_input import Blueprint
 from service.resources.common import (
-    REDIRECT_DESCRIPTION,
-    REDIRECT_HEADERS,
-    redirect_to_slug,
+    id_redirect,
     CITED,
     Shape,
     by_slug,
@@ -140,6 +138,7 @@ class AidPackages(MethodView):
 class AidPackageBySlug(MethodView):
     @blp.response(200, AidPackageSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @id_redirect(blp, AidPackage, "aid-packages", "aid package")
     def get(self, slug):
         """Get an aid package"""
         stmt = _select().where(AidPackage.slug == slug)
@@ -148,35 +147,15 @@ class AidPackageBySlug(MethodView):
     @write_op(blp)
     @blp.arguments(partial(AidPackagePatch))
     @blp.response(200, AidPackageSchema, headers=WRITE_HEADERS)
+    @id_redirect(blp, AidPackage, "aid-packages", "aid package")
     def patch(self, data, slug):
         """Update an aid package (partial)"""
         return update_record(WRITES, WRITES.fetch(slug), data)
 
     @write_op(blp, delete=True)
     @blp.response(204)
+    @id_redirect(blp, AidPackage, "aid-packages", "aid package")
     def delete(self, slug):
         """Delete an aid package that has no items"""
         return delete_record(WRITES, WRITES.fetch(slug))
 
-
-@blp.route("/<int(max=2147483647):package_id>")
-class AidPackageById(MethodView):
-    """The numeric id URL of aid packages, kept as a permanent redirect to the slug URL."""
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, package_id):
-        """Redirect from aid package's id to its slug URL"""
-        return redirect_to_slug(AidPackage, package_id, "aid-packages", "aid package")
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def patch(self, package_id):
-        """Redirect a change of aid package by id to its slug URL"""
-        return redirect_to_slug(AidPackage, package_id, "aid-packages", "aid package")
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def delete(self, package_id):
-        """Redirect a delete of aid package by id to its slug URL"""
-        return redirect_to_slug(AidPackage, package_id, "aid-packages", "aid package")

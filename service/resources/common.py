@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 import string
 
@@ -103,20 +104,34 @@ def by_slug(slug_model, slug: str):
     return select(slug_model.id).where(slug_model.slug == slug).scalar_subquery()
 
 
-REDIRECT_HEADERS = {"Location": {"description": "The record's slug URL, where it lives", "schema": {"type": "string"}}}
-REDIRECT_DESCRIPTION = ("Permanent Redirect: records are addressed by slug; a numeric id URL answers 308 with the "
-                        "slug URL in `Location` (the method and body are to be repeated there)")
+
+REDIRECT_HEADERS = {"Location": {"description": "The record's slug URL", "schema": {"type": "string"}}}
+REDIRECT_DESCRIPTION = ("Permanent Redirect, when `{slug}` is all digits: records are addressed by slug (no slug is "
+                        "all digits), and a record's numeric `id` in its place answers 308 with the slug URL in "
+                        "`Location`, the query string kept (a write is repeated there, same method and body)")
+MAX_ID = 2147483647  # the largest id a record can have (the columns are 32-bit integers)
 
 
-def redirect_to_slug(model, record_id: int, collection: str, what: str):
-    """308 Permanent Redirect from `/api/v1/COLLECTION/<id>` to the record's slug URL (the query string kept);
-    a 404 problem when no record has that id."""
-    found = db.session.scalars(select(model.slug).where(model.id == record_id)).one_or_none()
-    if found is None:
-        abort(404, message=f"No {what} with id {record_id}.")
-    location = f"/api/v1/{collection}/{found}"
-    if request.query_string:
-        location += "?" + request.query_string.decode("latin-1")
-    response = make_response("", 308)
-    response.headers["Location"] = location
-    return response
+def id_redirect(blp, model, collection: str, what: str):
+    """A view of `/api/v1/COLLECTION/<slug>` where an all-digit slug is a numeric id: 308 Permanent Redirect to
+    the record's slug URL (the query string kept), a 404 problem when no record has that id."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, slug: str, **kwargs):
+            if not (slug.isascii() and slug.isdigit()):
+                return view(*args, slug=slug, **kwargs)
+            found = None
+            if int(slug) <= MAX_ID:
+                found = db.session.scalars(select(model.slug).where(model.id == int(slug))).one_or_none()
+            if found is None:
+                abort(404, message=f"No {what} with id {slug}.")
+            location = f"/api/v1/{collection}/{found}"
+            if request.query_string:
+                location += "?" + request.query_string.decode("latin-1")
+            response = make_response("", 308)
+            response.headers["Location"] = location
+            return response
+
+        return blp.alt_response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)(wrapper)
+
+    return decorator

@@ -12,9 +12,7 @@ from service.models import Actor, Event, event_participants
 from service.request_input import Blueprint
 from service.resources.actors import ACTOR, ActorSchema
 from service.resources.common import (
-    REDIRECT_DESCRIPTION,
-    REDIRECT_HEADERS,
-    redirect_to_slug,
+    id_redirect,
     CITED,
     Shape,
     by_slug,
@@ -156,6 +154,7 @@ class Events(MethodView):
 class EventBySlug(MethodView):
     @blp.response(200, EventSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @id_redirect(blp, Event, "events", "event")
     def get(self, slug):
         """Get an event"""
         return get_or_404(_select().where(Event.slug == slug), f"event with slug {slug!r}")
@@ -163,35 +162,15 @@ class EventBySlug(MethodView):
     @write_op(blp)
     @blp.arguments(partial(EventPatch))
     @blp.response(200, EventSchema, headers=WRITE_HEADERS)
+    @id_redirect(blp, Event, "events", "event")
     def patch(self, data, slug):
         """Update an event (partial)"""
         return update_record(WRITES, WRITES.fetch(slug), data)
 
     @write_op(blp, delete=True)
     @blp.response(204)
+    @id_redirect(blp, Event, "events", "event")
     def delete(self, slug):
         """Delete an event"""
         return delete_record(WRITES, WRITES.fetch(slug))
 
-
-@blp.route("/<int(max=2147483647):event_id>")
-class EventById(MethodView):
-    """The numeric id URL of events, kept as a permanent redirect to the slug URL."""
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, event_id):
-        """Redirect from event's id to its slug URL"""
-        return redirect_to_slug(Event, event_id, "events", "event")
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def patch(self, event_id):
-        """Redirect a change of event by id to its slug URL"""
-        return redirect_to_slug(Event, event_id, "events", "event")
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def delete(self, event_id):
-        """Redirect a delete of event by id to its slug URL"""
-        return redirect_to_slug(Event, event_id, "events", "event")

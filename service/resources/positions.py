@@ -13,9 +13,7 @@ from service import vocabulary as v
 from service.models import Actor, Event, Position, PositionCondition, Proposal
 from service.request_input import Blueprint
 from service.resources.common import (
-    REDIRECT_DESCRIPTION,
-    REDIRECT_HEADERS,
-    redirect_to_slug,
+    id_redirect,
     CITED,
     Shape,
     by_slug,
@@ -201,6 +199,7 @@ class Positions(MethodView):
 class PositionBySlug(MethodView):
     @blp.response(200, PositionSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @id_redirect(blp, Position, "positions", "position")
     def get(self, slug):
         """Get a position"""
         stmt = select(Position).options(*position_options()).where(Position.slug == slug)
@@ -209,35 +208,15 @@ class PositionBySlug(MethodView):
     @write_op(blp)
     @blp.arguments(partial(PositionPatch))
     @blp.response(200, PositionSchema, headers=WRITE_HEADERS)
+    @id_redirect(blp, Position, "positions", "position")
     def patch(self, data, slug):
         """Update a position (partial)"""
         return update_record(WRITES, WRITES.fetch(slug), data)
 
     @write_op(blp, delete=True)
     @blp.response(204)
+    @id_redirect(blp, Position, "positions", "position")
     def delete(self, slug):
         """Delete a position (its conditions go with it)"""
         return delete_record(WRITES, WRITES.fetch(slug))
 
-
-@blp.route("/<int(max=2147483647):position_id>")
-class PositionById(MethodView):
-    """The numeric id URL of positions, kept as a permanent redirect to the slug URL."""
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, position_id):
-        """Redirect from position's id to its slug URL"""
-        return redirect_to_slug(Position, position_id, "positions", "position")
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def patch(self, position_id):
-        """Redirect a change of position by id to its slug URL"""
-        return redirect_to_slug(Position, position_id, "positions", "position")
-
-    @blp.response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def delete(self, position_id):
-        """Redirect a delete of position by id to its slug URL"""
-        return redirect_to_slug(Position, position_id, "positions", "position")
