@@ -8,10 +8,10 @@ import logging
 import traceback
 
 import marshmallow as ma
-from marshmallow.exceptions import SCHEMA
 from flask import Flask, Response, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
+from marshmallow.exceptions import SCHEMA
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError

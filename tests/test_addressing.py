@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import BRIEFING, all_items, assert_problem
+from tests.helpers import BRIEFING, all_items, assert_problem, slugs
 
 # The collections whose records were addressed by numeric id before issue 15, and their model's name in messages.
 BY_ID = ("positions", "aid-packages", "aid-items", "events")
@@ -80,3 +80,49 @@ def test_a_nested_object_that_is_not_an_object_names_its_field(writer):
         "citations": ["led by the British"]})
     body = assert_problem(response, 422, "citations.0")
     assert not [e for e in body["errors"] if "_" in e["field"].split(".") or "_schema" in e["field"]]
+
+
+def _links(node, path=""):
+    """Every (path, url) of an object in NODE carrying a `url` (the composed briefing's records and references)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("url"), str) and node["url"].startswith("/api/v1/"):
+            yield path, node["url"]
+        for key, value in node.items():
+            yield from _links(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _links(value, f"{path}.{i}")
+
+
+def test_every_record_of_the_composed_briefing_carries_id_slug_and_a_url_that_answers(client):
+    briefing = client.get(f"/api/v1/briefings/{BRIEFING}").get_json()
+    assert briefing["id"] > 0 and briefing["url"] == f"/api/v1/briefings/{BRIEFING}"
+    records = [*briefing["timeline"], *(a for g in briefing["whos_who"] for a in g["actors"]),
+               *briefing["aid_packages"], *(i for p in briefing["aid_packages"] for i in p["items"]),
+               *briefing["other_aid"], *briefing["proposals"], *briefing["sources"],
+               *(p for row in briefing["stance_matrix"]["rows"] for cell in row["cells"] for p in cell["positions"])]
+    for collection, named in (("events", briefing["timeline"]), ("aid-packages", briefing["aid_packages"]),
+                              ("proposals", briefing["proposals"])):
+        assert {r["slug"] for r in named} == set(slugs(all_items(client, f"/api/v1/{collection}"))), collection
+    for record in records:
+        assert isinstance(record["id"], int) and record["slug"], record
+        assert record["url"].endswith(f"/{record['slug']}"), record["url"]
+    links = dict(_links(briefing))
+    assert len(links) > len(records)  # the actor references (speaker, holder, donor ...) are links too
+    for url in set(links.values()):
+        assert client.get(url).status_code == 200, url
+    by_url = {record["url"]: record for record in records if "/documents/" not in record["url"]}
+    for url, record in list(by_url.items())[:40]:  # the record served at its URL is the one the briefing names
+        served = client.get(url).get_json()
+        assert (served["id"], served["slug"]) == (record["id"], record["slug"])
+
+
+def test_documents_and_briefings_carry_id_url_and_the_source_url(client):
+    for collection in ("documents", "briefings"):
+        for item in all_items(client, f"/api/v1/{collection}"):
+            assert isinstance(item["id"], int)
+            assert item["url"] == f"/api/v1/{collection}/{item['slug']}"
+            assert client.get(item["url"]).status_code == 200
+    document = client.get("/api/v1/documents?limit=1").get_json()["items"][0]
+    assert "source_url" in document and not (document["source_url"] or "").startswith("/api/")
+    assert {k: v for k, v in client.get(document["url"]).get_json().items() if k != "text"} == document

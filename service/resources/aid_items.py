@@ -15,12 +15,12 @@ from service.request_input import Blueprint
 from service.resources.actors import ACTOR, ActorSchema
 from service.resources.aid_packages import AID_PACKAGE, AidPackageSchema
 from service.resources.common import (
-    id_redirect,
     CITED,
     Shape,
     by_slug,
     embeds_for,
     get_or_404,
+    id_redirect,
     include_arg,
     included_field,
     includes,

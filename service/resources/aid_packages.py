@@ -9,11 +9,11 @@ from sqlalchemy import select
 from service.models import Actor, AidPackage
 from service.request_input import Blueprint
 from service.resources.common import (
-    id_redirect,
     CITED,
     Shape,
     by_slug,
     get_or_404,
+    id_redirect,
     list_endpoint,
     options,
     paginate,

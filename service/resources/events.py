@@ -12,12 +12,12 @@ from service.models import Actor, Event, event_participants
 from service.request_input import Blueprint
 from service.resources.actors import ACTOR, ActorSchema
 from service.resources.common import (
-    id_redirect,
     CITED,
     Shape,
     by_slug,
     embeds_for,
     get_or_404,
+    id_redirect,
     include_arg,
     included_field,
     includes,

@@ -13,12 +13,12 @@ from service import vocabulary as v
 from service.models import Actor, Event, Position, PositionCondition, Proposal
 from service.request_input import Blueprint
 from service.resources.common import (
-    id_redirect,
     CITED,
     Shape,
     by_slug,
     embeds_for,
     get_or_404,
+    id_redirect,
     include_arg,
     included_field,
     includes,
