@@ -27,6 +27,7 @@ from service.models import (
     Proposal,
     Record,
 )
+from service.resources.common import span_url
 from service.resources.refs import URLS
 
 KIND_LABELS = {
@@ -95,7 +96,7 @@ class Composer:
         for c in self.loaded.spans.get(record.id, []):
             if c.role == role:
                 span = {"document": c.document.slug, "start": c.start, "end": c.end, "quote": c.quote,
-                        "reference": c.document.reference(c.quote)}
+                        "url": span_url(c.document.slug, c.start, c.end), "reference": c.document.reference(c.quote)}
                 if role == "quantity":
                     span |= {"measure": c.measure, "unit": c.unit, "approximation": c.approximation,
                              "value": None if c.value is None else format(c.value.normalize(), "f")}

@@ -126,3 +126,28 @@ def test_documents_and_briefings_carry_id_url_and_the_source_url(client):
     document = client.get("/api/v1/documents?limit=1").get_json()["items"][0]
     assert "source_url" in document and not (document["source_url"] or "").startswith("/api/")
     assert {k: v for k, v in client.get(document["url"]).get_json().items() if k != "text"} == document
+
+
+def _spans(node):
+    """Every span object (a citation, cue, hedge, date evidence ...) in NODE: it has document, start, end, quote."""
+    if isinstance(node, dict):
+        if {"document", "start", "end", "quote"} <= set(node):
+            yield node
+        for value in node.values():
+            yield from _spans(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _spans(value)
+
+
+@pytest.mark.parametrize("url", [f"/api/v1/briefings/{BRIEFING}", "/api/v1/positions?limit=500",
+                                 "/api/v1/events?limit=500", "/api/v1/aid-items?limit=500"])
+def test_every_span_links_to_its_place_in_the_document_view(client, url):
+    spans = list(_spans(client.get(url).get_json()))
+    assert len(spans) > 20
+    texts = {}
+    for span in spans:
+        assert span["url"] == f"/api/v1/documents/{span['document']}#span-{span['start']}-{span['end']}"
+        path = span["url"].split("#")[0]
+        texts.setdefault(path, client.get(path).get_json()["text"])
+        assert texts[path][span["start"]:span["end"]] == span["quote"]

@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service import vocabulary as v
+from service.resources.common import SPAN_URL_DESCRIPTION
 
 
 class QuoteSchema(ma.Schema):
@@ -16,6 +17,7 @@ class QuoteSchema(ma.Schema):
                            metadata={"description": "Offset of the first character (code points)"})
     end = fields.Integer(required=True, metadata={"description": "Offset just past the last character"})
     quote = fields.String(required=True, metadata={"description": "Verbatim text[start:end]"})
+    url = fields.String(required=True, metadata={"description": SPAN_URL_DESCRIPTION})
     reference = fields.String(required=True, metadata={
         "description": "Outlet, title, date and the quote, ready to paste into a text",
         "example": "Le Monde, [Macron announces \u20ac2 billion ...], 26 March 2025: "

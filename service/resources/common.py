@@ -33,6 +33,14 @@ from service.resources.listing import (  # noqa: E402,F401
 )
 from service.resources.loading import CITED, Shape, options, shape  # noqa: E402,F401
 
+SPAN_URL_DESCRIPTION = ("The span in the document's annotated view: `/api/v1/documents/{slug}#span-{start}-{end}` "
+                        "(the element with that id highlights it)")
+
+
+def span_url(document: str, start: int, end: int) -> str:
+    """Where a cited span is shown: the document view, at the element marking characters START to END."""
+    return f"/api/v1/documents/{document}#span-{start}-{end}"
+
 
 class CitationSchema(ma.Schema):
     """The exact words of a source document that support a record."""
@@ -42,6 +50,9 @@ class CitationSchema(ma.Schema):
     start = fields.Integer(required=True, metadata={"description": "Offset of the first character (code points)"})
     end = fields.Integer(required=True, metadata={"description": "Offset just past the last character"})
     quote = fields.String(required=True, metadata={"description": "Verbatim text[start:end]"})
+    url = fields.Function(lambda c: span_url(c.document.slug, c.start, c.end), metadata={
+        "type": "string", "description": SPAN_URL_DESCRIPTION,
+        "example": "/api/v1/documents/lemonde-2025-03-26-coalition-of-the-willing#span-4023-4041"})
     reference = fields.Function(lambda c: c.document.reference(c.quote), metadata={
         "type": "string", "description": "A ready-to-paste citation: outlet, title, date and the quote",
         "example": "Le Monde, [Macron announces ...], 26 March 2025: “worth €2 billion”"})
