@@ -16,6 +16,7 @@ from service import (
     limits,
     logging,
     negotiation,
+    query_rules,
     request_bounds,
     request_input,
     response_cache,
@@ -44,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     cors.init_app(app)  # before the response cache, so CORS headers are never stored in it
     auth.init_app(app)
     request_input.init_app(app)  # before the response cache and any view: no NUL reaches a lookup
+    query_rules.init_app(app)  # unknown or repeated query parameters: a 400, on every operation of the spec
     for resource in RESOURCES:
         api.register_blueprint(resource.blp)
     docs.init_app(app)

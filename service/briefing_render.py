@@ -22,6 +22,17 @@ DATE_BASES = {"stated": "date stated", "inferred": "date inferred", "outside": "
 SYMBOLS = {"EUR": "\u20ac", "USD": "$", "GBP": "\u00a3"}
 
 
+def doc_slug(citation: dict) -> str:
+    """A citation's document: a slug, or a reference object carrying one."""
+    document = citation["document"]
+    return document["slug"] if isinstance(document, dict) else document
+
+
+def span_url(citation: dict) -> str:
+    """Where the cited passage is highlighted: the document view, at the span's anchor (see documents.py)."""
+    return f"/api/v1/documents/{doc_slug(citation)}#span-{citation['start']}-{citation['end']}"
+
+
 class Footnotes:
     """Numbers citations in order of first appearance; the same passage keeps its number."""
 
@@ -32,7 +43,7 @@ class Footnotes:
     def numbers(self, citations: list[dict]) -> list[int]:
         found = []
         for citation in citations:
-            key = (citation["document"], citation["start"], citation["end"])
+            key = (doc_slug(citation), citation["start"], citation["end"])
             if key not in self._numbers:
                 self.notes.append(citation)
                 self._numbers[key] = len(self.notes)
@@ -45,8 +56,8 @@ class Footnotes:
 
     def html(self, citations: list[dict]) -> Markup:
         return Markup("").join(
-            Markup('<sup class="fn"><a href="#note-{0}" title="{1}">{0}</a></sup>').format(
-                n, self.notes[n - 1]["quote"])
+            Markup('<sup class="fn"><a href="{2}" title="{1}">{0}</a></sup>').format(
+                n, self.notes[n - 1]["quote"], span_url(self.notes[n - 1]))
             for n in self.numbers(citations))
 
 
@@ -132,7 +143,7 @@ def render_html(briefing: dict) -> str:
     return render_template("briefing.html", b=briefing, fn=notes.html, notes=notes, day=day, money=money,
                            label=label, gaps=gaps, grid=grid, group=STANCE_GROUPS, cell_class=cell_class,
                            attribution=attribution, marks=marks, outside=outside, date_bases=DATE_BASES,
-                           reviewed=reviewed,
+                           reviewed=reviewed, span_url=span_url,
                            sources={s["slug"]: s for s in briefing["sources"]})
 
 
@@ -228,7 +239,7 @@ def render_markdown(b: dict) -> str:
                 out += ["", f"**{title}**", "", *lines]
     out += ["", "## Notes", ""]
     # A document's slug is a slug ([a-z0-9-], checked on every write): safe inside a code span as it is.
-    out += [f"[^{n}]: {md(c['reference'])} (`{c['document']}`, characters {c['start']}-{c['end']})"
+    out += [f"[^{n}]: {md(c['reference'])} ([`{doc_slug(c)}`, characters {c['start']}-{c['end']}]({span_url(c)}))"
             for n, c in enumerate(fn.notes, 1)]
     return "\n".join(out) + "\n"
 

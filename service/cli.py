@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from service import migrate, search
 from service.extensions import db
 from service.openapi_examples import examples_cli
+from service.resources import feed
 from service.seeding.cli import echo_reports, load_all, read_all, seed_cli, seed_folders
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
@@ -45,7 +46,20 @@ def init_command() -> None:
         click.echo(f"search index: {reindexed} record(s) indexed")
 
 
+changes_cli = AppGroup("changes", help="The changes feed (/api/v1/changes).")
+
+
+@changes_cli.command("backfill")
+@click.option("--principal", default="backfill", show_default=True, help="Who the entries name")
+def backfill_command(principal: str) -> None:
+    """Write to the feed every record that it lacks or holds out of date (a database older than the feed)."""
+    written = feed.sync(principal)
+    db.session.commit()
+    click.echo(f"changes feed: {written} entr{'y' if written == 1 else 'ies'} written")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(changes_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(init_command)

@@ -15,6 +15,8 @@ from werkzeug.routing import IntegerConverter
 from service.json_bodies import EXTENSION as JSON_BODIES
 from service.json_bodies import JsonBodiesPlugin
 from service.limits import LimitsPlugin
+from service.query_rules import EXTENSION as QUERY_RULES
+from service.query_rules import QueryRulesPlugin
 
 
 class ConventionsPlugin(BasePlugin):
@@ -111,8 +113,7 @@ def describe(operation: dict) -> str:
     if "cursor" in names:
         sentences.append("Cursor-paginated: follow `next` in the body (also sent as an RFC 8288 `Link` "
                          "header) until it is null.")
-    if any(p.get("in") == "query" for p in operation.get("parameters", []) if isinstance(p, dict)):
-        sentences.append("Unknown or malformed query parameters are a 400 problem naming each one.")
+    sentences.append("Unknown, repeated or malformed query parameters are a 400 problem naming each one.")
     statuses = {str(status) for status in operation.get("responses", {})}
     sentences.extend(sentence for status, sentence in ERROR_SENTENCES.items() if status in statuses)
     return re.sub(r"\n{3,}", "\n\n", "\n\n".join(sentences))
@@ -157,7 +158,8 @@ def spec_plugins(extra_plugins=None) -> dict:
     flask_plugin = FlaskPlugin()
     flask_plugin.register_converter(RecordIdConverter, record_id_param)
     return {"flask_plugin": flask_plugin, "marshmallow_plugin": TypedMarshmallowPlugin(),
-            "extra_plugins": [*(extra_plugins or ()), LimitsPlugin(), JsonBodiesPlugin(), ConventionsPlugin(),
+            "extra_plugins": [*(extra_plugins or ()), LimitsPlugin(), JsonBodiesPlugin(), QueryRulesPlugin(),
+                              ConventionsPlugin(),
                               ExamplesPlugin()]}
 
 
@@ -167,3 +169,5 @@ def init_api(api) -> None:
     # The operations taking JSON, filled in as blueprints are registered; json_bodies checks requests against them.
     json_bodies = next(plugin for plugin in api.spec.plugins if isinstance(plugin, JsonBodiesPlugin))
     api._app.extensions[JSON_BODIES] = json_bodies.operations
+    query_rules = next(plugin for plugin in api.spec.plugins if isinstance(plugin, QueryRulesPlugin))
+    api._app.extensions[QUERY_RULES] = query_rules.allowed  # filled as blueprints register; checked per request

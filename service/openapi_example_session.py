@@ -23,10 +23,12 @@ LISTS = {
     "getAidItems": "/api/v1/aid-items?donor=france&sort=system&limit=2",
     "getProposals": "/api/v1/proposals?status=under_discussion&limit=2",
     "getEvents": "/api/v1/events?sort=date&limit=2",
+    "getRelations": "/api/v1/relations?object=coalition-of-the-willing&limit=2",
     "getSearch": "/api/v1/search?q=reassurance+force&limit=2",
 }
 ITEMS = {"getActors": "getActorBySlug", "getPositions": "getPositionBySlug", "getAidPackages": "getAidPackageBySlug",
-         "getAidItems": "getAidItemBySlug", "getProposals": "getProposalBySlug", "getEvents": "getEventBySlug"}
+         "getAidItems": "getAidItemBySlug", "getProposals": "getProposalBySlug", "getEvents": "getEventBySlug",
+         "getRelations": "getRelationBySlug"}
 
 # What an analyst adds: records the seed extraction lacks, each cited verbatim from the seed document.
 ACTOR = {"briefing": BRIEFING, "slug": "un-peacekeeping-troops", "name": "UN peacekeeping troops",
@@ -87,6 +89,11 @@ WRITES = [  # (create operation, body, update operation, patch)
         "speaker": "le-monde", "speech": "outlet",
         "citations": [{"quote": "the sanctions imposed on Moscow"}]},
      "patchEventBySlug", {"review_status": "reviewed", "review_note": "Checked against the article."}),
+    ("postRelations", {
+        "briefing": BRIEFING, "slug": "macron-represents-france", "subject": "emmanuel-macron",
+        "predicate": "represents", "object": "france", "speaker": "le-monde", "speech": "outlet",
+        "citations": [{"quote": "According to the French president"}]},
+     "patchRelationBySlug", {"review_status": "reviewed", "review_note": "Checked against the article."}),
 ]
 DESK_NOTE = {
     "slug": "desk-note-2025-03-27-paris-summit", "title": "Desk note: what to watch at the Paris summit",
@@ -124,6 +131,8 @@ def read(rec) -> None:
             rec.record(operation_id, url, accept=accept)
         if operation_id in ITEMS:  # the first item of the page, fetched by its permalink
             rec.record(ITEMS[operation_id], page["items"][0]["url"])
+            if operation_id in ("getActors", "getProposals"):  # their human pages (service/pages.py)
+                rec.record(ITEMS[operation_id], page["items"][0]["url"], accept="text/html")
 
 
 def write(rec, auth: dict) -> dict[str, str]:

@@ -72,9 +72,12 @@ def test_render_briefing_page_colours_the_stance_matrix(page):
 
 def test_render_briefing_page_footnotes_every_statement_to_its_quote(page, client):
     notes = page.find_elements(By.CSS_SELECTOR, "ol.notes li")
-    marks = page.find_elements(By.CSS_SELECTOR, "sup.fn a")
-    targets = {mark.get_attribute("href").rsplit("#", 1)[1] for mark in marks}
-    assert targets == {note.get_attribute("id") for note in notes}
+    # Each mark N links where note N's "characters S-E" link goes: the cited span in the document view.
+    marks = page.execute_script(
+        "return [...document.querySelectorAll('sup.fn a')].map(a => [a.textContent, a.getAttribute('href'),"
+        " document.querySelector('#note-' + a.textContent + ' a').getAttribute('href')])")
+    assert marks and all(href == note_href and "#span-" in href for _, href, note_href in marks)
+    assert {f"note-{n}" for n, _, _ in marks} == {note.get_attribute("id") for note in notes}
     assert len(notes) == len(distinct_spans(client.get(URL).get_json()))
     document = client.get("/api/v1/documents/lemonde-2025-03-26-coalition-of-the-willing").get_json()
     first = page.find_element(By.ID, "note-1")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from tests.browser import browser, csp_violations, live_server, screenshot  # noqa: F401
 from tests.conftest import SOURCE_FILE
-from tests.helpers import all_items, assert_problem
+from tests.helpers import BRIEFING, all_items, assert_problem
 
 DOC = "lemonde-2025-03-26-coalition-of-the-willing"
 URL = f"/api/v1/documents/{DOC}"
@@ -90,9 +91,16 @@ def test_get_document_as_html_links_highlights_to_the_records_citing_them(client
     assert billion["href"] == f"#src-{billion['data-start']}"
     [package] = all_items(client, "/api/v1/aid-packages?donor=france")
     assert str(package["id"]) in billion["data-records"].split()
-    assert f"/api/v1/aid-packages/{package['slug']}" in page.record_links
+    # Each record links to a human page: its own (actors, proposals) or its anchor in the briefing page.
+    assert f"/api/v1/briefings/{BRIEFING}#aid-package-{package['slug']}" in page.record_links
+    briefing_ids = set(re.findall(r' id="([^"]+)"', client.get(f"/api/v1/briefings/{BRIEFING}", headers=HTML)
+                                  .get_data(as_text=True)))
     for url in sorted(page.record_links):
-        assert client.get(url).status_code == 200, url
+        path, _, fragment = url.partition("#")
+        response = client.get(path, headers=HTML)
+        assert response.status_code == 200 and response.mimetype == "text/html", url
+        assert not fragment or fragment in briefing_ids, url
+    assert any("#" not in url for url in page.record_links) and any("#" in url for url in page.record_links)
 
 
 def test_get_document_as_html_marks_cues_and_hedges_apart_from_content(client):
@@ -132,7 +140,7 @@ def test_render_document_view_in_chromium_shows_highlights(browser, live_server,
     target = browser.find_element("css selector", f"#src-{billion.get_attribute('data-start')}")
     assert browser.current_url.endswith(f"#src-{billion.get_attribute('data-start')}")
     assert target.is_displayed()
-    assert any("/api/v1/aid-packages/" in a.get_attribute("href")
+    assert any(f"/api/v1/briefings/{BRIEFING}#aid-package-" in a.get_attribute("href")
                for a in target.find_elements("css selector", "a.record"))
     browser.execute_script("window.scrollTo(0, 0)")
     path = screenshot(browser, f"document-view-{backend}")

@@ -52,8 +52,39 @@ def test_get_actor_macron_is_the_french_president(client):
 
 def test_list_actor_relations_shows_who_hosts_the_summit(client):
     uk = all_items(client, "/api/v1/actors/united-kingdom/relations")
-    assert {(r["predicate"], r["object"]) for r in uk} == {("co_hosts", "coalition-of-the-willing")}
-    assert uk[0]["speaker"] == "le-monde" and uk[0]["voice"] == "outlet"
+    assert {(r["predicate"], r["object"]) for r in uk} == {("co_hosts", "coalition-of-the-willing"),
+                                                           ("leads", "europeans")}
+    assert {(r["speaker"], r["voice"]) for r in uk} == {("le-monde", "outlet")}
+
+
+def test_list_actor_relations_the_british_lead_the_europeans_demands_in_le_monde_s_words(client):
+    uk = all_items(client, "/api/v1/actors/united-kingdom/relations")
+    [leads] = [r for r in uk if r["predicate"] == "leads"]
+    assert (leads["slug"], leads["speech"], leads["reported_by"]) == ("uk-leads-europeans", "outlet", None)
+    assert quotes(leads) == ["Europeans, led by the British"]
+    assert {p["field"] for p in leads["provenance"]} == {"predicate", "subject"}
+    assert all(p["basis"] == "inferred" and p["reasoning"] for p in leads["provenance"])
+
+
+def test_list_actor_relations_france_supplying_ukraine_is_what_macron_detailed(client):
+    france = all_items(client, "/api/v1/actors/france/relations")
+    [supplies] = [r for r in france if r["predicate"] == "supplies"]
+    assert (supplies["object"], supplies["speaker"], supplies["reported_by"], supplies["speech"]) == (
+        "ukraine", "emmanuel-macron", "le-monde", "reported")
+    assert supplies["cue"]["quote"] == "detailed Macron" and supplies["voice"] == "actor"
+    # "delivered by France" is Le Monde's report of Zelensky, not Macron's words: not cited for Macron.
+    assert quotes(supplies) == ["French Mirage fighter jets supplied to Ukraine"]
+    assert [(p["field"], p["basis"]) for p in supplies["provenance"]] == [("speaker", "inferred")]
+
+
+def test_get_aid_item_mirage_jets_cite_only_what_macron_detailed(client):
+    jets = client.get("/api/v1/aid-items?q=Mirage&limit=50").get_json()["items"]
+    [supplied] = [item for item in jets if item["slug"] == "france-mirage-jets-supplied"]
+    assert (supplied["speaker"], supplied["cue"]["quote"]) == ("emmanuel-macron", "detailed Macron")
+    # "delivered by France" follows Zelensky's quoted words: the increase cites it, the jets Macron listed do not.
+    assert quotes(supplied) == ["the few French Mirage fighter jets supplied to Ukraine"]
+    [increase] = [item for item in jets if item["slug"] == "france-mirage-increase"]
+    assert increase["speaker"] == "volodymyr-zelensky" and "delivered by France" in quotes(increase)[0]
 
 
 def test_list_actor_relations_states_no_welcome_by_the_elysee(client):
@@ -73,6 +104,9 @@ def test_list_positions_on_sanctions_separate_holder_demand_and_condition(client
     kremlin = one(positions, "kremlin-demands-sanctions-relief")
     assert (kremlin["holder"], kremlin["stance"]) == ("kremlin", "demands")
     assert kremlin["conditions"][0]["kind"] == "in_exchange_for"
+    # The slug says only what the text says: demands, in exchange for the cessation (not "sanctions relief").
+    assert kremlin["conditions"][0]["slug"] == "kremlin-demands-in-exchange-for-black-sea-cessation"
+    assert kremlin["conditions"][0]["proposal"] == "black-sea-cessation-of-hostilities"
     assert quotes(kremlin["conditions"][0]) == ["in exchange for a cessation of hostilities in the Black Sea"]
     # The text never says what the Kremlin demands: the link to the lifting is marked as inferred.
     assert [(p["field"], p["basis"]) for p in kremlin["provenance"]] == [("proposal", "inferred")]
@@ -133,7 +167,16 @@ def test_get_aid_package_has_value_schedule_and_announcer(client):
 def test_get_proposal_reassurance_force_keeps_its_hedges(client):
     force = client.get("/api/v1/proposals/reassurance-force").get_json()
     assert force["status"] == "under_discussion" and force["proposers"] == []  # the text names no proposer
+    why = {p["field"]: p for p in force["provenance"]}
+    assert {why["proposers"]["basis"], why["status"]["basis"]} == {"inferred"}
+    assert "is due to discuss this issue on Thursday" in why["status"]["reasoning"]
+    assert "clarified their views" in why["proposers"]["reasoning"]
     attributes = {(a["key"], a["value"]): a for a in force["attributes"]}
+    prevent = attributes["purpose", "Would, for example, be sent to prevent new Russian attacks"]
+    assert (prevent["factuality"], prevent["speaker"], prevent["cue"]["quote"]) == (
+        "underspecified", "emmanuel-macron", "he insisted")
+    assert [h["quote"] for h in prevent["hedges"]] == ["would", "for example"]
+    assert not any(value == "To prevent new Russian attacks" for _, value in attributes)  # never hardened
     deployment = attributes["deployment", "Would, for example, be sent to important cities or strategic sites"]
     assert deployment["factuality"] == "underspecified"
     assert [h["quote"] for h in deployment["hedges"]] == ["would", "for example"]
@@ -149,6 +192,10 @@ def test_get_proposal_monitoring_mechanism_has_a_un_mandate_if_possible(client):
     mechanism = client.get("/api/v1/proposals/ceasefire-monitoring-mechanism").get_json()
     assert (mechanism["kind"], mechanism["status"]) == ("ceasefire_monitoring", "floated")
     assert mechanism["mandate"].startswith("if possible")
+    # "In the French leader's view" gives his view of the mechanism, not that he proposes it.
+    assert mechanism["proposers"] == [] and mechanism["speaker"] == "emmanuel-macron"
+    [why] = [p for p in mechanism["provenance"] if p["field"] == "proposers"]
+    assert why["basis"] == "inferred" and "In the French leader's view" in why["reasoning"]
     mandate = {a["key"]: a for a in mechanism["attributes"]}["mandate"]
     assert (mandate["value"], mandate["factuality"]) == ("A United Nations mandate, if possible", "possible")
 
@@ -171,3 +218,24 @@ def test_list_events_marks_dates_taken_from_outside_the_source(client):
     assert all(e["date_reference"] and e["date_reasoning"] for e in outside)
     suspension = one(outside, "us-aid-suspension-2025-03")
     assert suspension["place"] is None and "a few days' suspension" in quotes(suspension)[0]
+
+
+def test_list_proposals_floated_with_no_words_for_it_say_why(client):
+    proposals = {p["slug"]: p for p in all_items(client, "/api/v1/proposals")}
+    for slug in ("black-sea-cessation-of-hostilities", "sanctions-relief-for-russia", "lasting-peace-agreement"):
+        assert proposals[slug]["status"] == "floated"
+        [why] = [p for p in proposals[slug]["provenance"] if p["field"] == "status"]
+        assert why["basis"] == "inferred" and why["reasoning"].startswith("No words give a status")
+
+
+def test_get_position_intelligence_dependence_is_le_monde_s_clause_not_macron_s(client):
+    """'..., he said, as well as support in the field of intelligence, which is currently heavily dependent on
+    American capabilities': the relative clause is the outlet's, outside Macron's words, and says why."""
+    positions = all_items(client, "/api/v1/positions?holder=le-monde&topic=military_aid")
+    intelligence = one(positions, "le-monde-ukraine-intelligence-depends-on-us")
+    assert (intelligence["speaker"], intelligence["speech"], intelligence["reported_by"]) == ("le-monde", "outlet",
+                                                                                              None)
+    [why] = [p for p in intelligence["provenance"] if p["field"] == "holder"]
+    assert why["basis"] == "inferred" and "he said" in why["reasoning"]
+    macron = all_items(client, "/api/v1/positions?speaker=emmanuel-macron")
+    assert not any("American capabilities" in q for p in macron for q in quotes(p))

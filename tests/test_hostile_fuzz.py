@@ -29,7 +29,8 @@ schema.config.generation.update(modes=[GenerationMode.NEGATIVE], allow_x00=True)
 # cases include extra headers on an otherwise valid body, which HTTP allows.
 schema.config.phases.update(phases=["fuzzing"])
 SENT: Counter[str] = Counter()
-CONSTRAINTS = ("pattern", "maxLength", "format", "enum", "maximum", "minimum")  # minLength 1: an empty segment is no path
+# Not minLength: a path segment of 1 character or more is all a request can send.
+CONSTRAINTS = ("pattern", "maxLength", "format", "enum", "maximum", "minimum")
 
 
 def negatable(operation) -> bool:
@@ -41,7 +42,8 @@ def negatable(operation) -> bool:
         return True
     for parameter in operation.iter_parameters():
         definition = parameter.definition.get("schema", {})
-        if getattr(parameter.location, "value", parameter.location) != "path" or definition.get("type", "string") != "string":
+        location = getattr(parameter.location, "value", parameter.location)
+        if location != "path" or definition.get("type", "string") != "string":
             return True
         if any(key in definition for key in CONSTRAINTS):
             return True

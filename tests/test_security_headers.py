@@ -72,7 +72,9 @@ def test_get_negotiated_response_varies_on_accept_once(client, url, headers):
 
 
 def test_get_record_not_negotiated_does_not_vary_on_accept(client):
-    assert "Vary" not in client.get("/api/v1/actors/france").headers
+    # (actors and proposals are negotiated now, JSON or their HTML page: tests/test_pages.py checks their Vary)
+    response = client.get("/api/v1/documents/lemonde-2025-03-26-coalition-of-the-willing/coverage")
+    assert response.status_code == 200 and "Vary" not in response.headers
 
 
 def test_get_negotiated_response_with_cors_has_one_vary_line_naming_accept_and_origin(app):

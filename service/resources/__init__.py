@@ -11,8 +11,9 @@ from service.resources import (
     health,
     positions,
     proposals,
+    relations,
     search,
 )
 
 RESOURCES = (health, briefings, documents, actors, positions, aid_packages, aid_items, proposals, events,
-             search, changes)
+             relations, search, changes)

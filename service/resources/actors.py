@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import or_, select
 
+from service import pages
 from service import vocabulary as v
 from service.models import (
     Actor,
@@ -123,13 +124,27 @@ class Actors(MethodView):
         return create(WRITES, data)
 
 
+ACTOR_PAGE = "The actor: JSON (the default), or `text/html`, its page (who said what, how surely, cited)."
+
+
 @blp.route("/<slug>")
 class ActorBySlug(MethodView):
-    @blp.response(200, ActorSchema)
+    @blp.response(200, ActorSchema, description=ACTOR_PAGE, headers=pages.VARY)
+    @blp.alt_response(200, schema={"type": "string"}, content_type=pages.HTML, success=True,
+                      description=ACTOR_PAGE, headers=pages.VARY)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(406, response="NOT_ACCEPTABLE")
     def get(self, slug):
-        """Get an actor"""
-        return get_or_404(_select().where(Actor.slug == slug), f"actor with slug {slug!r}")
+        """Get an actor, or (Accept: text/html) its page: who said what
+
+        Negotiated on `Accept`: `application/json` (the default) or `text/html`, a page of the positions the
+        actor holds, those it states for others and those others state about it, each with who says it and
+        how surely, linked to the quotes.
+        """
+        actor = get_or_404(_select().where(Actor.slug == slug), f"actor with slug {slug!r}")
+        if pages.wants_html():
+            return pages.actor_page(actor)
+        return actor, 200, {"Vary": "Accept"}
 
     @write_op(blp)
     @blp.arguments(partial(ActorPatch))

@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer, with_polymorphic
 
+from service import pages
 from service.coverage import annotate, attribution_cues, sentence_coverage
 from service.extensions import db
 from service.models import Citation, Document, Record
@@ -209,14 +210,44 @@ def cited_spans(document: Document) -> list[tuple[int, int, RecordRef, str]]:
     return [(c.start, c.end, record_ref(c.record), c.role) for c in db.session.scalars(stmt)]
 
 
+def page_urls(document: Document) -> dict[int, str]:
+    """Record id -> the record's human page (service/pages.py), for every record citing DOCUMENT."""
+    record = with_polymorphic(Record, "*")
+    stmt = (select(Citation).where(Citation.document_id == document.id)
+            .options(selectinload(Citation.record.of_type(record)).options(*ref_options(record))))
+    return {c.record.id: pages.page_url(c.record) for c in db.session.scalars(stmt)}
+
+
+def span_id(start: int, end: int) -> str:
+    """The fragment a citation's URL ends with (`/api/v1/documents/<slug>#span-S-E`)."""
+    return f"span-{start}-{end}"
+
+
+def place_anchors(paragraphs: list[list[dict]], spans: set[tuple[int, int]]) -> None:
+    """Give each segment the ids (`anchors`) of the cited spans that start in it: a span starts at a cut
+    (annotate() cuts at every start), or, when it starts in the blank between two paragraphs, the first
+    segment after. Spans overlap, so a segment can carry several; each span gets exactly one."""
+    segments = [seg for paragraph in paragraphs for seg in paragraph]
+    for seg in segments:
+        seg["anchors"] = []
+    index = 0
+    for start, end in sorted(spans):
+        while index < len(segments) and segments[index]["end"] <= start:
+            index += 1
+        if index < len(segments):
+            segments[index]["anchors"].append(span_id(start, end))
+
+
 def _annotated_view(document: Document):
     spans = cited_spans(document)
     paragraphs = [[{"start": seg.start, "end": seg.end, "text": seg.text,
                     "records": list(dict.fromkeys(ref for ref, _ in seg.records)),
                     "roles": sorted({role for _, role in seg.records})} for seg in paragraph]
                   for paragraph in annotate(document.text, [(s, e, (ref, role)) for s, e, ref, role in spans])]
+    place_anchors(paragraphs, {(s, e) for s, e, _, _ in spans})
     sentences = sentence_coverage(document.text, [(s, e, ref) for s, e, ref, _ in spans])
     html = render_template("document_view.html", document=document, paragraphs=paragraphs,
                            sentences=sentences, covered=sum(s.covered for s in sentences),
-                           records=len({r for _, _, r, _ in spans}), json_url=request.path)
+                           records=len({r for _, _, r, _ in spans}), json_url=request.path,
+                           page_urls=page_urls(document))
     return current_app.response_class(html, mimetype="text/html", headers={"Vary": "Accept"})

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
 
+from service import pages
 from service import vocabulary as v
 from service.models import Actor, Proposal, ProposalAttribute
 from service.request_input import Blueprint
@@ -135,14 +136,28 @@ class Proposals(MethodView):
         """Create a proposal"""
         return create(WRITES, data)
 
+PROPOSAL_PAGE = ("The proposal: JSON (the default), or `text/html`, its page (who stands where, how surely, "
+                 "cited).")
+
+
 @blp.route("/<slug>")
 class ProposalBySlug(MethodView):
-    @blp.response(200, ProposalDetailSchema)
+    @blp.response(200, ProposalDetailSchema, description=PROPOSAL_PAGE, headers=pages.VARY)
+    @blp.alt_response(200, schema={"type": "string"}, content_type=pages.HTML, success=True,
+                      description=PROPOSAL_PAGE, headers=pages.VARY)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(406, response="NOT_ACCEPTABLE")
     def get(self, slug):
-        """Get a proposal with the positions held on it"""
+        """Get a proposal with the positions held on it, or (Accept: text/html) its page
+
+        Negotiated on `Accept`: `application/json` (the default) or `text/html`, a page of who supports and
+        who opposes it, under which conditions and how surely, with its obstacles, linked to the quotes.
+        """
         stmt = _select_detail()
-        return get_or_404(stmt.where(Proposal.slug == slug), f"proposal with slug {slug!r}")
+        proposal = get_or_404(stmt.where(Proposal.slug == slug), f"proposal with slug {slug!r}")
+        if pages.wants_html():
+            return pages.proposal_page(proposal)
+        return proposal, 200, {"Vary": "Accept"}
 
     @write_op(blp)
     @blp.arguments(partial(ProposalPatch))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from service import migrate
 from service.extensions import db
 from service.models import Briefing
+from service.resources import feed
 from service.seeding.loader import LoadReport, SeedConflict, load_seed
 from service.seeding.reader import SEED_FILE_NAME, Seed, SeedInvalid, read_seed
 
@@ -53,6 +54,8 @@ def load_all(seeds: list[Seed], *, only_missing: bool = False) -> list[LoadRepor
             if only_missing and session.scalar(select(Briefing.id).where(Briefing.slug == slug)):
                 continue
             reports.append(load_seed(session, seed))
+        if reports:
+            feed.sync("seed")  # the feed from the start: the load's changes, in its transaction
         session.commit()
     except SeedConflict as exc:
         session.rollback()
