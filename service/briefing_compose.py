@@ -27,6 +27,8 @@ from service.models import (
     Proposal,
     Record,
 )
+from service.resources.common import span_url
+from service.resources.refs import URLS
 
 KIND_LABELS = {
     "person": "People", "state": "States", "government": "Governments", "institution": "Institutions",
@@ -94,7 +96,7 @@ class Composer:
         for c in self.loaded.spans.get(record.id, []):
             if c.role == role:
                 span = {"document": c.document.slug, "start": c.start, "end": c.end, "quote": c.quote,
-                        "reference": c.document.reference(c.quote)}
+                        "url": span_url(c.document.slug, c.start, c.end), "reference": c.document.reference(c.quote)}
                 if role == "quantity":
                     span |= {"measure": c.measure, "unit": c.unit, "approximation": c.approximation,
                              "value": None if c.value is None else format(c.value.normalize(), "f")}
@@ -103,11 +105,15 @@ class Composer:
 
     def ref(self, actor_id: int | None) -> dict | None:
         actor = self.actors.get(actor_id) if actor_id is not None else None
-        return None if actor is None else {"slug": actor.slug, "name": actor.name, "kind": actor.kind}
+        return None if actor is None else {"slug": actor.slug, "url": f"/api/v1/actors/{actor.slug}",
+                                           "name": actor.name, "kind": actor.kind}
 
     def record(self, record) -> dict:
-        """What every record carries: provenance, quantities, review, and its citations."""
-        return {"provenance": record.provenance or [], "quantities": self.spans(record, "quantity"),
+        """What every record carries: its id and URL (its own, or its parent's for a condition or an attribute),
+        provenance, quantities, review, and its citations."""
+        template, key = URLS[record.type]
+        return {"id": record.id, "url": template.format(key(record)), "provenance": record.provenance or [],
+                "quantities": self.spans(record, "quantity"),
                 "review_status": record.review_status, "review_note": record.review_note,
                 "reviewed_by": record.reviewed_by, "reviewed_at": record.reviewed_at,
                 "citations": self.spans(record)}
@@ -123,7 +129,7 @@ class Composer:
                 "factbank": v.FACTBANK_CODES[record.factuality] + v.FACTBANK_SIGNS[record.polarity]}
 
     def stance_entry(self, position: Position) -> dict:
-        return {"position": position.slug, "holder": self.ref(position.holder_id),
+        return {"position": position.slug, "slug": position.slug, "holder": self.ref(position.holder_id),
                 "about": self.ref(position.about_id), "topic": position.topic, "stance": position.stance,
                 "summary": position.summary, "stated_on": position.stated_on, **self.claim(position),
                 "conditions": [{"slug": c.slug, "kind": c.kind, "description": c.description, **self.claim(c)}
@@ -157,10 +163,11 @@ def compose(loaded: Loaded) -> dict:
              *(c for p in loaded.positions for c in (p, *p.conditions)),
              *(i for p in loaded.packages for i in p.items), *(a for p in loaded.proposals for a in p.attributes)]
     return {
-        "slug": b.slug, "title": b.title, "summary": b.summary,
+        "id": b.id, "url": f"/api/v1/briefings/{b.slug}", "slug": b.slug, "title": b.title, "summary": b.summary,
         "documents": [d.slug for d in b.documents],
-        "sources": [{"slug": d.slug, "title": d.title, "publisher": d.publisher,
-                     "published_date": d.published_date, "url": d.url} for d in b.documents],
+        "sources": [{"id": d.id, "slug": d.slug, "url": f"/api/v1/documents/{d.slug}", "title": d.title,
+                     "publisher": d.publisher, "published_date": d.published_date, "source_url": d.url}
+                    for d in b.documents],
         "timeline": [make.event(e) for e in sorted(loaded.events, key=lambda e: (e.date or undated, e.id))],
         "whos_who": _whos_who(make),
         "stance_matrix": _stance_matrix(entries, loaded.proposals),

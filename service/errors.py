@@ -11,6 +11,7 @@ import marshmallow as ma
 from flask import Flask, Response, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
+from marshmallow.exceptions import SCHEMA
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -93,15 +94,17 @@ def flatten_messages(messages: dict) -> list[dict]:
     def walk(location: str, node, path: list[str]) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                walk(location, value, [*path, str(key)])
+                # marshmallow files errors about a whole object (not an object, say) under "_schema": name the
+                # object itself, or the body when it is the whole body.
+                walk(location, value, path if key == SCHEMA else [*path, str(key)])
         elif isinstance(node, list) and node and all(isinstance(m, str) for m in node):
             for message in node:
-                flat.append({"location": location, "field": ".".join(path) or "_", "message": message})
+                flat.append({"location": location, "field": ".".join(path) or "body", "message": message})
         elif isinstance(node, list):
             for value in node:
                 walk(location, value, path)
         else:
-            flat.append({"location": location, "field": ".".join(path) or "_", "message": str(node)})
+            flat.append({"location": location, "field": ".".join(path) or "body", "message": str(node)})
 
     for location, fields in messages.items():
         walk(location, fields, [])

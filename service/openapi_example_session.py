@@ -26,8 +26,8 @@ LISTS = {
     "getRelations": "/api/v1/relations?object=coalition-of-the-willing&limit=2",
     "getSearch": "/api/v1/search?q=reassurance+force&limit=2",
 }
-ITEMS = {"getActors": "getActorBySlug", "getPositions": "getPositionById", "getAidPackages": "getAidPackageById",
-         "getAidItems": "getAidItemById", "getProposals": "getProposalBySlug", "getEvents": "getEventById",
+ITEMS = {"getActors": "getActorBySlug", "getPositions": "getPositionBySlug", "getAidPackages": "getAidPackageBySlug",
+         "getAidItems": "getAidItemBySlug", "getProposals": "getProposalBySlug", "getEvents": "getEventBySlug",
          "getRelations": "getRelationBySlug"}
 
 # What an analyst adds: records the seed extraction lacks, each cited verbatim from the seed document.
@@ -51,7 +51,7 @@ WRITES = [  # (create operation, body, update operation, patch)
         "topic": "security_guarantees", "stance": "demands", "proposal": "us-security-backstop",
         "summary": "The British lead the Europeans' urgent demands for a US security backstop.",
         "citations": [{"quote": "led by the British"}]},
-     "patchPositionById", {"summary": "The British lead the Europeans' urgent demands that the US back the "
+     "patchPositionBySlug", {"summary": "The British lead the Europeans' urgent demands that the US back the "
                                       "reassurance troops in a direct confrontation with the Russians."}),
     ("postAidPackages", {
         "briefing": BRIEFING, "slug": "us-military-aid-to-ukraine", "donor": "united-states",
@@ -61,13 +61,13 @@ WRITES = [  # (create operation, body, update operation, patch)
         "speaker": "le-monde", "speech": "outlet",
         "citations": [{"quote": "American aid could well run out"},
                       {"quote": "although it resumed after a few days' suspension"}]},
-     "patchAidPackageById", {"delivery_schedule": "resumed after a few days' suspension"}),
+     "patchAidPackageBySlug", {"delivery_schedule": "resumed after a few days' suspension"}),
     ("postAidItems", {
         "package": "us-military-aid-to-ukraine", "slug": "us-intelligence-support", "category": "intelligence",
         "description": "American intelligence capabilities, on which the field of intelligence currently heavily "
                        "depends", "status": "in_delivery", "speaker": "le-monde", "speech": "outlet",
         "citations": [{"quote": "heavily dependent on American capabilities"}]},
-     "patchAidItemById", {"review_status": "disputed",
+     "patchAidItemBySlug", {"review_status": "disputed",
                           "review_note": "The text says the field depends on them, not that the US supplies them."}),
     ("postProposals", {
         "briefing": BRIEFING, "slug": "direct-negotiations-with-moscow-and-washington",
@@ -88,7 +88,7 @@ WRITES = [  # (create operation, body, update operation, patch)
         "title": "Sanctions imposed on Moscow, in force", "participants": ["russia"],
         "speaker": "le-monde", "speech": "outlet",
         "citations": [{"quote": "the sanctions imposed on Moscow"}]},
-     "patchEventById", {"review_status": "reviewed", "review_note": "Checked against the article."}),
+     "patchEventBySlug", {"review_status": "reviewed", "review_note": "Checked against the article."}),
     ("postRelations", {
         "briefing": BRIEFING, "slug": "macron-represents-france", "subject": "emmanuel-macron",
         "predicate": "represents", "object": "france", "speaker": "le-monde", "speech": "outlet",

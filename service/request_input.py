@@ -57,7 +57,7 @@ def _check_body(body: Any) -> None:
         if len(path) > MAX_DEPTH:
             _bad_body(400, ".".join(path[:MAX_DEPTH]), f"The body nests deeper than {MAX_DEPTH} levels.")
         if isinstance(node, str) and NUL in node:
-            _bad_body(422, ".".join(path) or "_", NUL_MESSAGE)
+            _bad_body(422, ".".join(path) or "body", NUL_MESSAGE)
         elif isinstance(node, dict):
             for key, value in node.items():
                 if NUL in key:
@@ -78,10 +78,12 @@ class Parser(FlaskParser):
         try:
             body = json.loads(data.decode("utf-8"), parse_int=_integer)
         except (ValueError, UnicodeDecodeError):
-            _bad_body(400, "_", "Invalid JSON body.")
+            _bad_body(400, "body", "Invalid JSON body.")
         except RecursionError:
-            _bad_body(400, "_", f"The body nests deeper than {MAX_DEPTH} levels.")
+            _bad_body(400, "body", f"The body nests deeper than {MAX_DEPTH} levels.")
         _check_body(body)
+        if not isinstance(body, dict):  # every body this API takes is one object
+            _bad_body(422, "body", "The body must be a JSON object.")
         return body
 
 

@@ -140,7 +140,9 @@ PROPOSAL_STATUSES = ("floated", "under_discussion", "adopted", "rejected")
 ATTRIBUTE_KEYS = (
     "purpose", "component", "deployment", "constraint", "rules_of_engagement", "mandate", "size", "obstacle",
 )
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Lowercase kebab-case, never all digits (a letter or a hyphen somewhere): `/api/v1/positions/47` is an id URL
+# (a 308 redirect to the slug URL), so no slug may look like one.
+SLUG_PATTERN = r"^(?:[0-9]*[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[0-9]+(?:-[a-z0-9]+)+)$"
 TOPIC_PATTERN = r"^[a-z0-9]+(?:_[a-z0-9]+)*$"
 
 

@@ -56,7 +56,7 @@ def test_list_aid_items_with_unknown_include_is_400_naming_include(client):
 
 def test_get_aid_item(client):
     item = all_items(client, "/api/v1/aid-items?system=Mistral")[0]
-    body = client.get(f"/api/v1/aid-items/{item['id']}").get_json()
+    body = client.get(f"/api/v1/aid-items/{item['slug']}").get_json()
     assert body["slug"] == "france-2025-03-mistral"
     assert body["package"] == "france-military-aid-2025-03"
 

@@ -16,7 +16,7 @@ def test_list_aid_packages_shows_the_french_two_billion(client):
 
 def test_get_aid_package(client):
     [package] = all_items(client, "/api/v1/aid-packages?recipient=ukraine")
-    assert client.get(f"/api/v1/aid-packages/{package['id']}").get_json() == package
+    assert client.get(f"/api/v1/aid-packages/{package['slug']}").get_json() == package
 
 
 def test_get_unknown_aid_package_is_404(client):

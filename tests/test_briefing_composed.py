@@ -63,7 +63,7 @@ def test_get_briefing_whos_who_groups_every_actor_once_by_kind(briefing, client)
     listed = [actor["slug"] for group in groups for actor in group["actors"]]
     assert len(listed) == len(set(listed)) == len(client.get("/api/v1/actors?limit=500").get_json()["items"])
     macron = next(a for g in groups for a in g["actors"] if a["slug"] == "emmanuel-macron")
-    assert macron["parent"] == {"slug": "france", "name": "France", "kind": "state"}
+    assert macron["parent"] == {"slug": "france", "url": "/api/v1/actors/france", "name": "France", "kind": "state"}
     assert "the French president" in macron["aliases"]
 
 

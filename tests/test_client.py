@@ -20,11 +20,11 @@ RESOURCES = [
     ("briefings", "get_briefings", "get_briefing_by_slug", "slug"),
     ("documents", "get_documents", "get_document_by_slug", "slug"),
     ("actors", "get_actors", "get_actor_by_slug", "slug"),
-    ("positions", "get_positions", "get_position_by_id", "id"),
-    ("aid_packages", "get_aid_packages", "get_aid_package_by_id", "id"),
-    ("aid_items", "get_aid_items", "get_aid_item_by_id", "id"),
+    ("positions", "get_positions", "get_position_by_slug", "slug"),
+    ("aid_packages", "get_aid_packages", "get_aid_package_by_slug", "slug"),
+    ("aid_items", "get_aid_items", "get_aid_item_by_slug", "slug"),
     ("proposals", "get_proposals", "get_proposal_by_slug", "slug"),
-    ("events", "get_events", "get_event_by_id", "id"),
+    ("events", "get_events", "get_event_by_slug", "slug"),
 ]
 
 

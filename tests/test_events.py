@@ -44,7 +44,7 @@ def test_list_events_with_unknown_include_is_400_naming_include(client):
 
 def test_get_event(client):
     event = all_items(client, "/api/v1/events?from=2025-02-28&to=2025-02-28")[0]
-    assert client.get(f"/api/v1/events/{event['id']}").get_json() == event
+    assert client.get(f"/api/v1/events/{event['slug']}").get_json() == event
 
 
 def test_get_unknown_event_is_404(client):

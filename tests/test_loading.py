@@ -64,7 +64,7 @@ def test_list_items_equal_their_item_view(client, url):
     ("/api/v1/positions?include=holder,reported_by,proposal", "proposal", "/api/v1/proposals/{slug}"),
     ("/api/v1/positions?include=speaker,about", "speaker", "/api/v1/actors/{slug}"),
     ("/api/v1/positions?include=speaker,about", "about", "/api/v1/actors/{slug}"),
-    ("/api/v1/aid-items?include=package,donor", "package", "/api/v1/aid-packages/{id}"),
+    ("/api/v1/aid-items?include=package,donor", "package", "/api/v1/aid-packages/{slug}"),
     ("/api/v1/aid-items?include=package,donor", "donor", "/api/v1/actors/{slug}"),
     ("/api/v1/events?include=participants", "participants", "/api/v1/actors/{slug}"),
 ])

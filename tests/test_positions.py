@@ -28,7 +28,7 @@ def test_list_positions_filtered_by_date_range(client):
 def test_get_position_carries_condition_as_data(client):
     position = next(p for p in all_items(client, "/api/v1/positions?topic=sanctions")
                     if p["slug"] == "macron-sanctions-far-too-early")
-    body = client.get(f"/api/v1/positions/{position['id']}").get_json()
+    body = client.get(f"/api/v1/positions/{position['slug']}").get_json()
     assert body["stance"] == "opposes"
     assert body["speech"] == "partial"
     assert any("far too early" in c["quote"] for c in body["citations"])

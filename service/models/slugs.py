@@ -22,7 +22,7 @@ SLUG_PATHS: dict[type, tuple[str, ...]] = {
     Actor: ("parent",),
     ActorRelation: ("subject", "object"),
     Position: ("holder", "about", "proposal"),
-    PositionCondition: ("proposal", "event"),
+    PositionCondition: ("proposal", "event", "position"),
     AidPackage: ("donor", "recipient", "announced_by"),
     AidItem: ("package",),
 }

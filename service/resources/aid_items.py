@@ -20,6 +20,7 @@ from service.resources.common import (
     by_slug,
     embeds_for,
     get_or_404,
+    id_redirect,
     include_arg,
     included_field,
     includes,
@@ -63,7 +64,7 @@ INCLUDES = {"package": ("package", AidPackageSchema), "donor": (donor_of, ActorS
 
 class AidItemSchema(ClaimSchema):
     id = fields.Integer(required=True)
-    url = permalink("/api/v1/aid-items/{id}")
+    url = permalink("/api/v1/aid-items/{slug}")
     slug = fields.String(required=True)
     package = slug_of("package", "Slug of the aid package it is part of; null for aid the source mentions "
                                  "outside any package (already supplied, or only discussed)")
@@ -147,8 +148,8 @@ def assign(item: AidItem, data: dict) -> None:
     check([("", item)])
 
 
-WRITES = WriteSpec("aid-items", AidItem, "id", "/api/v1/aid-items/{id}", AidItemSchema,
-                   lambda key: _select().where(AidItem.id == key), assign)
+WRITES = WriteSpec("aid-items", AidItem, "slug", "/api/v1/aid-items/{slug}", AidItemSchema,
+                   lambda key: _select().where(AidItem.slug == key), assign)
 
 
 @blp.route("")
@@ -182,23 +183,27 @@ class AidItems(MethodView):
         return create(WRITES, data)
 
 
-@blp.route("/<int(max=2147483647):item_id>")
-class AidItemById(MethodView):
+@blp.route("/<slug>")
+class AidItemBySlug(MethodView):
     @blp.response(200, AidItemSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, item_id):
+    @id_redirect(blp, AidItem, "aid-items", "aid item")
+    def get(self, slug):
         """Get an aid item"""
-        return get_or_404(_select().where(AidItem.id == item_id), f"aid item with id {item_id}")
+        return get_or_404(_select().where(AidItem.slug == slug), f"aid item with slug {slug!r}")
 
     @write_op(blp)
     @blp.arguments(partial(AidItemPatch))
     @blp.response(200, AidItemSchema, headers=WRITE_HEADERS)
-    def patch(self, data, item_id):
+    @id_redirect(blp, AidItem, "aid-items", "aid item")
+    def patch(self, data, slug):
         """Update an aid item (partial)"""
-        return update_record(WRITES, WRITES.fetch(item_id), data)
+        return update_record(WRITES, WRITES.fetch(slug), data)
 
     @write_op(blp, delete=True)
     @blp.response(204)
-    def delete(self, item_id):
+    @id_redirect(blp, AidItem, "aid-items", "aid item")
+    def delete(self, slug):
         """Delete an aid item"""
-        return delete_record(WRITES, WRITES.fetch(item_id))
+        return delete_record(WRITES, WRITES.fetch(slug))
+

@@ -13,6 +13,7 @@ from service.resources.common import (
     Shape,
     by_slug,
     get_or_404,
+    id_redirect,
     list_endpoint,
     options,
     paginate,
@@ -43,7 +44,7 @@ blp = Blueprint("aid-packages", __name__, url_prefix="/api/v1/aid-packages",
 
 class AidPackageSchema(ClaimSchema):
     id = fields.Integer(required=True)
-    url = permalink("/api/v1/aid-packages/{id}")
+    url = permalink("/api/v1/aid-packages/{slug}")
     slug = fields.String(required=True)
     donor = slug_of("donor", "Slug of the donor actor")
     recipient = slug_of("recipient", "Slug of the recipient actor")
@@ -109,8 +110,8 @@ def referrers(package: AidPackage) -> list[str]:
     return [f"aid items: {len(package.items)}"] if package.items else []
 
 
-WRITES = WriteSpec("aid-packages", AidPackage, "id", "/api/v1/aid-packages/{id}", AidPackageSchema,
-                   lambda key: _select().where(AidPackage.id == key), assign, referrers)
+WRITES = WriteSpec("aid-packages", AidPackage, "slug", "/api/v1/aid-packages/{slug}", AidPackageSchema,
+                   lambda key: _select().where(AidPackage.slug == key), assign, referrers)
 
 @blp.route("")
 class AidPackages(MethodView):
@@ -133,24 +134,28 @@ class AidPackages(MethodView):
         """Create an aid package"""
         return create(WRITES, data)
 
-@blp.route("/<int(max=2147483647):package_id>")
-class AidPackageById(MethodView):
+@blp.route("/<slug>")
+class AidPackageBySlug(MethodView):
     @blp.response(200, AidPackageSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, package_id):
+    @id_redirect(blp, AidPackage, "aid-packages", "aid package")
+    def get(self, slug):
         """Get an aid package"""
-        stmt = _select().where(AidPackage.id == package_id)
-        return get_or_404(stmt, f"aid package with id {package_id}")
+        stmt = _select().where(AidPackage.slug == slug)
+        return get_or_404(stmt, f"aid package with slug {slug!r}")
 
     @write_op(blp)
     @blp.arguments(partial(AidPackagePatch))
     @blp.response(200, AidPackageSchema, headers=WRITE_HEADERS)
-    def patch(self, data, package_id):
+    @id_redirect(blp, AidPackage, "aid-packages", "aid package")
+    def patch(self, data, slug):
         """Update an aid package (partial)"""
-        return update_record(WRITES, WRITES.fetch(package_id), data)
+        return update_record(WRITES, WRITES.fetch(slug), data)
 
     @write_op(blp, delete=True)
     @blp.response(204)
-    def delete(self, package_id):
+    @id_redirect(blp, AidPackage, "aid-packages", "aid package")
+    def delete(self, slug):
         """Delete an aid package that has no items"""
-        return delete_record(WRITES, WRITES.fetch(package_id))
+        return delete_record(WRITES, WRITES.fetch(slug))
+

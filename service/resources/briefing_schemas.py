@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service import vocabulary as v
+from service.resources.common import SPAN_URL_DESCRIPTION
 
 
 class QuoteSchema(ma.Schema):
@@ -16,6 +17,7 @@ class QuoteSchema(ma.Schema):
                            metadata={"description": "Offset of the first character (code points)"})
     end = fields.Integer(required=True, metadata={"description": "Offset just past the last character"})
     quote = fields.String(required=True, metadata={"description": "Verbatim text[start:end]"})
+    url = fields.String(required=True, metadata={"description": SPAN_URL_DESCRIPTION})
     reference = fields.String(required=True, metadata={
         "description": "Outlet, title, date and the quote, ready to paste into a text",
         "example": "Le Monde, [Macron announces \u20ac2 billion ...], 26 March 2025: "
@@ -36,7 +38,10 @@ class QuantityQuoteSchema(QuoteSchema):
 
 
 class ActorRefSchema(ma.Schema):
+    """A link to an actor, with its name and kind for display."""
+
     slug = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "The actor's URL", "example": "/api/v1/actors/france"})
     name = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(v.ACTOR_KINDS))
 
@@ -54,6 +59,11 @@ class ProvenanceEntrySchema(ma.Schema):
 
 class RecordEntrySchema(ma.Schema):
     """What every record carries in the briefing, as in its own resource."""
+
+    id = fields.Integer(required=True)
+    url = fields.String(required=True, metadata={
+        "description": "Where the API serves the record: its own URL (a condition's or an attribute's is the one "
+                       "of the position or proposal that holds it)"})
 
     provenance = fields.List(fields.Nested(ProvenanceEntrySchema), required=True,
                              metadata={"description": "Fields whose value is not the source's words"})
@@ -83,11 +93,14 @@ class ClaimEntrySchema(RecordEntrySchema):
 
 
 class SourceSchema(ma.Schema):
+    id = fields.Integer(required=True)
     slug = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "The document's URL in the API"})
     title = fields.String(required=True)
     publisher = fields.String(allow_none=True, required=True)
     published_date = fields.Date(allow_none=True, required=True)
-    url = fields.String(allow_none=True, required=True)
+    source_url = fields.String(allow_none=True, required=True,
+                               metadata={"description": "The source's own web address, if it has one"})
 
 
 class TimelineEventSchema(ClaimEntrySchema):
@@ -134,6 +147,7 @@ class StanceEntrySchema(ClaimEntrySchema):
     """One position: whose view it is, who says it and how surely, the stance, under which conditions."""
 
     position = fields.String(required=True, metadata={"description": "Slug of the position"})
+    slug = fields.String(required=True, metadata={"description": "Slug of the position (as `position`)"})
     holder = actor_ref("Whose view it is (the outlet for its own assessments)", required=True)
     about = actor_ref("The actor the claim is about, when the holder speaks of another", allow_none=True,
                       required=True)
@@ -243,6 +257,8 @@ class ProposalEntrySchema(ClaimEntrySchema):
 class ComposedBriefingSchema(ma.Schema):
     """The whole briefing as one document."""
 
+    id = fields.Integer(required=True)
+    url = fields.String(required=True, metadata={"description": "The briefing's URL"})
     slug = fields.String(required=True, metadata={"example": "coalition-of-the-willing-paris-2025"})
     title = fields.String(required=True)
     summary = fields.String(required=True)

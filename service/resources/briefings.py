@@ -14,7 +14,17 @@ from service.extensions import db
 from service.models import Briefing, Citation, Document, Record
 from service.request_input import Blueprint
 from service.resources.briefing_schemas import ComposedBriefingSchema
-from service.resources.common import LINK_HEADER, PageArgs, Shape, options, page_of, paginate, query_args, slugs_of
+from service.resources.common import (
+    LINK_HEADER,
+    PageArgs,
+    Shape,
+    options,
+    page_of,
+    paginate,
+    permalink,
+    query_args,
+    slugs_of,
+)
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -34,6 +44,8 @@ blp = Blueprint("briefings", __name__, url_prefix="/api/v1/briefings",
 
 
 class BriefingSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    url = permalink("/api/v1/briefings/{slug}")
     slug = fields.String(required=True, metadata={"example": "coalition-of-the-willing-paris-2025"})
     title = fields.String(required=True)
     summary = fields.String(required=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 import string
 
 import marshmallow as ma
+from flask import make_response, request
 from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import Select, select
@@ -31,6 +33,14 @@ from service.resources.listing import (  # noqa: E402,F401
 )
 from service.resources.loading import CITED, Shape, options, shape  # noqa: E402,F401
 
+SPAN_URL_DESCRIPTION = ("The span in the document's annotated view: `/api/v1/documents/{slug}#span-{start}-{end}` "
+                        "(the element with that id highlights it)")
+
+
+def span_url(document: str, start: int, end: int) -> str:
+    """Where a cited span is shown: the document view, at the element marking characters START to END."""
+    return f"/api/v1/documents/{document}#span-{start}-{end}"
+
 
 class CitationSchema(ma.Schema):
     """The exact words of a source document that support a record."""
@@ -40,6 +50,9 @@ class CitationSchema(ma.Schema):
     start = fields.Integer(required=True, metadata={"description": "Offset of the first character (code points)"})
     end = fields.Integer(required=True, metadata={"description": "Offset just past the last character"})
     quote = fields.String(required=True, metadata={"description": "Verbatim text[start:end]"})
+    url = fields.Function(lambda c: span_url(c.document.slug, c.start, c.end), metadata={
+        "type": "string", "description": SPAN_URL_DESCRIPTION,
+        "example": "/api/v1/documents/lemonde-2025-03-26-coalition-of-the-willing#span-4023-4041"})
     reference = fields.Function(lambda c: c.document.reference(c.quote), metadata={
         "type": "string", "description": "A ready-to-paste citation: outlet, title, date and the quote",
         "example": "Le Monde, [Macron announces ...], 26 March 2025: “worth €2 billion”"})
@@ -100,3 +113,36 @@ def get_or_404(stmt: Select, what: str):
 def by_slug(slug_model, slug: str):
     """Subquery for the id of SLUG_MODEL's row with SLUG (for filters by related slug)."""
     return select(slug_model.id).where(slug_model.slug == slug).scalar_subquery()
+
+
+
+REDIRECT_HEADERS = {"Location": {"description": "The record's slug URL", "schema": {"type": "string"}}}
+REDIRECT_DESCRIPTION = ("Permanent Redirect, when `{slug}` is all digits: records are addressed by slug (no slug is "
+                        "all digits), and a record's numeric `id` in its place answers 308 with the slug URL in "
+                        "`Location`, the query string kept (a write is repeated there, same method and body)")
+MAX_ID = 2147483647  # the largest id a record can have (the columns are 32-bit integers)
+
+
+def id_redirect(blp, model, collection: str, what: str):
+    """A view of `/api/v1/COLLECTION/<slug>` where an all-digit slug is a numeric id: 308 Permanent Redirect to
+    the record's slug URL (the query string kept), a 404 problem when no record has that id."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, slug: str, **kwargs):
+            if not (slug.isascii() and slug.isdigit()):
+                return view(*args, slug=slug, **kwargs)
+            found = None
+            if int(slug) <= MAX_ID:
+                found = db.session.scalars(select(model.slug).where(model.id == int(slug))).one_or_none()
+            if found is None:
+                abort(404, message=f"No {what} with id {slug}.")
+            location = f"/api/v1/{collection}/{found}"
+            if request.query_string:
+                location += "?" + request.query_string.decode("latin-1")
+            response = make_response("", 308)
+            response.headers["Location"] = location
+            return response
+
+        return blp.alt_response(308, description=REDIRECT_DESCRIPTION, headers=REDIRECT_HEADERS)(wrapper)
+
+    return decorator

@@ -16,7 +16,15 @@ from service.coverage import annotate, attribution_cues, sentence_coverage
 from service.extensions import db
 from service.models import Citation, Document, Record
 from service.request_input import Blueprint
-from service.resources.common import LINK_HEADER, PageArgs, get_or_404, page_of, paginate, query_args
+from service.resources.common import (
+    LINK_HEADER,
+    PageArgs,
+    get_or_404,
+    page_of,
+    paginate,
+    permalink,
+    query_args,
+)
 from service.resources.record_fields import ProvenanceSchema
 from service.resources.refs import RecordRef, record_ref, ref_options
 from service.resources.writing import (
@@ -34,6 +42,8 @@ blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents",
 
 
 class DocumentSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    url = permalink("/api/v1/documents/{slug}")
     slug = fields.String(required=True)
     provenance = fields.List(fields.Nested(ProvenanceSchema), required=True, metadata={
         "description": "Fields not printed in the text: an editors' title, a date from the publication record"})
@@ -42,7 +52,8 @@ class DocumentSchema(ma.Schema):
     language = fields.String(required=True, metadata={"description": "Language of this text (BCP 47)"})
     original_language = fields.String(allow_none=True,
                                       metadata={"description": "Language of the original, for a translation"})
-    url = fields.String(allow_none=True)
+    source_url = fields.String(attribute="url", allow_none=True,
+                               metadata={"description": "The source's own web address, if it has one"})
     published_date = fields.Date(allow_none=True)
     date_note = fields.String(allow_none=True, metadata={"description": "How the date was established"})
     translation_note = fields.String(allow_none=True)

@@ -17,6 +17,7 @@ from service.resources.common import (
     by_slug,
     embeds_for,
     get_or_404,
+    id_redirect,
     include_arg,
     included_field,
     includes,
@@ -53,7 +54,7 @@ INCLUDES = {"participants": ("participants", ActorSchema)}
 
 class EventSchema(ClaimSchema):
     id = fields.Integer(required=True)
-    url = permalink("/api/v1/events/{id}")
+    url = permalink("/api/v1/events/{slug}")
     slug = fields.String(required=True)
     date = fields.Date(required=True, allow_none=True, metadata={"description": "Null when the source gives no date"})
     title = fields.String(required=True)
@@ -116,8 +117,8 @@ def assign(event: Event, data: dict) -> None:
     check([("", event)])
 
 
-WRITES = WriteSpec("events", Event, "id", "/api/v1/events/{id}", EventSchema,
-                   lambda key: _select().where(Event.id == key), assign)
+WRITES = WriteSpec("events", Event, "slug", "/api/v1/events/{slug}", EventSchema,
+                   lambda key: _select().where(Event.slug == key), assign)
 
 
 @blp.route("")
@@ -149,23 +150,27 @@ class Events(MethodView):
         return create(WRITES, data)
 
 
-@blp.route("/<int(max=2147483647):event_id>")
-class EventById(MethodView):
+@blp.route("/<slug>")
+class EventBySlug(MethodView):
     @blp.response(200, EventSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, event_id):
+    @id_redirect(blp, Event, "events", "event")
+    def get(self, slug):
         """Get an event"""
-        return get_or_404(_select().where(Event.id == event_id), f"event with id {event_id}")
+        return get_or_404(_select().where(Event.slug == slug), f"event with slug {slug!r}")
 
     @write_op(blp)
     @blp.arguments(partial(EventPatch))
     @blp.response(200, EventSchema, headers=WRITE_HEADERS)
-    def patch(self, data, event_id):
+    @id_redirect(blp, Event, "events", "event")
+    def patch(self, data, slug):
         """Update an event (partial)"""
-        return update_record(WRITES, WRITES.fetch(event_id), data)
+        return update_record(WRITES, WRITES.fetch(slug), data)
 
     @write_op(blp, delete=True)
     @blp.response(204)
-    def delete(self, event_id):
+    @id_redirect(blp, Event, "events", "event")
+    def delete(self, slug):
         """Delete an event"""
-        return delete_record(WRITES, WRITES.fetch(event_id))
+        return delete_record(WRITES, WRITES.fetch(slug))
+

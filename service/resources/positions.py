@@ -18,6 +18,7 @@ from service.resources.common import (
     by_slug,
     embeds_for,
     get_or_404,
+    id_redirect,
     include_arg,
     included_field,
     includes,
@@ -64,7 +65,7 @@ INCLUDES = ("holder", "speaker", "reported_by", "about", "proposal")
 
 class PositionSchema(ClaimSchema):
     id = fields.Integer(required=True)
-    url = permalink("/api/v1/positions/{id}")
+    url = permalink("/api/v1/positions/{slug}")
     slug = fields.String(required=True)
     holder = slug_of("holder", "Slug of the actor whose view it is (the outlet for its own assessments)")
     about = slug_of("about", "Slug of the actor the claim is about, when the holder speaks of another")
@@ -173,8 +174,8 @@ def _condition(position: Position, data: dict, prefix: str) -> PositionCondition
     return condition
 
 
-WRITES = WriteSpec("positions", Position, "id", "/api/v1/positions/{id}", PositionSchema,
-                   lambda key: select(Position).options(*position_options()).where(Position.id == key), assign)
+WRITES = WriteSpec("positions", Position, "slug", "/api/v1/positions/{slug}", PositionSchema,
+                   lambda key: select(Position).options(*position_options()).where(Position.slug == key), assign)
 
 
 @blp.route("")
@@ -194,24 +195,28 @@ class Positions(MethodView):
         return create(WRITES, data)
 
 
-@blp.route("/<int(max=2147483647):position_id>")
-class PositionById(MethodView):
+@blp.route("/<slug>")
+class PositionBySlug(MethodView):
     @blp.response(200, PositionSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, position_id):
+    @id_redirect(blp, Position, "positions", "position")
+    def get(self, slug):
         """Get a position"""
-        stmt = select(Position).options(*position_options()).where(Position.id == position_id)
-        return get_or_404(stmt, f"position with id {position_id}")
+        stmt = select(Position).options(*position_options()).where(Position.slug == slug)
+        return get_or_404(stmt, f"position with slug {slug!r}")
 
     @write_op(blp)
     @blp.arguments(partial(PositionPatch))
     @blp.response(200, PositionSchema, headers=WRITE_HEADERS)
-    def patch(self, data, position_id):
+    @id_redirect(blp, Position, "positions", "position")
+    def patch(self, data, slug):
         """Update a position (partial)"""
-        return update_record(WRITES, WRITES.fetch(position_id), data)
+        return update_record(WRITES, WRITES.fetch(slug), data)
 
     @write_op(blp, delete=True)
     @blp.response(204)
-    def delete(self, position_id):
+    @id_redirect(blp, Position, "positions", "position")
+    def delete(self, slug):
         """Delete a position (its conditions go with it)"""
-        return delete_record(WRITES, WRITES.fetch(position_id))
+        return delete_record(WRITES, WRITES.fetch(slug))
+

@@ -38,7 +38,7 @@ REF_COLUMNS: dict[str, tuple[str, ...]] = {
     "actor": ("slug", "name"),
     "relation": ("slug", "predicate", "subject_id", "object_id"),
     "position": ("slug", "summary"),
-    "condition": ("slug", "description", "position_id"),
+    "condition": ("slug", "description", "position_slug"),
     "aid_package": ("slug", "summary"),
     "aid_item": ("slug", "description"),
     "proposal": ("slug", "name"),
@@ -71,12 +71,12 @@ LABELS = {
 URLS = {
     "actor": ("/api/v1/actors/{}", lambda r: r.slug),
     "relation": ("/api/v1/actors/{}/relations", lambda r: r.subject.slug),
-    "position": ("/api/v1/positions/{}", lambda r: r.id),
-    "condition": ("/api/v1/positions/{}", lambda r: r.position_id),
-    "aid_package": ("/api/v1/aid-packages/{}", lambda r: r.id),
-    "aid_item": ("/api/v1/aid-items/{}", lambda r: r.id),
+    "position": ("/api/v1/positions/{}", lambda r: r.slug),
+    "condition": ("/api/v1/positions/{}", lambda r: r.position_slug),
+    "aid_package": ("/api/v1/aid-packages/{}", lambda r: r.slug),
+    "aid_item": ("/api/v1/aid-items/{}", lambda r: r.slug),
     "proposal": ("/api/v1/proposals/{}", lambda r: r.slug),
     "proposal_attribute": ("/api/v1/proposals/{}", lambda r: r.proposal.slug),
-    "event": ("/api/v1/events/{}", lambda r: r.id),
+    "event": ("/api/v1/events/{}", lambda r: r.slug),
 }
 RECORD_TYPES = tuple(LABELS)

@@ -160,7 +160,8 @@ class DocumentIn(Strict):
     publisher = Text(Document.publisher, load_default=None)
     language = Text(Document.language, required=True)
     original_language = Text(Document.original_language, load_default=None)
-    url = fields.Url(load_default=None, allow_none=True, validate=length(Document.url))
+    url = fields.Url(data_key="source_url", load_default=None, allow_none=True, validate=length(Document.url),
+                     metadata={"description": "The source's own web address, if it has one"})
     published_date = fields.Date(load_default=None, allow_none=True)
     date_note = Text(Document.date_note, load_default=None)
     translation_note = Text(Document.translation_note, load_default=None)
