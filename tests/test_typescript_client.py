@@ -54,5 +54,6 @@ def test_generated_client_type_checks_and_walks_the_live_api(served_app, tmp_pat
     for collection in counts:
         expected.update(urls_in(client.get(f"{collection}?limit=500").get_json()["items"]))
     expected.update(urls_in(client.get("/api/v1/briefings/coalition-of-the-willing-paris-2025").get_json()))
-    local = {u for u in expected if not re.match(r"https?://", u)}
+    # A fragment (a citation's #span-S-E) is not sent to the server: the walk fetches each document once.
+    local = {u.split("#")[0] for u in expected if not re.match(r"https?://", u)}
     assert followed and int(followed.group(1)) == len(local) > 50, out
