@@ -75,11 +75,11 @@ class RateLimiter:
         self.writes = parse_many(config["RATELIMIT_WRITE"])
         uri = config["RATELIMIT_STORAGE_URI"]
         timeout = config.get("REDIS_TIMEOUT", 0.5)  # a frozen Redis costs a request this, then memory counts
-        storage = MemoryCounts() if uri.startswith("memory://") else \
+        storage = MemoryStorage() if uri.startswith("memory://") else \
             storage_from_string(uri, **{"socket_timeout": timeout, "socket_connect_timeout": timeout,
                                         **config.get("RATELIMIT_STORAGE_OPTIONS", {})})
         self.shared = FixedWindowRateLimiter(storage)
-        self.local = FixedWindowRateLimiter(MemoryCounts())
+        self.local = FixedWindowRateLimiter(MemoryStorage())
         self.is_memory = isinstance(storage, MemoryStorage)
         self.down_until = 0.0
         self.lock = threading.Lock()
@@ -120,29 +120,6 @@ class RateLimiter:
                 self.throttle.warning(log, "rate limit storage", "rate limits: storage unreachable, counting in "
                                       "memory for %.0f s", self.RETRY_SECONDS, exc_info=True)
             self.down_until = time.monotonic() + self.RETRY_SECONDS
-
-
-class MemoryCounts(MemoryStorage):
-    """limits' memory storage, its counters expired as they are read (MemoryStorage.get) and swept once a
-    minute, instead of by a timer: MemoryStorage starts a new threading.Timer, a thread, 100 times a
-    second while any counter exists, and each one takes the GIL from the requests."""
-
-    SWEEP_SECONDS = 60.0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.timer.cancel()
-        self.next_sweep = time.time() + self.SWEEP_SECONDS
-
-    def _MemoryStorage__schedule_expiry(self) -> None:  # replaces the timer MemoryStorage.incr would start
-        now = time.time()
-        if now >= self.next_sweep:
-            self.next_sweep = now + self.SWEEP_SECONDS
-            for key, expires in list(self.expirations.items()):
-                if expires <= now:
-                    self.storage.pop(key, None)
-                    self.expirations.pop(key, None)
-                    self.locks.pop(key, None)
 
 
 def rate_limited(item: RateLimitItem, strategy: FixedWindowRateLimiter, ids: tuple) -> Response:
