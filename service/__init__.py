@@ -16,6 +16,7 @@ from service import (
     limits,
     logging,
     negotiation,
+    openapi,
     query_rules,
     request_bounds,
     request_input,
@@ -38,7 +39,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     logging.init_app(app)
     db.init_app(app)
-    api.init_app(app)
+    api.init_app(app, spec_kwargs=openapi.spec_plugins())
+    openapi.init_api(app, api)
     errors.init_app(app)
     limits.init_app(app)  # before auth and the response cache: a cached or refused request still counts
     security_headers.init_merge_vary(app)  # runs after flask-cors's hook: one Vary line

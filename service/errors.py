@@ -8,15 +8,16 @@ import logging
 import traceback
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import Flask, Response, request
 from flask_smorest import Api
-from flask_smorest.utils import prepare_response
 from marshmallow.exceptions import SCHEMA
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # A body with thousands of bad keys must not make an error body of megabytes: the first ones are enough
 # to fix the request, and the count says how many more there are.
 MAX_LISTED_ERRORS = 50
@@ -121,13 +122,6 @@ class ProblemApi(Api):
 
     ERROR_SCHEMA = ProblemSchema
 
-    def _init_spec(self, *, extra_plugins=None, **kwargs):
-        # The project's OpenAPI conventions (operationId, descriptions, types, ids): service/openapi.py.
-        from service import openapi
-
-        super()._init_spec(**openapi.spec_plugins(extra_plugins), **kwargs)
-        openapi.init_api(self)
-
     def register_blueprint(self, blp, **options):
         # The JSON-body check runs after the app's own before_request hooks (the body cap and the rate limiter
         # count the request first) and before the view. A blueprint outlives the apps it is registered in
@@ -152,17 +146,18 @@ class ProblemApi(Api):
             detail = "The server could not complete the request; it has been logged."
         return problem(status, detail, headers=headers)
 
-    def _register_responses(self):
-        # Same as flask-smorest's, but documented as application/problem+json.
-        for status in http.HTTPStatus:
-            response = {"description": status.phrase}
-            if not (100 <= status < 200) and status not in (204, 304):
-                response["schema"] = self.ERROR_SCHEMA
-            prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
-            self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
-        prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
-        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+class ProblemResponsesPlugin(BasePlugin):
+    """flask-smorest registers its default error responses (one per status, DEFAULT_ERROR) with the
+    Problem schema under application/json; an apispec response helper files them under
+    application/problem+json, the type they are served with."""
+
+    def response_helper(self, response: dict, **kwargs) -> dict | None:
+        content = response.get("content") or {}
+        schema = content.get("application/json", {}).get("schema")
+        if list(content) == ["application/json"] and (schema is ProblemSchema or schema == PROBLEM_REF):
+            return {"content": {PROBLEM_MEDIA_TYPE: content["application/json"]}}
+        return None
 
 
 def init_app(app: Flask) -> None:

@@ -8,10 +8,12 @@ from pathlib import Path
 
 from apispec import APISpec, BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
 from flask_smorest.spec.plugins import FlaskPlugin
 from marshmallow import fields
 from werkzeug.routing import IntegerConverter
 
+from service.errors import ProblemResponsesPlugin
 from service.json_bodies import EXTENSION as JSON_BODIES
 from service.json_bodies import JsonBodiesPlugin
 from service.limits import LimitsPlugin
@@ -153,21 +155,22 @@ class TypedMarshmallowPlugin(MarshmallowPlugin):
         self.converter.add_attribute_function(field_types)
 
 
-def spec_plugins(extra_plugins=None) -> dict:
-    """The plugin arguments for flask-smorest's `Api._init_spec`."""
+def spec_plugins() -> dict:
+    """The plugins of the spec, as flask-smorest's `spec_kwargs` (new instances for each app: some collect
+    what the app's blueprints declare)."""
     flask_plugin = FlaskPlugin()
     flask_plugin.register_converter(RecordIdConverter, record_id_param)
     return {"flask_plugin": flask_plugin, "marshmallow_plugin": TypedMarshmallowPlugin(),
-            "extra_plugins": [*(extra_plugins or ()), LimitsPlugin(), JsonBodiesPlugin(), QueryRulesPlugin(),
+            "extra_plugins": [ProblemResponsesPlugin(), LimitsPlugin(), JsonBodiesPlugin(), QueryRulesPlugin(),
                               ConventionsPlugin(),
                               ExamplesPlugin()]}
 
 
-def init_api(api) -> None:
-    """Called by the Api subclass once its spec exists, before any blueprint is registered."""
-    api._app.url_map.converters["int"] = RecordIdConverter
+def init_api(app: Flask, api) -> None:
+    """Called once the app's spec exists (api.init_app), before any blueprint is registered."""
+    app.url_map.converters["int"] = RecordIdConverter
     # The operations taking JSON, filled in as blueprints are registered; json_bodies checks requests against them.
     json_bodies = next(plugin for plugin in api.spec.plugins if isinstance(plugin, JsonBodiesPlugin))
-    api._app.extensions[JSON_BODIES] = json_bodies.operations
+    app.extensions[JSON_BODIES] = json_bodies.operations
     query_rules = next(plugin for plugin in api.spec.plugins if isinstance(plugin, QueryRulesPlugin))
-    api._app.extensions[QUERY_RULES] = query_rules.allowed  # filled as blueprints register; checked per request
+    app.extensions[QUERY_RULES] = query_rules.allowed  # filled as blueprints register; checked per request
