@@ -20,8 +20,7 @@ except ConfigError as exc:
     raise SystemExit(f"configuration error: {exc}") from None
 
 bind = os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-# gthread, except that a worker with no free thread leaves new connections to the others (see the module).
-worker_class = "service.gunicorn_worker.BalancedThreadWorker"
+worker_class = "gthread"  # gunicorn's own threaded worker
 workers = _positive_int("WEB_CONCURRENCY", "2")
 # Eight threads: gunicorn's threaded worker holds one for each request whose body is still arriving (up
 # to BODY_TIMEOUT) or whose unread body it drains (up to 5 s), and no public API lets the app hand it
