@@ -4,8 +4,9 @@
 
 The four servers start together and are loaded one at a time, in rounds that turn their order, so that
 a change in the machine's speed during the run falls on all of them alike; each figure is the median of
-its rounds. The service and the ceiling run under the same gunicorn.conf.py settings (WEB_CONCURRENCY x
-THREADS); Datasette serves itself (uvicorn, one process), with its default settings.
+its rounds. The service runs under gunicorn.conf.py; the ceiling under stock gunicorn gthread with the same
+WEB_CONCURRENCY x THREADS and no other setting; Datasette serves itself (uvicorn, one process), with its
+default settings.
 """
 
 from __future__ import annotations
@@ -93,6 +94,16 @@ def gunicorn(app: str, port: int, extra: dict) -> tuple[list[str], dict]:
     return [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", app], env
 
 
+def stock_gunicorn(app: str, port: int) -> tuple[list[str], dict]:
+    """The ceiling: stock gunicorn gthread with the same worker and thread counts as ours, and nothing else of
+    gunicorn.conf.py (no setting of the project can slow the reference)."""
+    env = {"WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"), "THREADS": os.environ.get("THREADS", "4")}
+    return [str(BIN / "gunicorn"), "--config", str(Path(__file__).with_name("stock.conf.py")),
+            "--worker-class", "gthread",
+            "--workers", env["WEB_CONCURRENCY"], "--threads", env["THREADS"], "--bind", f"127.0.0.1:{port}",
+            "--log-level", "warning", app], env
+
+
 def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
@@ -173,7 +184,7 @@ def run(scale: str, seconds: int, rounds: int, regenerate: bool, only: str | Non
     # The rate limiter stays on (its cost is part of ours) with a budget wrk cannot exhaust.
     ours = {flag: gunicorn("service.wsgi:app", ports[label], {**database, "RESPONSE_CACHE": flag})
             for label, flag in (("no_cache", "0"), ("cache", "1"))}
-    ceiling_argv, ceiling_env = gunicorn("bench.ceiling:app", ports["ceiling"], {})
+    ceiling_argv, ceiling_env = stock_gunicorn("bench.ceiling:app", ports["ceiling"])
     datasette = [str(BIN / "datasette"), "serve", str(db), "--port", str(ports["datasette"]),
                  "--host", "127.0.0.1"]
     with server(*ours["0"], bases["no_cache"] + "/healthz"), server(*ours["1"], bases["cache"] + "/healthz"), \
