@@ -117,6 +117,8 @@ def play(rec, app, tokens: dict[str, str], make_app, tmp: str) -> None:
 
 
 def read(rec) -> None:
+    for accept in (JSON, "text/html"):
+        rec.record("getIndex", "/", accept=accept)
     rec.record("getHealth", "/healthz")
     rec.record("getReady", "/readyz")
     rec.record("getBriefings", "/api/v1/briefings?limit=2")

@@ -111,6 +111,24 @@ def test_list_with_sparse_fields_returns_only_those(client):
     assert items and all(set(i) == {"slug", "status"} for i in items)
 
 
+def test_list_with_sparse_fields_is_served_as_the_sparse_media_type(client):
+    sparse = client.get("/api/v1/aid-items?fields=slug,status&limit=2")
+    assert sparse.mimetype == "application/vnd.briefing.sparse+json"
+    assert sparse.get_json()["next"] and sparse.get_json()["limit"] == 2
+    assert client.get("/api/v1/aid-items?limit=2").mimetype == "application/json"
+
+
+def test_spec_describes_sparse_pages_with_a_schema_requiring_no_field(client):
+    spec = client.get("/openapi.json").get_json()
+    content = spec["paths"]["/api/v1/aid-items"]["get"]["responses"]["200"]["content"]
+    assert list(content) == ["application/vnd.briefing.sparse+json", "application/json"]  # Prism takes the first
+    page = spec["components"]["schemas"][content["application/vnd.briefing.sparse+json"]["schema"]["$ref"]
+                                         .rsplit("/", 1)[-1]]
+    item = spec["components"]["schemas"][page["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[-1]]
+    assert "required" not in item and set(item["properties"]) == set(spec["components"]["schemas"]["AidItem"]
+                                                                      ["properties"])
+
+
 def test_list_with_unknown_field_is_400_naming_fields(client):
     assert_problem(client.get("/api/v1/aid-items?fields=slug,colour"), 400, "fields")
 

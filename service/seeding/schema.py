@@ -33,7 +33,7 @@ def Slug(**kw) -> fields.String:  # noqa: N802 - reads like a field class in the
                                    validate.NoneOf(v.RESERVED_SLUGS, error=RESERVED)], **kw)
 
 
-RESERVED = "Reserved: `/{collection}/export` is the collection's export, so no record can be named so."
+RESERVED = "Reserved: `/api/v1/{{collection}}/export` is the export of a collection; choose another slug."
 
 
 def Text(column, **kw) -> fields.String:  # noqa: N802
