@@ -9,6 +9,7 @@ from service import (
     auth,
     cache_hits,
     cli,
+    compression,
     cors,
     docs,
     errors,
@@ -53,10 +54,12 @@ def create_app(config: dict | None = None) -> Flask:
     docs.init_app(app)
     negotiation.init_app(app)  # what each endpoint negotiates on Accept, from the complete spec
     response_cache.init_app(app)
+    compression.init_app(app)  # called by http_caching's hook, not a hook of its own
     http_caching.init_app(app)
     security_headers.init_app(app)  # after http_caching: its headers are set before a response is stored
     request_bounds.init_app(app)  # body deadline, header limits (hits, bodiless, are replayed in front)
     cache_hits.init_app(app)  # WSGI middleware in front of Flask: hits that need nothing more than replaying
+    compression.init_wsgi(app)  # in front of the hits: Accept-Encoding reduced to the coding chosen
     behind_proxies(app, app.config.get("TRUSTED_PROXIES", 0))  # outermost: every layer sees the client
     cli.init_app(app)
     return app

@@ -13,7 +13,9 @@ from service import clock
 BRIEFING = "coalition-of-the-willing-paris-2025"
 DOCUMENT = "lemonde-2025-03-26-coalition-of-the-willing"
 JSON, CSV, NDJSON = "application/json", "text/csv", "application/x-ndjson"
-# Lists: JSON pages of two (so `next` is a real cursor), and the CSV / NDJSON exports of the same query.
+SPARSE = "application/vnd.briefing.sparse+json"
+# Lists: JSON pages of two (so `next` is a real cursor), and the CSV / NDJSON exports of the same query (the
+# list's export operation).
 LISTS = {
     "getActors": "/api/v1/actors?kind=person&limit=2",
     "getActorPositions": "/api/v1/actors/emmanuel-macron/positions?topic=reassurance_force&limit=2",
@@ -110,12 +112,13 @@ def play(rec, app, tokens: dict[str, str], make_app, tmp: str) -> None:
     with clock.frozen(CHANGES_FROM):  # a review's date is the clock's: pinned, as the feed's
         first_etags = write(rec, {"Authorization": f"Bearer {tokens['write']}"})
     pin_change_times(app)
-    for accept in (JSON, CSV, NDJSON):
-        rec.record("getChanges", "/api/v1/changes?limit=2", accept=accept)
+    record_list(rec, "getChanges", "/api/v1/changes?limit=2")
     fail(rec, app, tokens, first_etags["postActors"], make_app, tmp)
 
 
 def read(rec) -> None:
+    for accept in (JSON, "text/html"):
+        rec.record("getIndex", "/", accept=accept)
     rec.record("getHealth", "/healthz")
     rec.record("getReady", "/readyz")
     rec.record("getBriefings", "/api/v1/briefings?limit=2")
@@ -126,9 +129,7 @@ def read(rec) -> None:
         rec.record("getDocumentBySlug", f"/api/v1/documents/{DOCUMENT}", accept=accept)
     rec.record("getDocumentCoverage", f"/api/v1/documents/{DOCUMENT}/coverage")
     for operation_id, url in LISTS.items():
-        page = rec.record(operation_id, url).get_json()
-        for accept in (CSV, NDJSON):
-            rec.record(operation_id, url, accept=accept)
+        page = record_list(rec, operation_id, url)
         if operation_id in ITEMS:  # the first item of the page, fetched by its permalink
             rec.record(ITEMS[operation_id], page["items"][0]["url"])
             if operation_id in ("getActors", "getProposals"):  # their human pages (service/pages.py)
@@ -144,6 +145,24 @@ def write(rec, auth: dict) -> dict[str, str]:
         etags[create] = created.headers["ETag"]
         rec.record(update, created.headers["Location"], body=patch, headers={**auth, "If-Match": etags[create]})
     return etags
+
+
+def record_list(rec, operation_id: str, url: str) -> dict:
+    """A page of the list at URL, the same with two of its fields (the sparse media type), and its exports."""
+    page = rec.record(operation_id, url).get_json()
+    if SPARSE in rec.operations[operation_id][1]["responses"]["200"]["content"]:  # the list takes `fields`
+        sparse = ",".join(list(page["items"][0])[:2])
+        rec.record(operation_id, f"{url}&fields={sparse}", accept=SPARSE)
+    for accept in (CSV, NDJSON):
+        rec.record(operation_id + "Export", export_url(url), accept=accept)
+    return page
+
+
+def export_url(url: str) -> str:
+    """A list's URL -> its export's: `/export` after the path, the query without `limit`."""
+    path, _, query = url.partition("?")
+    kept = "&".join(part for part in query.split("&") if part and not part.startswith("limit="))
+    return f"{path}/export" + (f"?{kept}" if kept else "")
 
 
 def url_of(operation_id: str) -> str:

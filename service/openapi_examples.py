@@ -26,7 +26,7 @@ from service.openapi import EXAMPLES_FILE
 
 EXCERPT = 2
 TEXT_LINES = 30
-JSON_TYPES = ("application/json", "application/problem+json")
+JSON_TYPES = ("application/json", "application/problem+json", "application/vnd.briefing.sparse+json")
 PROBLEM = "application/problem+json"
 METHODS = ("get", "put", "post", "patch", "delete")
 

@@ -143,6 +143,8 @@ ATTRIBUTE_KEYS = (
 # Lowercase kebab-case, never all digits (a letter or a hyphen somewhere): `/api/v1/positions/47` is an id URL
 # (a 308 redirect to the slug URL), so no slug may look like one.
 SLUG_PATTERN = r"^(?:[0-9]*[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[0-9]+(?:-[a-z0-9]+)+)$"
+# `/api/v1/{collection}/export` is each list's export operation (service/resources/listing.py): not a slug.
+RESERVED_SLUGS = ("export",)
 TOPIC_PATTERN = r"^[a-z0-9]+(?:_[a-z0-9]+)*$"
 
 

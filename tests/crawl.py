@@ -1,8 +1,9 @@
 """A crawler of the whole API, driven by the spec and by the links the responses carry.
 
-It starts at `GET /` and at every collection of the spec (every GET path without a path parameter),
-walks every list page (following `next`), every `include=` value and every `format=` export a list
-offers (read from the spec), every path of the spec under a record (items, sub-collections), the
+It starts at `GET /` (the index) and at every collection of the spec (every GET path without a path
+parameter), walks every list page (following `next`), every `include=` value, a sparse fieldset
+(`fields=`, pages of its own media type), each list's export operation in every `format` it offers (read
+from the spec), every path of the spec under a record (items, sub-collections and their exports), the
 composed briefing, and every same-origin `url` found anywhere in a response (citations' document URLs
 without their fragment). It records each answer; the tests decide what must hold.
 
@@ -58,7 +59,7 @@ class Crawl:
         return [path for path, item in self.spec["paths"].items() if "get" in item]
 
     def collections(self) -> list[str]:
-        return [path for path in self.get_paths() if not PATH_PARAMETER.search(path)]
+        return [path for path in self.get_paths() if not PATH_PARAMETER.search(path) and not is_export(path)]
 
     def query_values(self, path: str, name: str) -> list[str]:
         """Each single value the spec allows for query parameter NAME of PATH (an enum, or the
@@ -85,7 +86,7 @@ class Crawl:
         if path not in self.answers:
             status, content_type, body = self.fetch(path)
             self.answers[path] = Answer(path, status, content_type, body)
-            data = self.answers[path].json()
+            data = self.answers[path].json() if described(self.spec, path) else None  # not the spec's examples
             if data is not None:
                 for url in urls_in(data):
                     local = self.local(url)
@@ -128,9 +129,14 @@ class Crawl:
             q.get("required") for q in self.parameters(p).values() if q.get("in") == "query"))
         for path in collections:
             self.records[path] = self.walk_list(self.start(path))
-            for name in ("include", "format"):
-                for value in self.query_values(path, name):
-                    self.walk_list(self.start(path, **{name: value}))
+            for value in self.query_values(path, "include"):
+                self.walk_list(self.start(path, include=value))
+            if "fields" in self.parameters(path) and self.records[path]:
+                self.walk_list(self.start(path, fields=",".join(list(self.records[path][0])[:2])))
+            export = path + EXPORT
+            if export in self.spec["paths"]:
+                for value in self.query_values(export, "format"):
+                    self.get(self.start(export, format=value))
         for path in self.get_paths():  # items and sub-collections: one per record of the parent
             names = PATH_PARAMETER.findall(path)
             if len(names) != 1:
@@ -148,6 +154,10 @@ class Crawl:
     def failures(self) -> list[tuple[str, int]]:
         return sorted((a.path, a.status) for a in self.answers.values() if a.status != 200 and a.path != "/")
 
+    def api_answers(self) -> list[Answer]:
+        """The answers of the operations the spec describes (not /docs, nor the spec itself, that the index links)."""
+        return [answer for answer in self.answers.values() if described(self.spec, answer.path)]
+
     def slugs(self) -> set[str]:
         return {r["slug"] for records in self.records.values() for r in records if isinstance(r.get("slug"), str)}
 
@@ -155,11 +165,25 @@ class Crawl:
         """(path, where) of every reference without a URL in any JSON answer: a record's slug given as a
         bare string, an object naming a record by slug without `url`, a citation without `url`."""
         slugs, found = self.slugs(), []
-        for answer in self.answers.values():
+        for answer in self.api_answers():
             data = answer.json()
             if data is not None:
                 found.extend((answer.path, where) for where in bare_references(data, slugs))
         return found
+
+
+EXPORT = "/export"  # a list's export operation: the list's path and this
+
+
+def is_export(path: str) -> bool:
+    return path.endswith(EXPORT)
+
+
+def described(spec: dict, path: str) -> bool:
+    """Whether PATH (a query may follow) is one of the spec's GET paths, its parameters filled in."""
+    bare = path.split("?")[0].split("#")[0]
+    return any(re.fullmatch(PATH_PARAMETER.sub("[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}")),
+                            bare) for template, item in spec["paths"].items() if "get" in item)
 
 
 def urls_in(data, key: str | None = None) -> Iterator[str]:

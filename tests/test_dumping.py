@@ -24,8 +24,8 @@ URLS = [
     "/api/v1/events?limit=500&include=participants",
     "/api/v1/proposals?limit=500",
     "/api/v1/search?q=Ukraine&limit=500",
-    "/api/v1/positions?format=csv",
-    "/api/v1/aid-packages?format=ndjson",
+    "/api/v1/positions/export?format=csv",
+    "/api/v1/aid-packages/export?format=ndjson",
 ]
 
 

@@ -34,11 +34,11 @@ def large_app(backend, databases):
 
 def test_export_positions_csv_streams_in_bounded_memory(large_app):
     client = large_app.test_client()
-    client.get("/api/v1/positions?format=csv&stance=supports").get_data()  # warm imports and pools
+    client.get("/api/v1/positions/export?format=csv&stance=supports").get_data()  # warm imports and pools
     gc.collect()
     before = peak = rss()
     rows = size = 0
-    response = client.get("/api/v1/positions?format=csv", buffered=False)
+    response = client.get("/api/v1/positions/export?format=csv", buffered=False)
     for chunk in response.response:
         rows += chunk.count(b"\n")
         size += len(chunk)

@@ -175,13 +175,13 @@ def test_export_csv_escapes_cells_a_spreadsheet_would_run_as_formulas(writer):
         made = writer.post("/api/v1/actors", json=actor(name=name, kind="group"))
         assert made.status_code == 201, made.get_json()
         slugs.append(made.get_json()["slug"])
-    response = writer.get("/api/v1/actors?format=csv&kind=group")
+    response = writer.get("/api/v1/actors/export?format=csv&kind=group")
     rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
     assert [rows[slug]["name"] for slug in slugs] == ["'" + name for name in names]
 
 
 def test_export_csv_names_its_charset_once(client):
-    assert client.get("/api/v1/positions?format=csv").headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert client.get("/api/v1/positions/export?format=csv").headers["Content-Type"] == "text/csv; charset=utf-8"
 
 
 def test_create_aid_package_with_amount_beyond_its_column_is_422_naming_amount(writer):

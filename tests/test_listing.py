@@ -97,7 +97,7 @@ def test_search_pages_of_two_cover_every_hit_once_in_id_order(client, query):
 
 def test_search_export_streams_every_hit(client):
     hits = client.get("/api/v1/search?q=Ukraine&limit=500").get_json()["items"]
-    response = client.get("/api/v1/search?q=Ukraine", headers={"Accept": "application/x-ndjson"})
+    response = client.get("/api/v1/search/export?q=Ukraine", headers={"Accept": "application/x-ndjson"})
     assert [json.loads(line)["id"] for line in response.text.splitlines()] == [h["id"] for h in hits]
 
 
@@ -111,6 +111,24 @@ def test_list_with_sparse_fields_returns_only_those(client):
     assert items and all(set(i) == {"slug", "status"} for i in items)
 
 
+def test_list_with_sparse_fields_is_served_as_the_sparse_media_type(client):
+    sparse = client.get("/api/v1/aid-items?fields=slug,status&limit=2")
+    assert sparse.mimetype == "application/vnd.briefing.sparse+json"
+    assert sparse.get_json()["next"] and sparse.get_json()["limit"] == 2
+    assert client.get("/api/v1/aid-items?limit=2").mimetype == "application/json"
+
+
+def test_spec_describes_sparse_pages_with_a_schema_requiring_no_field(client):
+    spec = client.get("/openapi.json").get_json()
+    content = spec["paths"]["/api/v1/aid-items"]["get"]["responses"]["200"]["content"]
+    assert list(content) == ["application/vnd.briefing.sparse+json", "application/json"]  # Prism takes the first
+    page = spec["components"]["schemas"][content["application/vnd.briefing.sparse+json"]["schema"]["$ref"]
+                                         .rsplit("/", 1)[-1]]
+    item = spec["components"]["schemas"][page["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[-1]]
+    assert "required" not in item and set(item["properties"]) == set(spec["components"]["schemas"]["AidItem"]
+                                                                      ["properties"])
+
+
 def test_list_with_unknown_field_is_400_naming_fields(client):
     assert_problem(client.get("/api/v1/aid-items?fields=slug,colour"), 400, "fields")
 
@@ -122,7 +140,7 @@ def test_list_with_total_counts_all_matches(client):
 
 
 def test_list_exports_csv_with_every_row(client):
-    response = client.get("/api/v1/aid-items?format=csv&limit=1")
+    response = client.get("/api/v1/aid-items/export?format=csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [r["slug"] for r in rows] == slugs(all_items(client, "/api/v1/aid-items"))
@@ -130,21 +148,22 @@ def test_list_exports_csv_with_every_row(client):
 
 
 def test_list_exports_ndjson_by_accept_header(client):
-    response = client.get("/api/v1/events?sort=date", headers={"Accept": "application/x-ndjson"})
+    response = client.get("/api/v1/events/export?sort=date", headers={"Accept": "application/x-ndjson"})
     assert response.mimetype == "application/x-ndjson"
     lines = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
     assert [e["slug"] for e in lines] == slugs(all_items(client, "/api/v1/events?sort=date"))
 
 
-def test_list_export_leaves_out_included_records(client):
-    text = client.get("/api/v1/positions?format=csv&include=holder").get_data(as_text=True)
+def test_list_export_has_no_included_column_and_refuses_include(client):
+    text = client.get("/api/v1/positions/export?format=csv").get_data(as_text=True)
     assert text.splitlines()[0].endswith(",conditions,citations")
-    line = client.get("/api/v1/events?format=ndjson&include=participants").get_data(as_text=True).splitlines()[0]
+    line = client.get("/api/v1/events/export?format=ndjson").get_data(as_text=True).splitlines()[0]
     assert "included" not in json.loads(line)
+    assert_problem(client.get("/api/v1/events/export?include=participants"), 400, "include")
 
 
 def test_list_export_honours_filters_and_fields(client):
-    url = "/api/v1/aid-items?format=csv&status=discussed&fields=slug,status"
+    url = "/api/v1/aid-items/export?format=csv&status=discussed&fields=slug,status"
     text = client.get(url).get_data(as_text=True)
     assert text.splitlines() == ["slug,status", "france-mirage-increase,discussed"]
 

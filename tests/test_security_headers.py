@@ -16,8 +16,8 @@ DOCUMENT = "lemonde-2025-03-26-coalition-of-the-willing"
 HTML = {"Accept": "text/html"}
 PAGES = [(f"/api/v1/briefings/{BRIEFING}", HTML), (f"/api/v1/documents/{DOCUMENT}", HTML), ("/docs", {})]
 NEGOTIATED = [
-    ("/api/v1/positions?limit=2", {}), ("/api/v1/positions?limit=2", {"Accept": "text/csv"}),
-    ("/api/v1/events", {"Accept": "application/x-ndjson"}), ("/api/v1/actors?format=csv", {}),
+    ("/api/v1/positions?limit=2", {}), ("/api/v1/positions/export", {"Accept": "text/csv"}),
+    ("/api/v1/events/export", {"Accept": "application/x-ndjson"}), ("/api/v1/actors/export?format=csv", {}),
     (f"/api/v1/briefings/{BRIEFING}", {"Accept": "text/markdown"}), (f"/api/v1/briefings/{BRIEFING}", {}),
     (f"/api/v1/documents/{DOCUMENT}", HTML), (f"/api/v1/documents/{DOCUMENT}", {}),
     (f"/api/v1/briefings/{BRIEFING}", {"Accept": "application/pdf"}),  # the 406 depends on Accept too

@@ -1,6 +1,7 @@
 """clients/typescript: a client generated from the served spec with openapi-typescript, the walk program
 type-checked by `tsc --strict` and run (node) against a live server: every collection through openapi-fetch
-with typed paths, every `next`, every `url` in every record and in the composed briefing, each a 200."""
+with typed paths (`data.items` without a cast: a list's 200 is one JSON schema), every `next`, every `url` in
+every record and in the composed briefing, each a 200; and each list's export operation, read as text."""
 
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ def test_generated_client_type_checks_and_walks_the_live_api(served_app, tmp_pat
     counts = dict(re.findall(r"^(/api/v1/[\w-]+): (\d+) records$", out, re.M))
     assert len(counts) == 8 and all(int(n) > 0 for n in counts.values()), out
     assert int(counts["/api/v1/positions"]) == len(client.get("/api/v1/positions?limit=500").get_json()["items"])
+    rows = dict(re.findall(r"^(/api/v1/[\w-]+)/export: (\d+) rows$", out, re.M))  # each export, read as text
+    assert len(rows) == 6 and all(rows[path] == counts[path] for path in rows), out
     followed = re.search(r"^links followed: (\d+); failures: 0$", out, re.M)
     expected = set()  # every distinct `url` of every record and of the composed briefing
     for collection in counts:

@@ -7,6 +7,11 @@ type ListPath = "/api/v1/actors" | "/api/v1/positions" | "/api/v1/aid-packages" 
   | "/api/v1/proposals" | "/api/v1/events" | "/api/v1/documents" | "/api/v1/briefings";
 const collections: ListPath[] = ["/api/v1/actors", "/api/v1/positions", "/api/v1/aid-packages", "/api/v1/aid-items",
   "/api/v1/proposals", "/api/v1/events", "/api/v1/documents", "/api/v1/briefings"];
+// Each list's export operation (CSV here; NDJSON with format: "ndjson"), read as text.
+type ExportPath = "/api/v1/actors/export" | "/api/v1/positions/export" | "/api/v1/aid-packages/export"
+  | "/api/v1/aid-items/export" | "/api/v1/proposals/export" | "/api/v1/events/export";
+const exports: ExportPath[] = ["/api/v1/actors/export", "/api/v1/positions/export", "/api/v1/aid-packages/export",
+  "/api/v1/aid-items/export", "/api/v1/proposals/export", "/api/v1/events/export"];
 let failures = 0;
 const links = new Set<string>();
 
@@ -24,7 +29,7 @@ async function walkList(path: ListPath): Promise<number> {
   let count = 0;
   for (;;) {
     const { data, response } = await client.GET(path, { params: { query: { limit: 10, cursor } } });
-    if (response.status !== 200 || data === undefined || typeof data === "string") {
+    if (response.status !== 200 || data === undefined) {
       failures += 1; console.error(`${path}: ${response.status}`); return count;
     }
     count += data.items.length;
@@ -35,8 +40,17 @@ async function walkList(path: ListPath): Promise<number> {
   }
 }
 
+async function exportRows(path: ExportPath): Promise<number> {
+  const { data, response } = await client.GET(path, { params: { query: { format: "csv" } }, parseAs: "text" });
+  if (response.status !== 200 || data === undefined) {
+    failures += 1; console.error(`${path}: ${response.status}`); return 0;
+  }
+  return data.split("\r\n").filter((line) => line !== "").length - 1;  // less the header
+}
+
 async function main(): Promise<void> {
   for (const path of collections) console.log(`${path}: ${await walkList(path)} records`);
+  for (const path of exports) console.log(`${path}: ${await exportRows(path)} rows`);
   const { data, response } = await client.GET("/api/v1/briefings/{slug}",
     { params: { path: { slug: "coalition-of-the-willing-paris-2025" } } });
   if (response.status !== 200 || data === undefined) failures += 1;

@@ -9,11 +9,12 @@ from service.resources import (
     documents,
     events,
     health,
+    index,
     positions,
     proposals,
     relations,
     search,
 )
 
-RESOURCES = (health, briefings, documents, actors, positions, aid_packages, aid_items, proposals, events,
+RESOURCES = (index, health, briefings, documents, actors, positions, aid_packages, aid_items, proposals, events,
              relations, search, changes)

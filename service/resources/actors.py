@@ -25,6 +25,7 @@ from service.resources.common import (
     Shape,
     get_or_404,
     list_endpoint,
+    list_route,
     options,
     paginate,
     permalink,
@@ -105,7 +106,7 @@ class ActorPatch(seed_schema.ActorIn):
     pass
 
 
-@blp.route("")
+@list_route(blp, "")
 class Actors(MethodView):
     @list_endpoint(blp, ActorArgs, ActorSchema, SORTS)
     def get(self, args):
@@ -205,7 +206,7 @@ class ActorPositionArgs(PositionArgs):
         exclude = ("holder",)
 
 
-@blp.route("/<slug>/positions")
+@list_route(blp, "/<slug>/positions")
 class ActorPositions(MethodView):
     @list_endpoint(blp, ActorPositionArgs, PositionSchema, POSITION_SORTS)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -238,7 +239,7 @@ class ActorRelationArgs(ClaimArgs):
         "description": "`outgoing` (the actor is the subject), `incoming` (the object) or `both`"})
 
 
-@blp.route("/<slug>/relations")
+@list_route(blp, "/<slug>/relations")
 class ActorRelations(MethodView):
     @list_endpoint(blp, ActorRelationArgs, RelationSchema, RELATION_SORTS)
     @blp.alt_response(404, response="NOT_FOUND")

@@ -25,6 +25,7 @@ from service.resources.common import (
     included_field,
     includes,
     list_endpoint,
+    list_route,
     options,
     paginate,
     permalink,
@@ -152,7 +153,7 @@ WRITES = WriteSpec("aid-items", AidItem, "slug", "/api/v1/aid-items/{slug}", Aid
                    lambda key: _select().where(AidItem.slug == key), assign)
 
 
-@blp.route("")
+@list_route(blp, "")
 class AidItems(MethodView):
     @list_endpoint(blp, AidItemArgs, AidItemSchema, SORTS)
     def get(self, args):

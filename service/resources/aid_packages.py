@@ -15,6 +15,7 @@ from service.resources.common import (
     get_or_404,
     id_redirect,
     list_endpoint,
+    list_route,
     options,
     paginate,
     permalink,
@@ -113,7 +114,7 @@ def referrers(package: AidPackage) -> list[str]:
 WRITES = WriteSpec("aid-packages", AidPackage, "slug", "/api/v1/aid-packages/{slug}", AidPackageSchema,
                    lambda key: _select().where(AidPackage.slug == key), assign, referrers)
 
-@blp.route("")
+@list_route(blp, "")
 class AidPackages(MethodView):
     @list_endpoint(blp, AidPackageArgs, AidPackageSchema, SORTS)
     def get(self, args):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from service.models import Change
 from service.request_input import Blueprint
-from service.resources.common import PageArgs, list_endpoint, paginate
+from service.resources.common import PageArgs, list_endpoint, list_route, paginate
 from service.validation import INTEGER_MAX
 
 blp = Blueprint("changes", __name__, url_prefix="/api/v1/changes",
@@ -56,7 +56,7 @@ class ChangeArgs(PageArgs):
     resource = fields.String(metadata={"description": "Only this resource, e.g. `actors`"})
 
 
-@blp.route("")
+@list_route(blp, "")
 class Changes(MethodView):
     @list_endpoint(blp, ChangeArgs, ChangeSchema)
     def get(self, args):

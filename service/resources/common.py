@@ -27,6 +27,7 @@ from service.resources.listing import (  # noqa: E402,F401
     included_field,
     includes,
     list_endpoint,
+    list_route,
     page_of,
     paginate,
     query_args,

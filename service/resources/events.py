@@ -22,6 +22,7 @@ from service.resources.common import (
     included_field,
     includes,
     list_endpoint,
+    list_route,
     options,
     paginate,
     permalink,
@@ -121,7 +122,7 @@ WRITES = WriteSpec("events", Event, "slug", "/api/v1/events/{slug}", EventSchema
                    lambda key: _select().where(Event.slug == key), assign)
 
 
-@blp.route("")
+@list_route(blp, "")
 class Events(MethodView):
     @list_endpoint(blp, EventArgs, EventSchema, SORTS)
     def get(self, args):

@@ -1,5 +1,5 @@
 """Lists: strict query args, sorting, keyset cursors (cursors.py), search, sparse fields, `include=` of related
-records, and JSON/CSV/NDJSON output.
+records, JSON pages; and each list's export operation (`.../export`), streaming CSV or NDJSON.
 
 flask-smorest's own @blp.paginate is offset-based and reports through an X-Pagination header; lists here
 use keyset cursors (stable and fast on large tables) with RFC 8288 Link headers and a `next` link instead.
@@ -7,18 +7,22 @@ use keyset cursors (stable and fast on large tables) with RFC 8288 Link headers 
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import functools
+import hashlib
 import io
 import json
 import operator
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from typing import NoReturn
 from urllib.parse import urlencode
 
 import marshmallow as ma
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, current_app, make_response, request, stream_with_context
+from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields, validate
 from sqlalchemy import (
@@ -50,6 +54,8 @@ LINK_HEADER = {
     }
 }
 EXPORT_TYPES = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
+EXPORT = "export"  # the path segment of a list's export operation (so no record may have it as its slug)
+EXPORTING = "service.export"  # in a view's args: the export type the export operation streams
 # (last id served or None, page size) -> a WHERE condition selecting that page's rows (see paginate)
 Window = Callable[[int | None, int], ColumnElement[bool]]
 # (a connection, an ordered, limited select of the list's rows) -> those rows, read (see loading.py)
@@ -82,8 +88,9 @@ class ListArgs(PageArgs):
     fieldset = fields.String(data_key="fields", validate=FullMatch(r"^[a-z_]+(,[a-z_]+)*$"), metadata={
         "description": "Sparse fieldset: comma-separated item fields to return (e.g. `slug,summary`)"})
     format = fields.String(validate=validate.OneOf(["json", *EXPORT_TYPES]), metadata={
-        "description": "`csv` or `ndjson` streams every matching row (ignoring `limit`), like "
-                       "`Accept: text/csv` / `application/x-ndjson`"})
+        "deprecated": True,
+        "description": "Deprecated: exports are their own operation now (`.../export`). `csv` or `ndjson` "
+                       "answers 308 Permanent Redirect to it, the query string kept; `json` is the default"})
     total = fields.Boolean(load_default=False, metadata={"description": "Also count every matching row"})
     review_status = fields.String(validate=validate.OneOf(tuple(v.REVIEW_STATUSES)), metadata={
         "description": "Only records with this review status: " + ", ".join(v.REVIEW_STATUSES)})
@@ -103,13 +110,29 @@ def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema), required=True)})
 
 
+# A page with `fields=`: its items have only the fields asked for, so it is served under a media type of its own
+# whose schema requires none of them (a strict client validating against the full schema would reject it).
+SPARSE = "application/vnd.briefing.sparse+json"
+
+
+@functools.cache
+def sparse_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """ITEM_SCHEMA's fields, none required: what an item of a `fields=` page may hold (for the spec only)."""
+    def optional(field: fields.Field) -> fields.Field:
+        field = copy.copy(field)
+        field.required = False
+        return field
+
+    name = item_schema.__name__.removesuffix("Schema") + "SparseSchema"
+    return type(name, (item_schema,), {key: optional(field) for key, field in item_schema().fields.items()})
+
+
 def include_arg(names: Collection[str]) -> fields.String:
     """The `include` query parameter: a comma-separated subset of NAMES (anything else is a 400 naming it)."""
     choice, listed = "|".join(names), ", ".join(names)
     return fields.String(
         validate=FullMatch(rf"^({choice})(,({choice}))*$", error=f"Give a comma-separated list of: {listed}."),
-        metadata={"description": f"Embed related records in each item's `included`: {listed} "
-                                 "(JSON pages; CSV and NDJSON exports leave them out)"})
+        metadata={"description": f"Embed related records in each item's `included`: {listed}"})
 
 
 def included_field(names: Collection[str]) -> fields.Dict:
@@ -146,18 +169,145 @@ def query_args(blp, schema: type[ma.Schema]):
 
 
 def list_endpoint(blp, args_schema: type[ma.Schema], item_schema: type[ma.Schema], sorts=()):
-    """The decorators of a list view: strict args, the page schema, Link header and export types."""
+    """The decorators of a list view: strict args, the page schema, the Link header, and the 308 that sends the
+    old `format=csv|ndjson` to the export operation. export_endpoint() reads what it records on the view."""
     page = page_of(item_schema)
-    export = {"schema": {"type": "string"}}
     sort_note = f"Sortable by: {', '.join(sorts)}." if sorts else ""
 
     def decorator(view):
-        view = blp.doc(description=(view.__doc__ or "").strip() + "\n\n" + sort_note,
-                       responses={200: {"content": {t: export for t in EXPORT_TYPES.values()}}})(view)
-        view = blp.response(200, page, headers=LINK_HEADER)(view)
-        return query_args(blp, args_schema)(view)
+        @functools.wraps(view)
+        def listing(*args, **kwargs):
+            query = args[-1]
+            if query.get("format") in EXPORT_TYPES:
+                return export_redirect()
+            return view(*args, **kwargs)
+
+        # The sparse type first: Prism, validating, takes the first media type a response's type matches.
+        content = {SPARSE: {"schema": page_of(sparse_of(item_schema))}} if "fieldset" in args_schema().fields else {}
+        content["application/json"] = {"schema": page}
+        listing = blp.doc(description=(view.__doc__ or "").strip() + "\n\n" + sort_note,
+                          responses={200: {"content": content}})(listing)
+        listing = blp.alt_response(308, description=FORMAT_REDIRECT, headers=EXPORT_LOCATION)(listing)
+        listing = blp.response(200, description=PAGE_DESCRIPTION, headers=LINK_HEADER)(listing)
+        listing = query_args(blp, args_schema)(listing)
+        listing.exports = Exports(args_schema, item_schema, tuple(sorts), view)
+        return listing
 
     return decorator
+
+
+PAGE_DESCRIPTION = (f"A page of items: `application/json`, or `{SPARSE}` with `fields=` (each item only has the "
+                    "fields asked for)")
+FORMAT_REDIRECT = ("Permanent Redirect, with the deprecated `format=csv` or `format=ndjson`: exports are the list's "
+                   "own export operation (the same path with `/export` appended), in `Location` with the query "
+                   "string kept but for the page's parameters (`limit`, `cursor`, `total`, `include`)")
+EXPORT_LOCATION = {"Location": {"description": "The export operation's URL", "schema": {"type": "string"}}}
+
+
+def export_redirect() -> Response:
+    """308 to the export operation, the query kept but for a page's parameters (an export is every row)."""
+    location = request.path.rstrip("/") + "/" + EXPORT
+    query = [(k, v) for k, v in request.args.items(multi=True) if k not in PAGE_ONLY]
+    if query:
+        location += "?" + urlencode(query)
+    response = make_response("", 308)
+    response.headers["Location"] = location
+    return response
+
+
+@dataclass(frozen=True)
+class Exports:
+    """What a list view states, for its export operation."""
+
+    args_schema: type[ma.Schema]
+    item_schema: type[ma.Schema]
+    sorts: tuple[str, ...]
+    view: Callable
+
+
+PAGE_ONLY = ("limit", "cursor", "total", "include")  # a page's parameters, which an export has no use for
+
+
+@functools.cache
+def export_args(args_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """The list's query args without its page parameters, and `format` choosing the export type."""
+    meta = type("Meta", (getattr(args_schema, "Meta", object),),
+                {"exclude": tuple(n for n in PAGE_ONLY if n in args_schema().fields)})
+    fmt = fields.String(validate=validate.OneOf(list(EXPORT_TYPES)), metadata={
+        "description": "`csv` or `ndjson`; without it, `Accept: text/csv` or `application/x-ndjson` chooses "
+                       "(CSV by default)"})
+    name = args_schema.__name__.removesuffix("Args") + "ExportArgs"
+    return type(name, (args_schema,), {"format": fmt, "Meta": meta})
+
+
+EXPORT_HEADERS = {
+    "ETag": {"description": "The export's version: `If-None-Match` with it answers 304 while the data is unchanged",
+             "schema": {"type": "string"}},
+    "Content-Disposition": {"description": "`attachment`, with a file name naming the collection and the format "
+                                           "(e.g. `aid-items.csv`)", "schema": {"type": "string"}},
+}
+
+
+def export_endpoint(blp, rule: str, lister: type[MethodView]) -> type[MethodView]:
+    """Register `RULE/export` on BLP: every row LISTER's list would page through, streamed as CSV or NDJSON.
+
+    The list view does the filtering (its filters, sorts, `q` and `fields`); paginate streams when the
+    args carry EXPORTING."""
+    view = getattr(lister, "get")  # noqa: B009 - MethodView declares no get
+    exports: Exports = view.exports
+    what = (view.__doc__ or "").strip().splitlines()[0].removeprefix("List ")
+    sort_note = f"Sortable by: {', '.join(exports.sorts)}." if exports.sorts else ""
+
+    def get(self, args, **path):
+        export = args.pop("format", None) or _export_type()
+        tag = export_etag(export)
+        if tag is not None and request.if_none_match.contains_weak(tag):
+            response = make_response("", 304)
+            response.set_etag(tag)
+            return response
+        response = exports.view(lister(), {**args, EXPORTING: export}, **path)
+        if tag is not None:
+            response.set_etag(tag)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["Content-Disposition"] = f'attachment; filename="{export_name(request.path)}.{export}"'
+        return response
+
+    get.__doc__ = (f"Export {what} (CSV or NDJSON)\n\nEvery row the list would page through, with the same "
+                   f"filters, `sort`, `q` and `fields`, streamed. {sort_note}")
+    get = blp.doc(responses={200: {"content": {t: {"schema": {"type": "string"}} for t in EXPORT_TYPES.values()},
+                                   "headers": EXPORT_HEADERS, "description": "The rows, streamed"}})(get)
+    get = blp.response(200, description="The rows, streamed")(get)
+    get = query_args(blp, export_args(exports.args_schema))(get)
+    exporter = type(lister.__name__ + "Export", (MethodView,), {"get": get, "__doc__": get.__doc__})
+    return blp.route(rule.rstrip("/") + "/" + EXPORT)(exporter)
+
+
+def list_route(blp, rule: str):
+    """`@blp.route(RULE)` for a list view class, and its export operation at `RULE/export`."""
+    def decorator(lister: type[MethodView]) -> type[MethodView]:
+        blp.route(rule)(lister)
+        export_endpoint(blp, rule, lister)
+        return lister
+
+    return decorator
+
+
+def export_name(path: str) -> str:
+    """/api/v1/actors/france/positions/export -> actors-france-positions"""
+    return path.removeprefix("/api/v1/").removesuffix("/" + EXPORT).replace("/", "-")
+
+
+def export_etag(export: str) -> str | None:
+    """The export's strong ETag: its bytes are a function of the data version, the path and the query (and the
+    type), so it is known before a row is read. None when the data version cannot be read now."""
+    from service import response_cache  # imports the models: not at import time of the resources
+
+    version = response_cache.current_version(current_app._get_current_object())  # type: ignore[attr-defined]
+    if version is None:
+        return None
+    query = "&".join(sorted(request.query_string.decode("latin-1").split("&")))
+    text = "\n".join((str(version), request.path, query, export))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def bad_query(field: str, message: str) -> NoReturn:
@@ -187,7 +337,7 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     if args.get("review_status"):
         stmt = stmt.where(model.review_status == args["review_status"])
     only = _fields(args.get("fieldset"), schema)
-    export = _export_type(args) if schema else None
+    export = args.get(EXPORTING)
     if export and schema is not None:
         return _stream(stmt, keys, schema, only, export, window, read)
     limit = min(args["limit"], current_app.config["PAGE_MAX_LIMIT"])
@@ -219,6 +369,8 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
         for row, item in zip(rows, body["items"], strict=True):
             item["included"] = {name: _embedded(get(row), dump) for name, (get, dump) in embed.items()}
     response = current_app.json.response(body)
+    if only is not None:
+        response.mimetype = SPARSE
     response.headers.update(headers)
     return response
 
@@ -330,11 +482,10 @@ def _fields(spec: str | None, schema: type[ma.Schema] | None):
     return tuple(dict.fromkeys(names))
 
 
-def _export_type(args: dict) -> str | None:
-    if args.get("format"):
-        return None if args["format"] == "json" else args["format"]
-    best = request.accept_mimetypes.best_match(["application/json", *EXPORT_TYPES.values()])
-    return next((name for name, mime in EXPORT_TYPES.items() if mime == best), None)
+def _export_type() -> str:
+    """The type Accept prefers, CSV when it prefers neither."""
+    best = request.accept_mimetypes.best_match(list(EXPORT_TYPES.values()), default=EXPORT_TYPES["csv"])
+    return next(name for name, mime in EXPORT_TYPES.items() if mime == best)
 
 
 def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tuple[str, ...] | None,

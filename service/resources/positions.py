@@ -23,6 +23,7 @@ from service.resources.common import (
     included_field,
     includes,
     list_endpoint,
+    list_route,
     options,
     paginate,
     permalink,
@@ -178,7 +179,7 @@ WRITES = WriteSpec("positions", Position, "slug", "/api/v1/positions/{slug}", Po
                    lambda key: select(Position).options(*position_options()).where(Position.slug == key), assign)
 
 
-@blp.route("")
+@list_route(blp, "")
 class Positions(MethodView):
     @list_endpoint(blp, PositionArgs, PositionSchema, SORTS)
     def get(self, args):

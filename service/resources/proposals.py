@@ -15,6 +15,7 @@ from service.resources.common import (
     Shape,
     get_or_404,
     list_endpoint,
+    list_route,
     options,
     paginate,
     permalink,
@@ -116,7 +117,7 @@ WRITES = WriteSpec("proposals", Proposal, "slug", "/api/v1/proposals/{slug}", Pr
                    lambda key: _select_detail().where(Proposal.slug == key), assign,
                    lambda proposal: [f"positions: {len(proposal.positions)}"] if proposal.positions else [])
 
-@blp.route("")
+@list_route(blp, "")
 class Proposals(MethodView):
     @list_endpoint(blp, ProposalArgs, ProposalSchema, SORTS)
     def get(self, args):

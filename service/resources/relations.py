@@ -10,7 +10,7 @@ from service import vocabulary as v
 from service.models import Actor, ActorRelation
 from service.request_input import Blueprint
 from service.resources.actors import RELATION_SORTS, RelationSchema
-from service.resources.common import CITED, by_slug, get_or_404, list_endpoint, options, paginate, permalink
+from service.resources.common import CITED, by_slug, get_or_404, list_endpoint, list_route, options, paginate, permalink
 from service.resources.record_fields import ClaimArgs, filter_claims
 from service.resources.record_writing import assign_claim, check
 from service.resources.writing import (
@@ -69,7 +69,7 @@ WRITES = WriteSpec("relations", ActorRelation, "slug", "/api/v1/relations/{slug}
                    lambda key: _select().where(ActorRelation.slug == key), assign)
 
 
-@blp.route("")
+@list_route(blp, "")
 class Relations(MethodView):
     @list_endpoint(blp, RelationArgs, RelationItemSchema, RELATION_SORTS)
     def get(self, args):

@@ -15,7 +15,7 @@ from service.extensions import db
 from service.models import ActorRelation, PositionCondition, ProposalAttribute, Record
 from service.request_input import Blueprint
 from service.resources import loading
-from service.resources.common import CITED, CitationSchema, PageArgs, list_endpoint, paginate, shape
+from service.resources.common import CITED, CitationSchema, PageArgs, list_endpoint, list_route, paginate, shape
 from service.resources.dumping import dumper
 from service.resources.refs import RECORD_TYPES, REF_COLUMNS, REF_SHAPES, RecordRef, record_ref
 
@@ -67,7 +67,7 @@ class SearchArgs(PageArgs):
                          metadata={"description": "Only this record type"})
 
 
-@blp.route("")
+@list_route(blp, "")
 class Search(MethodView):
     @list_endpoint(blp, SearchArgs, SearchHitSchema)
     def get(self, args):

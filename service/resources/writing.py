@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 from werkzeug.http import generate_etag
 
+from service import compression
 from service.auth import SECURITY, require
 from service.extensions import db
 from service.models import Briefing, Change, Citation, Document, Record
@@ -139,7 +140,8 @@ def _check_if_match(spec: WriteSpec, obj) -> dict:
     if "If-Match" not in request.headers:
         abort(428, message="Send If-Match with the ETag from a GET of this record.")
     before = spec.represent(obj) if spec.represent is not None else spec.schema().dump(obj)
-    if not (request.if_match.star_tag or request.if_match.contains(etag_of(before).strip('"'))):
+    tags = compression.etags_of(etag_of(before).strip('"'))  # a compressed GET's ETag names its coding
+    if not (request.if_match.star_tag or any(request.if_match.contains(tag) for tag in tags)):
         abort(412, message="The record changed since you read it; GET it again and retry.")
     if spec.versioned:
         table: Table = sa_inspect(spec.model).columns["version"].table  # records' for every record type

@@ -29,7 +29,11 @@ from service.validation import MAX_ITEMS, MAX_SPANS, FullMatch, decimal, items, 
 
 def Slug(**kw) -> fields.String:  # noqa: N802 - reads like a field class in the schemas below
     return fields.String(validate=[length(Actor.slug), FullMatch(v.SLUG_PATTERN,
-                                                                 error="Not a lowercase kebab-case slug.")], **kw)
+                                                                 error="Not a lowercase kebab-case slug."),
+                                   validate.NoneOf(v.RESERVED_SLUGS, error=RESERVED)], **kw)
+
+
+RESERVED = "Reserved: `/api/v1/{{collection}}/export` is the export of a collection; choose another slug."
 
 
 def Text(column, **kw) -> fields.String:  # noqa: N802
