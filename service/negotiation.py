@@ -1,5 +1,10 @@
 """Which endpoints negotiate on Accept and between which media types, read once from the spec the views state;
-and a request's Accept reduced to what can change the answer of any of them.
+a request's Accept reduced to what can change the answer of any of them; and one rule for every GET of the
+spec: an Accept that none of the operation's 200 media types satisfies is a 406 problem listing them.
+
+A missing Accept, `*/*` or `application/*` is served the operation's first media type (JSON); a problem is
+always `application/problem+json` whatever the Accept, so `Accept: application/problem+json` alone (a client
+that takes only errors) gets the 406 problem, while `application/json, application/problem+json` gets the 200.
 
 The response cache keys on that reduction instead of the raw header, so that junk Accept values share an
 entry instead of each filling the cache with a full render (service/response_cache.py); the security headers
@@ -12,7 +17,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-from flask import Flask
+from apispec import BasePlugin
+from flask import Flask, current_app, request
+from flask_smorest import abort
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -23,6 +30,16 @@ EXTENSION = "negotiation"
 class Negotiation:
     offers: dict[str, tuple[str, ...]]  # endpoint -> its 200's media types, for endpoints with more than one
     media_types: tuple[str, ...]  # every media type a 200 of the API may have (sorted)
+    gets: dict[str, tuple[str, ...]]  # endpoint -> its 200's media types, for every GET of the spec
+
+
+class NotAcceptablePlugin(BasePlugin):
+    """Documents the 406 problem (the shared NOT_ACCEPTABLE response) on every GET operation."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs) -> None:
+        for method, operation in (operations or {}).items():
+            if method.lower() == "get":
+                operation.setdefault("responses", {}).setdefault("406", "NOT_ACCEPTABLE")
 
 
 def from_spec(app: Flask) -> Negotiation:
@@ -33,12 +50,29 @@ def from_spec(app: Flask) -> Negotiation:
         paths = api.spec.to_dict()["paths"]
     content = {path: tuple(operations["get"].get("responses", {}).get("200", {}).get("content", {}))
                for path, operations in paths.items() if "get" in operations}
-    offers = {}
+    offers, gets = {}, {}
     for rule in app.url_map.iter_rules():
         types = content.get(re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule), ())
+        if types and "GET" in (rule.methods or ()):
+            gets[rule.endpoint] = types
         if len(types) > 1:
             offers[rule.endpoint] = types
-    return Negotiation(offers, tuple(sorted({t for types in content.values() for t in types})))
+    return Negotiation(offers, tuple(sorted({t for types in content.values() for t in types})), gets)
+
+
+def refuse_unacceptable() -> None:
+    """before_request: the 406 problem when Accept takes none of this GET's media types (before any view)."""
+    if request.method not in ("GET", "HEAD"):
+        return
+    types = current_app.extensions[EXTENSION].gets.get(request.endpoint)
+    if not types or not request.accept_mimetypes or request.accept_mimetypes.best_match(types):
+        return
+    abort(406, message=f"This resource is available as {', '.join(types)}; the Accept header "
+                       f"({_cut(request.headers.get('Accept', ''))}) takes none of them.")
+
+
+def _cut(header: str, limit: int = 200) -> str:
+    return header if len(header) <= limit else header[:limit - 1] + "\u2026"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -70,3 +104,4 @@ def preference(header: str, media_types: tuple[str, ...]) -> str:
 def init_app(app: Flask) -> None:
     """After every blueprint is registered: the spec is complete."""
     app.extensions[EXTENSION] = from_spec(app)
+    app.before_request(refuse_unacceptable)

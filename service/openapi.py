@@ -17,6 +17,7 @@ from service.errors import ProblemResponsesPlugin
 from service.json_bodies import EXTENSION as JSON_BODIES
 from service.json_bodies import JsonBodiesPlugin
 from service.limits import LimitsPlugin
+from service.negotiation import NotAcceptablePlugin
 from service.query_rules import EXTENSION as QUERY_RULES
 from service.query_rules import QueryRulesPlugin
 
@@ -93,6 +94,7 @@ ERROR_SENTENCES = {
     "401": "Needs a bearer token: a 401 problem without a valid one.",
     "403": "A 403 problem when the token's scope does not allow this.",
     "404": "A 404 problem when no record has this identifier.",
+    "406": "A 406 problem listing the available media types when `Accept` takes none of them.",
     "409": "A 409 problem when the change conflicts with existing data (a duplicate, a reference).",
     "412": "A 412 problem when `If-Match` is not the record's current version.",
     "415": "A 415 problem when the body is not `application/json` (UTF-8), the only type accepted: not form "
@@ -162,7 +164,7 @@ def spec_plugins() -> dict:
     flask_plugin.register_converter(RecordIdConverter, record_id_param)
     return {"flask_plugin": flask_plugin, "marshmallow_plugin": TypedMarshmallowPlugin(),
             "extra_plugins": [ProblemResponsesPlugin(), LimitsPlugin(), JsonBodiesPlugin(), QueryRulesPlugin(),
-                              ConventionsPlugin(),
+                              NotAcceptablePlugin(), ConventionsPlugin(),
                               ExamplesPlugin()]}
 
 

@@ -4,6 +4,7 @@ creates and updates a record with a bearer token, as another app would."""
 from __future__ import annotations
 
 import importlib
+import inspect
 import shutil
 import subprocess
 import sys
@@ -77,7 +78,9 @@ def test_list_and_fetch_resource_with_generated_client(api_client, tag, list_op,
     assert page.status_code == 200, page.content
     assert page.parsed.items and len(page.parsed.items) <= 2, page.content
     first = page.parsed.items[0]
-    (param,) = [name for name in getter.sync_detailed.__annotations__ if name not in ("client", "return")]
+    # The path parameter: the one positional parameter (query parameters such as `include` are keyword-only).
+    (param,) = [name for name, p in inspect.signature(getter.sync_detailed).parameters.items()
+                if p.kind is p.POSITIONAL_OR_KEYWORD]
     item = getter.sync_detailed(client=api_client, **{param: getattr(first, key)})
     assert item.status_code == 200, item.content
     assert getattr(item.parsed, key) == getattr(first, key)

@@ -31,7 +31,7 @@ def section(text: str, title: str) -> str:
 def shell_blocks(markdown: str) -> list[str]:
     """The indented code blocks that send requests (curl), with their shell variables, in order."""
     blocks, current = [], []
-    for line in markdown.splitlines() + [""]:
+    for line in markdown.splitlines() + ["."]:  # the sentinel ends the section's last block too
         if re.match(r"( {4,}|\t)\S", line):
             current.append(line.strip())
         elif line.strip() or not current:
@@ -75,3 +75,24 @@ def test_readme_examples_run_against_a_live_server(title, empty_app, tmp_path):
         run = subprocess.run(["bash", str(path)], capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
                              env=env)
     assert run.returncode == 0, f"{run.stderr[-2000:]}\n--- output ---\n{run.stdout[-2000:]}"
+
+
+def test_readme_posts_never_go_without_idempotency_key():
+    text = README.read_text(encoding="utf-8")
+    assert "uuidgen" not in "\n".join(block for title in SECTIONS for block in shell_blocks(section(text, title)))
+    posts = [command for title in SECTIONS for block in shell_blocks(section(text, title))
+             for command in re.split(r"\n(?=curl |[A-Z]+=|\.venv/)", block) if command.startswith("curl -X POST")]
+    assert len(posts) >= 5
+    for command in posts:
+        assert 'Idempotency-Key: ${KEY:?' in command, command
+
+
+@pytest.mark.parametrize("example", [
+    "/api/v1/search?q=", "/api/v1/positions?q=", "sort=", "fields=", "total=true", "/api/v1/positions?include=",
+    "/api/v1/events/us-russia-peace-talks?include=",
+    "/api/v1/relations?", "/api/v1/relations/", "-H 'Accept: text/html' localhost:8000/api/v1/documents/",
+    "/coverage", "/api/v1/changes?since=0", "-X POST localhost:8000/api/v1/documents",
+    "-X PATCH localhost:8000/api/v1/briefings/", "-X POST localhost:8000/api/v1/briefings"])
+def test_readme_shows_each_capability_in_an_example(example):
+    text = README.read_text(encoding="utf-8")
+    assert any(example in block for title in SECTIONS for block in shell_blocks(section(text, title))), example

@@ -24,13 +24,16 @@ from service.resources.common import (
     include_arg,
     included_field,
     includes,
+    item_include_args,
     list_endpoint,
     list_route,
     options,
     paginate,
     permalink,
+    query_args,
     shape,
     slug_of,
+    with_included,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
 from service.resources.record_writing import assign_claim, check
@@ -188,10 +191,12 @@ class AidItems(MethodView):
 class AidItemBySlug(MethodView):
     @blp.response(200, AidItemSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @query_args(blp, item_include_args(tuple(INCLUDES)))
     @id_redirect(blp, AidItem, "aid-items", "aid item")
-    def get(self, slug):
+    def get(self, args, slug):
         """Get an aid item"""
-        return get_or_404(_select().where(AidItem.slug == slug), f"aid item with slug {slug!r}")
+        found = get_or_404(_select().where(AidItem.slug == slug), f"aid item with slug {slug!r}")
+        return with_included(found, AidItemSchema, embeds_for(includes(args), INCLUDES))
 
     @write_op(blp)
     @blp.arguments(partial(AidItemPatch))

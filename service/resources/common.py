@@ -26,11 +26,13 @@ from service.resources.listing import (  # noqa: E402,F401
     include_arg,
     included_field,
     includes,
+    item_include_args,
     list_endpoint,
     list_route,
     page_of,
     paginate,
     query_args,
+    with_included,
 )
 from service.resources.loading import CITED, Shape, options, shape  # noqa: E402,F401
 

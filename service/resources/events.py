@@ -21,13 +21,16 @@ from service.resources.common import (
     include_arg,
     included_field,
     includes,
+    item_include_args,
     list_endpoint,
     list_route,
     options,
     paginate,
     permalink,
+    query_args,
     shape,
     slugs_of,
+    with_included,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, choice_field, filter_claims
 from service.resources.record_writing import assign_claim, check
@@ -155,10 +158,12 @@ class Events(MethodView):
 class EventBySlug(MethodView):
     @blp.response(200, EventSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @query_args(blp, item_include_args(tuple(INCLUDES)))
     @id_redirect(blp, Event, "events", "event")
-    def get(self, slug):
+    def get(self, args, slug):
         """Get an event"""
-        return get_or_404(_select().where(Event.slug == slug), f"event with slug {slug!r}")
+        return with_included(get_or_404(_select().where(Event.slug == slug), f"event with slug {slug!r}"),
+                             EventSchema, embeds_for(includes(args), INCLUDES))
 
     @write_op(blp)
     @blp.arguments(partial(EventPatch))

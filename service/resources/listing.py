@@ -141,6 +141,27 @@ def included_field(names: Collection[str]) -> fields.Dict:
         "description": f"Only with `include=`: the related records, in full ({', '.join(names)})"})
 
 
+class IncludeArgs(QueryArgs):
+    """An item's query string: only `include=` (set per resource by item_include_args)."""
+
+
+@functools.cache
+def item_include_args(names: tuple[str, ...]) -> type[ma.Schema]:
+    """The query-args schema of an item whose list takes `include=`: the same names, the same `included`."""
+    return type("Include" + "".join(n.title().replace("_", "") for n in names) + "Args", (IncludeArgs,),
+                {"include": include_arg(names)})
+
+
+def with_included(record, schema: type[ma.Schema], embed: Embed):
+    """RECORD as its item view serves it: itself (flask-smorest dumps it) without `include=`, else its dump
+    with `included: {name: record, records or null}`, as on a list page."""
+    if not embed:
+        return record
+    body = dumper(schema)(record)
+    body["included"] = {name: _embedded(get(record), dump) for name, (get, dump) in embed.items()}
+    return current_app.json.response(body)
+
+
 def includes(args: dict) -> tuple[str, ...]:
     """The names `include=` asks for, each once, in the order given."""
     return tuple(dict.fromkeys(args["include"].split(","))) if args.get("include") else ()

@@ -22,13 +22,16 @@ from service.resources.common import (
     include_arg,
     included_field,
     includes,
+    item_include_args,
     list_endpoint,
     list_route,
     options,
     paginate,
     permalink,
+    query_args,
     shape,
     slug_of,
+    with_included,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, choice_field, filter_claims
 from service.resources.record_writing import assign_claim, check
@@ -200,11 +203,13 @@ class Positions(MethodView):
 class PositionBySlug(MethodView):
     @blp.response(200, PositionSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @query_args(blp, item_include_args(INCLUDES))
     @id_redirect(blp, Position, "positions", "position")
-    def get(self, slug):
+    def get(self, args, slug):
         """Get a position"""
         stmt = select(Position).options(*position_options()).where(Position.slug == slug)
-        return get_or_404(stmt, f"position with slug {slug!r}")
+        return with_included(get_or_404(stmt, f"position with slug {slug!r}"), PositionSchema,
+                             embeds(includes(args)))
 
     @write_op(blp)
     @blp.arguments(partial(PositionPatch))
