@@ -21,12 +21,12 @@ from service.resources.common import (
     include_arg,
     included_field,
     includes,
+    links_of,
     list_endpoint,
     options,
     paginate,
     permalink,
     shape,
-    slugs_of,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, choice_field, filter_claims
 from service.resources.record_writing import assign_claim, check
@@ -68,7 +68,7 @@ class EventSchema(ClaimSchema):
                                                             "outside reference is used"})
     date_reference = fields.String(allow_none=True, required=True,
                                    metadata={"description": "The outside reference, for a date from outside"})
-    participants = slugs_of("participants", "Slugs of the actors taking part")
+    participants = links_of("participants", "actors", "The actors taking part")
     citations = Spans("content")
     included = included_field(INCLUDES)
 
