@@ -27,7 +27,8 @@ from service.models import (
     Proposal,
     Record,
 )
-from service.resources.common import span_url
+from service.models.citations import selectors
+from service.resources.common import link_to, span_url
 from service.resources.refs import URLS
 
 KIND_LABELS = {
@@ -95,7 +96,8 @@ class Composer:
         out = []
         for c in self.loaded.spans.get(record.id, []):
             if c.role == role:
-                span = {"document": c.document.slug, "start": c.start, "end": c.end, "quote": c.quote,
+                span = {"document": link_to("documents", c.document.slug), "start": c.start, "end": c.end,
+                        "quote": c.quote, "selector": selectors(c.start, c.end, c.quote, c.prefix, c.suffix),
                         "url": span_url(c.document.slug, c.start, c.end), "reference": c.document.reference(c.quote)}
                 if role == "quantity":
                     span |= {"measure": c.measure, "unit": c.unit, "approximation": c.approximation,
@@ -105,8 +107,9 @@ class Composer:
 
     def ref(self, actor_id: int | None) -> dict | None:
         actor = self.actors.get(actor_id) if actor_id is not None else None
-        return None if actor is None else {"slug": actor.slug, "url": f"/api/v1/actors/{actor.slug}",
-                                           "name": actor.name, "kind": actor.kind}
+        if actor is None:
+            return None
+        return {"slug": actor.slug, "url": f"/api/v1/actors/{actor.slug}", "name": actor.name, "kind": actor.kind}
 
     def record(self, record) -> dict:
         """What every record carries: its id and URL (its own, or its parent's for a condition or an attribute),
@@ -129,8 +132,9 @@ class Composer:
                 "factbank": v.FACTBANK_CODES[record.factuality] + v.FACTBANK_SIGNS[record.polarity]}
 
     def stance_entry(self, position: Position) -> dict:
-        return {"position": position.slug, "slug": position.slug, "holder": self.ref(position.holder_id),
-                "about": self.ref(position.about_id), "topic": position.topic, "stance": position.stance,
+        return {"position": link_to("positions", position.slug), "slug": position.slug,
+                "holder": self.ref(position.holder_id), "about": self.ref(position.about_id), "topic": position.topic,
+                "stance": position.stance,
                 "summary": position.summary, "stated_on": position.stated_on, **self.claim(position),
                 "conditions": [{"slug": c.slug, "kind": c.kind, "description": c.description, **self.claim(c)}
                                for c in position.conditions]}
@@ -164,7 +168,7 @@ def compose(loaded: Loaded) -> dict:
              *(i for p in loaded.packages for i in p.items), *(a for p in loaded.proposals for a in p.attributes)]
     return {
         "id": b.id, "url": f"/api/v1/briefings/{b.slug}", "slug": b.slug, "title": b.title, "summary": b.summary,
-        "documents": [d.slug for d in b.documents],
+        "documents": [link_to("documents", d.slug) for d in b.documents],
         "sources": [{"id": d.id, "slug": d.slug, "url": f"/api/v1/documents/{d.slug}", "title": d.title,
                      "publisher": d.publisher, "published_date": d.published_date, "source_url": d.url}
                     for d in b.documents],

@@ -67,6 +67,37 @@ class ExamplesPlugin(BasePlugin):
             set_examples(response, self.examples["components"]["responses"].get(name, {}))
 
 
+class LinksPlugin(BasePlugin):
+    """References in the spec: the span selectors' components, and each schema that extends Link (a Link with
+    display fields, like the briefing's actor references) as `allOf` Link and its own properties, so that a
+    client reads one Link shape everywhere."""
+
+    def init_spec(self, spec: APISpec) -> None:
+        from service.resources.common import SELECTOR_SCHEMAS
+
+        self.spec = spec
+        for name, schema in SELECTOR_SCHEMAS.items():
+            spec.components.schema(name, schema=schema)
+
+    def schema_helper(self, name, definition, **kwargs) -> None:
+        from service.resources.common import LinkSchema
+
+        schema = kwargs.get("schema")
+        cls = schema if isinstance(schema, type) else type(schema)
+        if not isinstance(cls, type) or not issubclass(cls, LinkSchema):
+            return
+        if cls is LinkSchema:  # "at least slug and url": a schema that extends it adds its own
+            definition.pop("additionalProperties", None)
+            return
+        link_fields = set(LinkSchema().fields)
+        own = {key: value for key, value in definition.pop("properties", {}).items() if key not in link_fields}
+        required = [key for key in definition.pop("required", []) if key in own]
+        definition.pop("type", None)
+        definition.pop("additionalProperties", None)  # beside allOf it would refuse the Link's own properties
+        definition["allOf"] = [{"$ref": "#/components/schemas/Link"},
+                               {"type": "object", "properties": own, "required": required}]
+
+
 def load_examples(path: Path = EXAMPLES_FILE) -> dict:
     examples = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     return {"operations": examples.get("operations", {}),
@@ -164,7 +195,7 @@ def spec_plugins() -> dict:
     flask_plugin.register_converter(RecordIdConverter, record_id_param)
     return {"flask_plugin": flask_plugin, "marshmallow_plugin": TypedMarshmallowPlugin(),
             "extra_plugins": [ProblemResponsesPlugin(), LimitsPlugin(), JsonBodiesPlugin(), QueryRulesPlugin(),
-                              NotAcceptablePlugin(), ConventionsPlugin(),
+                              NotAcceptablePlugin(), ConventionsPlugin(), LinksPlugin(),
                               ExamplesPlugin()]}
 
 

@@ -67,3 +67,11 @@ def said_by(speaker: str, cue: str, speech: str = "reported", **extra) -> dict:
 def outlet_says(cue: str, **extra) -> dict:
     """The claim keys of a position in the outlet's own voice (held by the outlet), marked by CUE."""
     return {**OUTLET, "holder": "le-monde", "cue": {"quote": cue}, **extra}
+
+
+def slug(ref: dict | None) -> str | None:
+    """The slug a reference names: a Link (`{slug, url}`, its url ending in the slug), or None for null."""
+    if ref is None:
+        return None
+    assert isinstance(ref, dict) and ref["url"].endswith("/" + ref["slug"]), ref
+    return ref["slug"]

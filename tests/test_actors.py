@@ -14,7 +14,7 @@ def test_get_actor_returns_aliases_parent_and_citations(client):
     body = client.get("/api/v1/actors/emmanuel-macron").get_json()
     assert body["name"] == "Emmanuel Macron"
     assert body["kind"] == "person"
-    assert body["parent"] == "france"
+    assert body["parent"] == {"slug": "france", "url": "/api/v1/actors/france"}
     assert "the French president" in body["aliases"]
     assert any(c["quote"] == "according to Emmanuel Macron" for c in body["citations"])
 
@@ -45,7 +45,7 @@ def test_get_unknown_actor_is_404_problem(client):
 
 def test_list_actor_positions_returns_only_that_actors(client):
     positions = all_items(client, "/api/v1/actors/volodymyr-zelensky/positions")
-    assert positions and {p["holder"] for p in positions} == {"volodymyr-zelensky"}
+    assert positions and {p["holder"]["slug"] for p in positions} == {"volodymyr-zelensky"}
 
 
 def test_list_actor_positions_filters_by_topic(client):

@@ -79,7 +79,7 @@ def test_get_briefing_stance_matrix_cell_gives_stance_and_citation(briefing):
 
 
 def test_get_briefing_stance_matrix_holds_every_position_once(briefing, client):
-    in_matrix = [p["position"] for row in briefing["stance_matrix"]["rows"]
+    in_matrix = [p["position"]["slug"] for row in briefing["stance_matrix"]["rows"]
                  for cell in row["cells"] for p in cell["positions"]]
     positions = client.get("/api/v1/positions?limit=500").get_json()["items"]
     assert sorted(in_matrix) == sorted(p["slug"] for p in positions)
@@ -155,7 +155,7 @@ def test_get_briefing_as_markdown_footnotes_every_citation(client, briefing):
     used = set(re.findall(r"\[\^(\d+)\](?!:)", text))
     assert defined == [str(n) for n in range(1, len(defined) + 1)]
     assert used == set(defined)
-    spans = {(c["document"], c["start"], c["end"]) for c in content_citations(briefing)}
+    spans = {(c["document"]["slug"], c["start"], c["end"]) for c in content_citations(briefing)}
     assert len(defined) == len(spans)
 
 

@@ -22,7 +22,7 @@ def page(browser, live_server, client):  # noqa: F811
 def distinct_spans(node) -> set[tuple]:
     """(document, start, end) of every citation (a record's `citations`) anywhere in the composed JSON."""
     if isinstance(node, dict):
-        own = {(c["document"], c["start"], c["end"]) for c in node.get("citations", [])}
+        own = {(c["document"]["slug"], c["start"], c["end"]) for c in node.get("citations", [])}
         return own.union(*(distinct_spans(value) for key, value in node.items() if key != "citations"))
     if isinstance(node, list):
         return set().union(*(distinct_spans(value) for value in node))

@@ -107,7 +107,8 @@ def test_cite_document_the_briefing_does_not_hold_is_422_and_attaches_nothing(wr
         "citations": [QUOTE, {"document": slug, "quote": "The ministers"}]})
     body = assert_problem(response, 422, "citations.1.document")
     assert "PATCH of the briefing" in str(body["errors"])
-    assert writer.get(f"/api/v1/briefings/{other['briefing']}").get_json()["documents"] == [DOCUMENT]
+    assert writer.get(f"/api/v1/briefings/{other['briefing']}").get_json()["documents"] == [
+        {"slug": DOCUMENT, "url": f"/api/v1/documents/{DOCUMENT}"}]
 
 
 def test_patch_briefing_documents_dropping_a_cited_one_is_422(writer, other):

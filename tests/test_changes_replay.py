@@ -28,7 +28,7 @@ def fresh(backend, databases):
 def replayed(client) -> dict[tuple[str, str], dict]:
     state: dict[tuple[str, str], dict | None] = {}
     for change in all_items(client, "/api/v1/changes?since=0"):
-        state[(change["resource"], change["key"])] = change["after"]
+        state[(change["resource"], change["record"]["slug"])] = change["after"]
         assert (change["after"] is None) == (change["action"] == "delete"), change
     return {key: body for key, body in state.items() if body is not None}
 
@@ -88,7 +88,7 @@ def test_changed_seed_writes_its_updates_and_deletions(backend, databases, seed_
     result = runner.invoke(args=["seed", "load", str(seed_copy)])
     assert result.exit_code == 0, result.output
     new = all_items(client, f"/api/v1/changes?since={count}")
-    assert ("update", "actors", changed_actor) in {(c["action"], c["resource"], c["key"]) for c in new}
+    assert ("update", "actors", changed_actor) in {(c["action"], c["resource"], c["record"]["slug"]) for c in new}
     deleted = [c for c in new if c["action"] == "delete"]
     assert [c["resource"] for c in deleted] == ["events"] and deleted[0]["before"]["slug"] == gone
     resources = [spec.resource for spec in feed.specs()]
@@ -127,7 +127,7 @@ def test_api_writes_and_a_document_attach_are_in_the_feed(fresh):
     assert writer.delete(actor_url, headers={"If-Match": patched.headers["ETag"]}).status_code == 204
 
     changes = all_items(writer, "/api/v1/changes?since=0")
-    attach = [c for c in changes if c["resource"] == "briefings" and c["key"] == f"b-{tag}"
+    attach = [c for c in changes if c["resource"] == "briefings" and c["record"]["slug"] == f"b-{tag}"
               and c["action"] == "update"]
     assert len(attach) == 1 and attach[0]["after"] == attached.get_json()
     assert attach[0]["principal"] == "replayer"

@@ -24,7 +24,7 @@ def test_every_citation_served_is_verbatim_at_its_offsets(client, url):
     for record in records:
         assert record["citations"], record["slug"]
         for citation in _citations(record):
-            slug = citation["document"]
+            slug = citation["document"]["slug"]
             if slug not in texts:
                 texts[slug] = client.get(f"/api/v1/documents/{slug}").get_json()["text"]
             assert citation["end"] - citation["start"] == len(citation["quote"])

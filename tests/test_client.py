@@ -113,7 +113,7 @@ def test_create_then_update_actor_with_generated_client(writing_client):
         citations=[CitationIn(quote="which would then deploy peacekeeping troops")]))
     assert created.status_code == 201, created.content
     actor = created.parsed
-    assert (actor.slug, actor.kind, actor.parent, actor.role) == (
+    assert (actor.slug, actor.kind, actor.parent.slug, actor.role) == (
         "un-peacekeeping-troops", "armed_force", "united-nations", None)
     assert [(c.quote, c.start, c.end) for c in actor.citations] == [
         ("which would then deploy peacekeeping troops", 3637, 3680)]

@@ -45,7 +45,7 @@ def test_concurrent_patches_of_a_briefing_with_same_etag_exactly_one_wins(writab
     winner = next(r.json()["title"] for r in responses if r.status_code == 200)
     assert writer.get(f"/api/v1/briefings/{slug}").get_json()["title"] == winner
     updates = [c for c in all_items(writer, "/api/v1/changes?resource=briefings")
-               if c["key"] == slug and c["action"] == "update"]
+               if c["record"]["slug"] == slug and c["action"] == "update"]
     assert [u["after"]["title"] for u in updates] == [winner]
 
 
@@ -61,5 +61,5 @@ def test_concurrent_retries_with_one_idempotency_key_create_once_and_replay(writ
     assert len(replayed) == CLIENTS - 1
     assert all(r.json() == responses[0].json() and r.headers["Location"] == responses[0].headers["Location"]
                for r in responses)
-    created = [c for c in all_items(writer, "/api/v1/changes?resource=actors") if c["key"] == slug]
+    created = [c for c in all_items(writer, "/api/v1/changes?resource=actors") if c["record"]["slug"] == slug]
     assert [c["action"] for c in created] == ["create"]

@@ -140,7 +140,7 @@ def test_get_document_coverage_reports_sentences_share_and_cues(client):
     response = client.get(URL)
     assert response.status_code == 200
     body = response.get_json()
-    assert (body["document"], body["sentences_total"], body["sentences_covered"]) == (DOC, 29, 29)
+    assert (body["document"]["slug"], body["sentences_total"], body["sentences_covered"]) == (DOC, 29, 29)
     assert body["share_covered"] == 1.0
     assert all(TEXT[s["start"]:s["end"]] == s["text"] for s in body["sentences"])
     assert body["cues_total"] == body["cues_covered"] == len(body["cues"]) == 26

@@ -23,7 +23,7 @@ def test_post_retried_with_same_idempotency_key_replays_without_duplicate(writer
     assert second.headers["Location"] == first.headers["Location"]
     assert second.headers["Idempotent-Replayed"] == "true"
     changes = all_items(writer, "/api/v1/changes?resource=actors")
-    assert [c["key"] for c in changes].count(slug) == 1
+    assert [c["record"]["slug"] for c in changes].count(slug) == 1
 
 
 def test_post_reusing_idempotency_key_for_another_body_is_422(writer):
@@ -59,7 +59,7 @@ def test_concurrent_patches_with_same_etag_exactly_one_wins(writable_app, tokens
     assert statuses == [200] + [412] * 7, statuses
     winner = next(role for status, role in results if status == 200)
     assert setup.get(actor["url"]).get_json()["role"] == winner
-    updates = [c for c in all_items(setup, "/api/v1/changes?resource=actors") if c["key"] == actor["slug"]
+    updates = [c for c in all_items(setup, "/api/v1/changes?resource=actors") if c["record"]["slug"] == actor["slug"]
                and c["action"] == "update"]
     assert [u["after"]["role"] for u in updates] == [winner]
 
@@ -71,7 +71,7 @@ def test_changes_feed_records_who_what_before_after_and_tombstones(writer):
     etag = writer.get(actor["url"]).headers["ETag"]
     etag = writer.patch(actor["url"], json={"role": "Envoy"}, headers={"If-Match": etag}).headers["ETag"]
     assert writer.delete(actor["url"], headers={"If-Match": etag}).status_code == 204
-    feed = [c for c in all_items(writer, f"/api/v1/changes?since={last}") if c["key"] == actor["slug"]]
+    feed = [c for c in all_items(writer, f"/api/v1/changes?since={last}") if c["record"]["slug"] == actor["slug"]]
     assert [c["action"] for c in feed] == ["create", "update", "delete"]
     assert all(c["principal"] == "test-write" for c in feed)
     assert feed[0]["before"] is None and feed[0]["after"]["slug"] == actor["slug"]

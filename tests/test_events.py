@@ -27,14 +27,15 @@ def test_list_events_includes_participants_in_full_in_their_order(client):
     summit = next(e for e in all_items(client, "/api/v1/events?include=participants")
                   if e["slug"] == "paris-summit-2025-03-27")
     participants = summit["included"]["participants"]
-    assert [actor["slug"] for actor in participants] == summit["participants"]
+    assert [actor["slug"] for actor in participants] == [a["slug"] for a in summit["participants"]]
     assert participants == [client.get(actor["url"]).get_json() for actor in participants]
 
 
 def test_list_events_include_holds_on_every_page(client):
     events = all_items(client, "/api/v1/events?include=participants&limit=2")
     assert len(events) > 2
-    assert all([a["slug"] for a in e["included"]["participants"]] == e["participants"] for e in events)
+    assert all([a["slug"] for a in e["included"]["participants"]] == [a["slug"] for a in e["participants"]]
+               for e in events)
 
 
 def test_list_events_with_unknown_include_is_400_naming_include(client):

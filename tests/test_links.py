@@ -19,7 +19,7 @@ BRIEFING = "/api/v1/briefings/coalition-of-the-willing-paris-2025"
 def every_reference_must_be_a_link() -> bool:
     """Switch on (return True) once every reference is a `{slug, url}` link and every record and citation
     carries `url` (issue 15 item 2, helper `core`); until then the crawl reports them without failing."""
-    return False
+    return True
 
 
 def root_index_must_answer() -> bool:

@@ -186,7 +186,7 @@ def test_list_positions_includes_holder_and_proposal_in_full(client):
     position = client.get("/api/v1/positions?proposal=reassurance-force&include=holder,proposal&limit=1"
                           ).get_json()["items"][0]
     included = position["included"]
-    assert included["holder"]["slug"] == position["holder"] and included["holder"]["citations"]
+    assert included["holder"]["slug"] == position["holder"]["slug"] and included["holder"]["citations"]
     assert included["proposal"]["slug"] == "reassurance-force" and included["proposal"]["attributes"]
     assert "included" not in client.get("/api/v1/positions?limit=1").get_json()["items"][0]
 

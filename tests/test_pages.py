@@ -113,7 +113,7 @@ def test_briefing_page_has_an_anchor_for_each_record(client):
     wanted |= {f"aid-item-{i['slug']}" for p in b["aid_packages"] for i in p["items"]}
     wanted |= {f"aid-item-{i['slug']}" for i in b["other_aid"]}
     wanted |= {f"proposal-{p['slug']}" for p in b["proposals"]}
-    wanted |= {f"position-{e['position']}" for p in b["proposals"]
+    wanted |= {f"position-{e['position']['slug']}" for p in b["proposals"]
                for side in ("supporters", "opponents", "others") for e in p[side]}
     assert len(wanted) > 20
     assert wanted - set(ids) == set()
@@ -164,7 +164,7 @@ def test_actor_page_shows_who_said_what_with_links(client):
     page = check_page(client, f"/api/v1/actors/{ACTOR}")
     held = [p for p in positions_of(b) if p["holder"]["slug"] == ACTOR]
     assert held
-    assert {f"position-{p['position']}" for p in held} <= set(page.ids)
+    assert {f"position-{p['position']['slug']}" for p in held} <= set(page.ids)
     # links to the other actors' and the proposals' pages, and back into the briefing page
     others = {h for h in page.hrefs if h.startswith("/api/v1/actors/") and h != f"/api/v1/actors/{ACTOR}"}
     proposals = {h for h in page.hrefs if h.startswith("/api/v1/proposals/")}
@@ -182,7 +182,7 @@ def test_proposal_page_shows_sides_how_surely_with_links(client):
     response = client.get(f"/api/v1/proposals/{PROPOSAL}", headers=HTML)
     page = check_page(client, f"/api/v1/proposals/{PROPOSAL}")
     sides = entry["supporters"] + entry["opponents"] + entry["others"]
-    assert sides and {f"position-{e['position']}" for e in sides} <= set(page.ids)
+    assert sides and {f"position-{e['position']['slug']}" for e in sides} <= set(page.ids)
     text = response.get_data(as_text=True)
     for e in sides:  # how surely: the briefing page's attribution wording, hedges and all
         assert str(escape(attribution(e))) in text

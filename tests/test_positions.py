@@ -11,7 +11,7 @@ def test_list_positions_filtered_by_holder_and_stance(client):
 def test_list_positions_filtered_by_proposal(client):
     positions = all_items(client, "/api/v1/positions?proposal=reassurance-force")
     assert "russia-rejects-reassurance-force" in slugs(positions)
-    assert all(p["proposal"] == "reassurance-force" for p in positions)
+    assert all(p["proposal"]["slug"] == "reassurance-force" for p in positions)
 
 
 def test_list_positions_filtered_by_topic(client):
@@ -40,7 +40,7 @@ def test_get_position_carries_condition_as_data(client):
 def test_position_said_by_the_elysee_names_the_elysee_as_speaker(client):
     positions = all_items(client, "/api/v1/positions?speaker=french-presidency")
     assert "elysee-first-guarantee-strengthen-ukrainian-army" in slugs(positions)
-    assert {p["reported_by"] for p in positions} == {"le-monde"}
+    assert {p["reported_by"]["slug"] for p in positions} == {"le-monde"}
 
 
 def test_list_positions_with_bad_stance_is_400(client):

@@ -13,9 +13,9 @@ def test_get_proposal_returns_attributes_and_positions(client):
     keys = {a["key"] for a in body["attributes"]}
     assert {"purpose", "deployment", "rules_of_engagement", "obstacle"} <= keys
     assert body["proposers"] == []  # the text names nobody as proposing it
-    stances = {(p["holder"], p["stance"]) for p in body["positions"]}
+    stances = {(p["holder"]["slug"], p["stance"]) for p in body["positions"]}
     assert ("russia", "rejects") in stances
-    assert all(p["proposal"] == "reassurance-force" for p in body["positions"])
+    assert all(p["proposal"]["slug"] == "reassurance-force" for p in body["positions"])
 
 
 def test_get_monitoring_mechanism_mentions_un_mandate(client):

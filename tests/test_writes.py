@@ -32,7 +32,7 @@ def test_create_actor_returns_201_location_etag_and_verified_citation(writer):
     assert response.headers["Location"] == body["url"]
     assert writer.get(body["url"]).headers["ETag"] == response.headers["ETag"]
     assert body["citations"][0] | {"start": 4023, "end": 4041} == body["citations"][0]
-    assert body["parent"] == "united-kingdom"
+    assert body["parent"]["slug"] == "united-kingdom"
 
 
 def test_create_with_json_declared_utf8_is_201(writer):
@@ -56,8 +56,8 @@ def test_create_position_with_condition(writer):
         "citations": [{"quote": "urgent demands from Europeans, led by the British"}]})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert body["holder"] == actor["slug"] and body["proposal"] == "us-security-backstop"
-    assert body["speaker_chain"] == [actor["slug"], "le-monde"]
+    assert body["holder"]["slug"] == actor["slug"] and body["proposal"]["slug"] == "us-security-backstop"
+    assert [s["slug"] for s in body["speaker_chain"]] == [actor["slug"], "le-monde"]
     assert body["conditions"][0]["citations"][0]["quote"].startswith("in the event")
 
 
@@ -73,8 +73,9 @@ def test_create_aid_package_then_item(writer):
         **said_by("emmanuel-macron", "detailed Macron"),
         "citations": [{"quote": "Mistral ground-to-air defense missiles"}]})
     assert item.status_code == 201, item.get_json()
-    assert item.get_json()["donor"] == "france"
-    assert writer.get(package.get_json()["url"]).get_json()["items"] == [item.get_json()["slug"]]
+    assert item.get_json()["donor"]["slug"] == "france"
+    assert writer.get(package.get_json()["url"]).get_json()["items"] == [
+        {"slug": item.get_json()["slug"], "url": item.get_json()["url"]}]
 
 
 def test_create_proposal_with_attribute_and_event(writer):
@@ -92,7 +93,7 @@ def test_create_proposal_with_attribute_and_event(writer):
         "date_evidence": [{"quote": "on Thursday, March 27"}],
         "participants": ["emmanuel-macron"], "citations": [{"quote": "on Thursday, March 27"}]})
     assert event.status_code == 201, event.get_json()
-    assert event.get_json()["participants"] == ["emmanuel-macron"]
+    assert [a["slug"] for a in event.get_json()["participants"]] == ["emmanuel-macron"]
 
 
 def test_create_with_non_verbatim_quote_is_422_naming_citation_and_writes_nothing(writer):
@@ -254,7 +255,8 @@ def test_post_document_then_cite_it(writer):
     assert writer.post("/api/v1/briefings", json={"slug": briefing, "title": "Notes", "summary": "S.",
                                                   "documents": [slug]}).status_code == 201
     actor = new_actor(writer, briefing=briefing, citations=[{"document": slug, "quote": "the ministers"}])
-    assert actor["citations"][0] | {"document": slug, "start": 11} == actor["citations"][0]
+    document = {"slug": slug, "url": f"/api/v1/documents/{slug}"}
+    assert actor["citations"][0] | {"document": document, "start": 11} == actor["citations"][0]
     assert_problem(writer.delete(f"/api/v1/documents/{slug}", headers={"If-Match": "*"}), 409)
 
 

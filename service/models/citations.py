@@ -16,6 +16,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.models.base import Base, Record
 from service.models.briefings import Document
 
+# How much of the document's text around a span its TextQuoteSelector carries (characters on each side).
+CONTEXT = 32
+
+
+def context(text: str, start: int, end: int) -> dict[str, str]:
+    """The text just around TEXT[START:END]: what a citation stores as its prefix and suffix."""
+    return {"prefix": text[max(start - CONTEXT, 0):start], "suffix": text[end:end + CONTEXT]}
+
+
+def selectors(start: int, end: int, quote: str, prefix: str, suffix: str) -> list[dict]:
+    """The W3C Web Annotation selectors of a span: its offsets, and its quote in context."""
+    return [{"type": "TextPositionSelector", "start": start, "end": end},
+            {"type": "TextQuoteSelector", "exact": quote, "prefix": prefix, "suffix": suffix}]
+
 
 class Citation(Base):
     __tablename__ = "citations"
@@ -31,6 +45,10 @@ class Citation(Base):
     start: Mapped[int]
     end: Mapped[int]
     quote: Mapped[str] = mapped_column(Text)
+    # The document's text just before and after the span (context()), stored with it so that serving its
+    # TextQuoteSelector reads no document text.
+    prefix: Mapped[str] = mapped_column(Text, default="", server_default="")
+    suffix: Mapped[str] = mapped_column(Text, default="", server_default="")
     role: Mapped[str] = mapped_column(String(16), default="content", server_default="content")
     # Only for role "quantity": what is counted, the number (null when vague), its unit, how exact it is.
     measure: Mapped[str | None] = mapped_column(String(200))

@@ -24,13 +24,13 @@ from service.resources.common import (
     ListArgs,
     Shape,
     get_or_404,
+    link_of,
     list_endpoint,
     list_route,
     options,
     paginate,
     permalink,
     shape,
-    slug_of,
 )
 from service.resources.positions import SORTS as POSITION_SORTS
 from service.resources.positions import (
@@ -72,7 +72,7 @@ class ActorSchema(RecordSchema):
     kind = fields.String(required=True, validate=validate.OneOf(v.ACTOR_KINDS))
     role = fields.String(allow_none=True)
     country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2"})
-    parent = slug_of("parent", "Slug of the actor this one belongs to (a leader's state ...)")
+    parent = link_of("parent", "actors", "The actor this one belongs to (a leader's state ...)")
     aliases = fields.Function(lambda actor: [a.alias for a in actor.aliases],
                               metadata={"type": "array", "items": {"type": "string"},
                                         "description": "Other names the sources use (metonyms)"})
@@ -221,10 +221,11 @@ class ActorPositions(MethodView):
 
 class RelationSchema(ClaimSchema):
     id = fields.Integer(required=True)
+    url = permalink("/api/v1/relations/{slug}")
     slug = fields.String(required=True, metadata={"example": "france-co-hosts-coalition-summit"})
-    subject = slug_of("subject", "Slug of the actor the relation goes from")
+    subject = link_of("subject", "actors", "The actor the relation goes from")
     predicate = fields.String(required=True, validate=validate.OneOf(v.RELATION_PREDICATES))
-    object = slug_of("object", "Slug of the actor the relation goes to")
+    object = link_of("object", "actors", "The actor the relation goes to")
     citations = Spans("content")
 
 

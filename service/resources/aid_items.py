@@ -25,6 +25,7 @@ from service.resources.common import (
     included_field,
     includes,
     item_include_args,
+    link_of,
     list_endpoint,
     list_route,
     options,
@@ -32,7 +33,6 @@ from service.resources.common import (
     permalink,
     query_args,
     shape,
-    slug_of,
     with_included,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
@@ -70,10 +70,10 @@ class AidItemSchema(ClaimSchema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/aid-items/{slug}")
     slug = fields.String(required=True)
-    package = slug_of("package", "Slug of the aid package it is part of; null for aid the source mentions "
+    package = link_of("package", "aid-packages", "The aid package it is part of; null for aid the source mentions "
                                  "outside any package (already supplied, or only discussed)")
-    donor = slug_of("donor", "Slug of the donor: the package's, or the item's own outside a package")
-    recipient = slug_of("recipient", "Slug of the recipient: the package's, or the item's own outside a package")
+    donor = link_of("donor", "actors", "The donor: the package's, or the item's own outside a package")
+    recipient = link_of("recipient", "actors", "The recipient: the package's, or the item's own outside a package")
     system = fields.String(allow_none=True, metadata={"example": "MICA"})
     category = fields.String(required=True, metadata={"example": "air-defence missile"})
     role = fields.String(allow_none=True)

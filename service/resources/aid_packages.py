@@ -14,13 +14,14 @@ from service.resources.common import (
     by_slug,
     get_or_404,
     id_redirect,
+    link_of,
+    links_of,
     list_endpoint,
     list_route,
     options,
     paginate,
     permalink,
     shape,
-    slug_of,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
 from service.resources.record_writing import assign_claim, check
@@ -47,18 +48,16 @@ class AidPackageSchema(ClaimSchema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/aid-packages/{slug}")
     slug = fields.String(required=True)
-    donor = slug_of("donor", "Slug of the donor actor")
-    recipient = slug_of("recipient", "Slug of the recipient actor")
-    announced_by = slug_of("announced_by", "Slug of the actor who announced it")
+    donor = link_of("donor", "actors", "The donor actor")
+    recipient = link_of("recipient", "actors", "The recipient actor")
+    announced_by = link_of("announced_by", "actors", "The actor who announced it")
     amount = fields.Decimal(as_string=True, allow_none=True,
                             metadata={"description": "Total value, as a decimal string", "example": "2000000000.00"})
     currency = fields.String(allow_none=True, metadata={"description": "ISO 4217", "example": "EUR"})
     announced_on = fields.Date(allow_none=True)
     delivery_schedule = fields.String(allow_none=True)
     summary = fields.String(allow_none=True)
-    items = fields.Function(lambda pkg: [item.slug for item in pkg.items],
-                            metadata={"type": "array", "items": {"type": "string"},
-                                      "description": "Slugs of the package's aid items (see /aid-items)"})
+    items = links_of("items", "aid-items", "The package's aid items")
     citations = Spans("content")
 
 

@@ -6,17 +6,18 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service import vocabulary as v
-from service.resources.common import SPAN_URL_DESCRIPTION
+from service.resources.common import SELECTOR_METADATA, SPAN_URL_DESCRIPTION, LinkSchema
 
 
 class QuoteSchema(ma.Schema):
     """A citation with a ready-to-paste reference: outlet, title, date and the quote."""
 
-    document = fields.String(required=True, metadata={"description": "Slug of the cited document"})
+    document = fields.Nested(LinkSchema, required=True, metadata={"description": "The cited document"})
     start = fields.Integer(required=True,
                            metadata={"description": "Offset of the first character (code points)"})
     end = fields.Integer(required=True, metadata={"description": "Offset just past the last character"})
     quote = fields.String(required=True, metadata={"description": "Verbatim text[start:end]"})
+    selector = fields.Raw(required=True, metadata=SELECTOR_METADATA)
     url = fields.String(required=True, metadata={"description": SPAN_URL_DESCRIPTION})
     reference = fields.String(required=True, metadata={
         "description": "Outlet, title, date and the quote, ready to paste into a text",
@@ -37,11 +38,9 @@ class QuantityQuoteSchema(QuoteSchema):
     approximation = fields.String(required=True, validate=validate.OneOf(tuple(v.APPROXIMATIONS)))
 
 
-class ActorRefSchema(ma.Schema):
-    """A link to an actor, with its name and kind for display."""
+class ActorRefSchema(LinkSchema):
+    """A Link to an actor, with its name and kind for display."""
 
-    slug = fields.String(required=True)
-    url = fields.String(required=True, metadata={"description": "The actor's URL", "example": "/api/v1/actors/france"})
     name = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(v.ACTOR_KINDS))
 
@@ -146,7 +145,7 @@ class ConditionEntrySchema(ClaimEntrySchema):
 class StanceEntrySchema(ClaimEntrySchema):
     """One position: whose view it is, who says it and how surely, the stance, under which conditions."""
 
-    position = fields.String(required=True, metadata={"description": "Slug of the position"})
+    position = fields.Nested(LinkSchema, required=True, metadata={"description": "The position"})
     slug = fields.String(required=True, metadata={"description": "Slug of the position (as `position`)"})
     holder = actor_ref("Whose view it is (the outlet for its own assessments)", required=True)
     about = actor_ref("The actor the claim is about, when the holder speaks of another", allow_none=True,
@@ -262,8 +261,8 @@ class ComposedBriefingSchema(ma.Schema):
     slug = fields.String(required=True, metadata={"example": "coalition-of-the-willing-paris-2025"})
     title = fields.String(required=True)
     summary = fields.String(required=True)
-    documents = fields.List(fields.String(), required=True,
-                            metadata={"description": "Slugs of the source documents, in order"})
+    documents = fields.List(fields.Nested(LinkSchema), required=True,
+                            metadata={"description": "The source documents, in order"})
     sources = fields.List(fields.Nested(SourceSchema), required=True,
                           metadata={"description": "The source documents, in order"})
     timeline = fields.List(fields.Nested(TimelineEventSchema), required=True,

@@ -18,12 +18,12 @@ from service.resources.common import (
     LINK_HEADER,
     PageArgs,
     Shape,
+    links_of,
     options,
     page_of,
     paginate,
     permalink,
     query_args,
-    slugs_of,
 )
 from service.resources.writing import (
     WRITE_HEADERS,
@@ -49,7 +49,7 @@ class BriefingSchema(ma.Schema):
     slug = fields.String(required=True, metadata={"example": "coalition-of-the-willing-paris-2025"})
     title = fields.String(required=True)
     summary = fields.String(required=True)
-    documents = slugs_of("documents", "Slugs of the source documents, in order")
+    documents = links_of("documents", "documents", "The source documents, in order")
 
 
 BriefingPage = page_of(BriefingSchema)

@@ -25,8 +25,9 @@ class ChangeSchema(ma.Schema):
     principal = fields.String(required=True, metadata={"description": "Name of the token that wrote"})
     action = fields.String(required=True, validate=validate.OneOf(["create", "update", "delete"]))
     resource = fields.String(required=True, metadata={"example": "actors"})
-    key = fields.String(attribute="record_key", required=True, metadata={"description": "Slug or id"})
-    url = fields.String(allow_none=True)
+    record = fields.Function(lambda c: {"slug": c.record_key, "url": c.url or f"/api/v1/{c.resource}/{c.record_key}"},
+                             required=True, metadata={"allOf": [{"$ref": "#/components/schemas/Link"}],
+                                                      "description": "The record written: its slug and URL"})
     before = fields.Function(lambda c: json.loads(c.before) if c.before else None, allow_none=True,
                              metadata={"type": "object", "nullable": True})
     after = fields.Function(lambda c: json.loads(c.after) if c.after else None, allow_none=True,

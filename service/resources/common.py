@@ -13,9 +13,8 @@ from marshmallow import fields
 from sqlalchemy import Select, select
 
 from service.extensions import db
+from service.models.citations import CONTEXT, selectors
 from service.models.slugs import column_name as slug_column
-
-_NO_COLUMN = object()
 
 # Lists live in listing.py, shapes in loading.py; re-exported here so resources import their helpers from one place.
 from service.resources.listing import (  # noqa: E402,F401
@@ -45,14 +44,78 @@ def span_url(document: str, start: int, end: int) -> str:
     return f"/api/v1/documents/{document}#span-{start}-{end}"
 
 
+class LinkSchema(ma.Schema):
+    """A reference to another record: its slug, and its URL (the record's item endpoint, as the record's own
+    `url`), so a client follows links and never builds URLs."""
+
+    slug = fields.String(required=True, metadata={"example": "france"})
+    url = fields.String(required=True, metadata={"description": "The referenced record's URL",
+                                                 "example": "/api/v1/actors/france"})
+
+
+def link_to(collection: str, slug: str | None) -> dict | None:
+    """The Link to the record of COLLECTION (e.g. "actors") with SLUG, or None for no record."""
+    return None if slug is None else {"slug": slug, "url": f"/api/v1/{collection}/{slug}"}
+
+
+class Link(fields.Nested):
+    """A reference to a record of COLLECTION, served as a Link (`{slug, url}`), null when there is none.
+
+    The value read is the slug itself (a related record's slug column, service/models/slugs.py, so the
+    related record is never loaded for it) or a related record (its `slug` read)."""
+
+    def __init__(self, collection: str, description: str = "", **kwargs):
+        self.collection = collection
+        kwargs.setdefault("dump_only", True)
+        super().__init__(LinkSchema, metadata={"description": description} if description else {}, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return link_to(self.collection, value if value is None or isinstance(value, str) else value.slug)
+
+
+class TextPositionSelectorSchema(ma.Schema):
+    """W3C Web Annotation TextPositionSelector: the span as character offsets in the document's text."""
+
+    type = fields.String(required=True, validate=ma.validate.Equal("TextPositionSelector"),
+                         metadata={"enum": ["TextPositionSelector"]})
+    start = fields.Integer(required=True, metadata={"description": "As the span's `start`"})
+    end = fields.Integer(required=True, metadata={"description": "As the span's `end`"})
+
+
+class TextQuoteSelectorSchema(ma.Schema):
+    """W3C Web Annotation TextQuoteSelector: the quote with the text around it, to find the span without offsets."""
+
+    type = fields.String(required=True, validate=ma.validate.Equal("TextQuoteSelector"),
+                         metadata={"enum": ["TextQuoteSelector"]})
+    exact = fields.String(required=True, metadata={"description": "The quote: the document's text[start:end]"})
+    prefix = fields.String(required=True, metadata={
+        "description": f"Up to {CONTEXT} characters of the document's text just before `start`"})
+    suffix = fields.String(required=True, metadata={
+        "description": f"Up to {CONTEXT} characters of the document's text just after `end`"})
+
+
+SELECTOR_SCHEMAS = {"TextPositionSelector": TextPositionSelectorSchema, "TextQuoteSelector": TextQuoteSelectorSchema}
+SELECTOR_METADATA = {
+    "type": "array", "minItems": 2, "maxItems": 2,
+    "items": {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in SELECTOR_SCHEMAS]},
+    "description": "W3C Web Annotation selectors of the span, for annotation tools: a TextPositionSelector "
+                   "(start, end), then a TextQuoteSelector (exact, prefix, suffix); offsets count characters "
+                   "(code points) of the document's text"}
+
+
+def selectors_field() -> fields.Function:
+    return fields.Function(lambda c: selectors(c.start, c.end, c.quote, c.prefix, c.suffix),
+                           metadata=SELECTOR_METADATA)
+
+
 class CitationSchema(ma.Schema):
     """The exact words of a source document that support a record."""
 
-    document = fields.String(attribute="document.slug", required=True,
-                             metadata={"description": "Slug of the cited document"})
+    document = Link("documents", "The cited document", required=True)
     start = fields.Integer(required=True, metadata={"description": "Offset of the first character (code points)"})
     end = fields.Integer(required=True, metadata={"description": "Offset just past the last character"})
     quote = fields.String(required=True, metadata={"description": "Verbatim text[start:end]"})
+    selector = selectors_field()
     url = fields.Function(lambda c: span_url(c.document.slug, c.start, c.end), metadata={
         "type": "string", "description": SPAN_URL_DESCRIPTION,
         "example": "/api/v1/documents/lemonde-2025-03-26-coalition-of-the-willing#span-4023-4041"})
@@ -80,29 +143,15 @@ def citations_field() -> fields.List:
                        metadata={"description": "The source passages that state this record"})
 
 
-def slug_of(attribute: str, description: str) -> fields.Function:
-    """The slug of a related record (ATTRIBUTE may be dotted), null when there is none.
-
-    Read from the record's own slug column (service/models/slugs.py) where the model has one, so the
-    related record is never loaded for it; otherwise by following the relationship."""
-    column = slug_column(attribute)
-
-    def get(obj):
-        value = getattr(obj, column, _NO_COLUMN)
-        if value is not _NO_COLUMN:
-            return value
-        for name in attribute.split("."):
-            obj = getattr(obj, name) if obj is not None else None
-        return obj.slug if obj is not None else None
-
-    return fields.Function(get, allow_none=True,
-                           metadata={"type": "string", "nullable": True, "description": description})
+def link_of(attribute: str, collection: str, description: str, **kwargs) -> Link:
+    """The Link to the related record ATTRIBUTE (a record of COLLECTION), null when there is none: read from
+    the record's own slug column (service/models/slugs.py), so the related record is never loaded for it."""
+    return Link(collection, description, attribute=slug_column(attribute), allow_none=True, **kwargs)
 
 
-def slugs_of(attribute: str, description: str) -> fields.Function:
-    return fields.Function(lambda obj: [item.slug for item in getattr(obj, attribute)],
-                           metadata={"description": description, "type": "array",
-                                     "items": {"type": "string"}})
+def links_of(attribute: str, collection: str, description: str) -> fields.List:
+    """Links to the related records ATTRIBUTE (a list of records of COLLECTION)."""
+    return fields.List(Link(collection), attribute=attribute, dump_only=True, metadata={"description": description})
 
 
 def get_or_404(stmt: Select, what: str):

@@ -18,6 +18,7 @@ from service.models import Citation, Document, Record
 from service.request_input import Blueprint
 from service.resources.common import (
     LINK_HEADER,
+    Link,
     PageArgs,
     get_or_404,
     page_of,
@@ -97,7 +98,7 @@ class CueSchema(ma.Schema):
 
 
 class CoverageSchema(ma.Schema):
-    document = fields.String(required=True)
+    document = Link("documents", "The document", required=True)
     sentences_total = fields.Integer(required=True)
     sentences_covered = fields.Integer(required=True)
     share_covered = fields.Float(required=True, metadata={"description": "sentences_covered / sentences_total"})

@@ -22,6 +22,7 @@ from service.resources.common import (
     included_field,
     includes,
     item_include_args,
+    links_of,
     list_endpoint,
     list_route,
     options,
@@ -29,7 +30,6 @@ from service.resources.common import (
     permalink,
     query_args,
     shape,
-    slugs_of,
     with_included,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, choice_field, filter_claims
@@ -72,7 +72,7 @@ class EventSchema(ClaimSchema):
                                                             "outside reference is used"})
     date_reference = fields.String(allow_none=True, required=True,
                                    metadata={"description": "The outside reference, for a date from outside"})
-    participants = slugs_of("participants", "Slugs of the actors taking part")
+    participants = links_of("participants", "actors", "The actors taking part")
     citations = Spans("content")
     included = included_field(INCLUDES)
 

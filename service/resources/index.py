@@ -19,7 +19,7 @@ from service.request_input import Blueprint
 blp = Blueprint("index", __name__, url_prefix="", description="The API's index: where everything is.")
 
 
-class LinkSchema(ma.Schema):
+class IndexLinkSchema(ma.Schema):
     name = fields.String(required=True, metadata={"example": "docs"})
     url = fields.String(required=True, metadata={"example": "/docs"})
     description = fields.String(required=True)
@@ -41,7 +41,7 @@ class BriefingLinkSchema(ma.Schema):
 class IndexSchema(ma.Schema):
     title = fields.String(required=True)
     description = fields.String(required=True)
-    links = fields.List(fields.Nested(LinkSchema), required=True,
+    links = fields.List(fields.Nested(IndexLinkSchema), required=True,
                         metadata={"description": "The docs, the OpenAPI document, the changes feed, search"})
     collections = fields.List(fields.Nested(CollectionSchema), required=True,
                               metadata={"description": "Every collection, with its export when it has one"})

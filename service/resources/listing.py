@@ -555,9 +555,18 @@ def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tupl
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _is_link(value) -> bool:
+    return isinstance(value, dict) and set(value) == {"slug", "url"}
+
+
 def _cell(value) -> str:
+    """A reference is its slug (a list of them, a JSON array of slugs): a spreadsheet column of names."""
     if value is None:
         return ""
+    if _is_link(value):
+        value = value["slug"]
+    elif isinstance(value, list) and value and all(map(_is_link, value)):
+        value = [link["slug"] for link in value]
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

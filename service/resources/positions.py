@@ -23,6 +23,7 @@ from service.resources.common import (
     included_field,
     includes,
     item_include_args,
+    link_of,
     list_endpoint,
     list_route,
     options,
@@ -30,7 +31,6 @@ from service.resources.common import (
     permalink,
     query_args,
     shape,
-    slug_of,
     with_included,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, choice_field, filter_claims
@@ -57,10 +57,12 @@ blp = Blueprint("positions", __name__, url_prefix="/api/v1/positions",
 
 class ConditionSchema(ClaimSchema):
     slug = fields.String(required=True)
+    url = fields.Function(lambda c: f"/api/v1/positions/{c.position_slug}", metadata={
+        "type": "string", "description": "The URL of the position that holds the condition"})
     kind = choice_field(v.CONDITION_KINDS, required=True)
     description = fields.String(required=True)
-    proposal = slug_of("proposal", "Slug of the proposal the condition concerns, if any")
-    event = slug_of("event", "Slug of the event the condition concerns, if any")
+    proposal = link_of("proposal", "proposals", "The proposal the condition concerns, if any")
+    event = link_of("event", "events", "The event the condition concerns, if any")
     citations = Spans("content")
 
 
@@ -71,12 +73,12 @@ class PositionSchema(ClaimSchema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/positions/{slug}")
     slug = fields.String(required=True)
-    holder = slug_of("holder", "Slug of the actor whose view it is (the outlet for its own assessments)")
-    about = slug_of("about", "Slug of the actor the claim is about, when the holder speaks of another")
+    holder = link_of("holder", "actors", "The actor whose view it is (the outlet for its own assessments)")
+    about = link_of("about", "actors", "The actor the claim is about, when the holder speaks of another")
     topic = fields.String(required=True, metadata={"example": "sanctions"})
     stance = choice_field(v.STANCES, required=True, description="What the holder does with words")
     summary = fields.String(required=True)
-    proposal = slug_of("proposal", "Slug of the proposal it concerns, if any")
+    proposal = link_of("proposal", "proposals", "The proposal it concerns, if any")
     stated_on = fields.Date(allow_none=True)
     conditions = fields.List(fields.Nested(ConditionSchema), required=True)
     citations = Spans("content")

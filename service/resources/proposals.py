@@ -14,13 +14,13 @@ from service.resources.common import (
     CITED,
     Shape,
     get_or_404,
+    links_of,
     list_endpoint,
     list_route,
     options,
     paginate,
     permalink,
     shape,
-    slugs_of,
 )
 from service.resources.positions import POSITION, PositionSchema
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
@@ -58,7 +58,7 @@ class ProposalSchema(ClaimSchema):
     description = fields.String(required=True)
     mandate = fields.String(allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(v.PROPOSAL_STATUSES))
-    proposers = slugs_of("proposers", "Slugs of the actors who put it forward")
+    proposers = links_of("proposers", "actors", "The actors who put it forward")
     attributes = fields.List(fields.Nested(AttributeSchema), required=True)
     citations = Spans("content")
 

@@ -9,7 +9,7 @@ from sqlalchemy import or_
 
 from service import vocabulary as v
 from service.models import Actor
-from service.resources.common import CitationSchema, by_slug, slug_of
+from service.resources.common import CitationSchema, by_slug, link_of, link_to
 from service.resources.listing import ListArgs
 
 
@@ -88,8 +88,8 @@ def _voice(record) -> str:
     return "outlet" if record.speech == "outlet" else "actor"
 
 
-def _chain(record) -> list[str]:
-    return [slug for slug in (record.speaker_slug, record.reported_by_slug) if slug]
+def _chain(record) -> list[dict | None]:
+    return [link_to("actors", slug) for slug in (record.speaker_slug, record.reported_by_slug) if slug]
 
 
 def _factbank(record) -> str:
@@ -99,12 +99,12 @@ def _factbank(record) -> str:
 class ClaimSchema(RecordSchema):
     """Fields every record that states a claim serves: PARC attribution and FactBank factuality."""
 
-    speaker = slug_of("speaker", "Slug of the actor who says it (PARC source); the outlet for its own voice")
-    reported_by = slug_of("reported_by", "Slug of who reports the speaker's words (the outlet, or an "
-                                         "intermediary); null for the outlet's own voice")
+    speaker = link_of("speaker", "actors", "The actor who says it (PARC source); the outlet for its own voice")
+    reported_by = link_of("reported_by", "actors", "Who reports the speaker's words (the outlet, or an "
+                                                    "intermediary); null for the outlet's own voice")
     speaker_chain = fields.Function(_chain, metadata={
-        "type": "array", "items": {"type": "string"},
-        "description": "Who says it, then who reports it: the slugs of the attribution chain"})
+        "type": "array", "items": {"$ref": "#/components/schemas/Link"},
+        "description": "Who says it, then who reports it: the attribution chain, as Links"})
     speech = choice_field(v.SPEECH, required=True, allow_none=True, description="How the source gives the words")
     voice = fields.Function(_voice, metadata={"type": "string", "enum": list(v.VOICES),
                                               "x-enum-descriptions": v.VOICES,

@@ -10,7 +10,7 @@ from service import vocabulary as v
 from service.models import Actor, ActorRelation
 from service.request_input import Blueprint
 from service.resources.actors import RELATION_SORTS, RelationSchema
-from service.resources.common import CITED, by_slug, get_or_404, list_endpoint, list_route, options, paginate, permalink
+from service.resources.common import CITED, by_slug, get_or_404, list_endpoint, list_route, options, paginate
 from service.resources.record_fields import ClaimArgs, filter_claims
 from service.resources.record_writing import assign_claim, check
 from service.resources.writing import (
@@ -32,7 +32,7 @@ blp = Blueprint("relations", __name__, url_prefix="/api/v1/relations",
 
 
 class RelationItemSchema(RelationSchema):
-    url = permalink("/api/v1/relations/{slug}")
+    """A relation, as its own resource serves it (as under its actors, with its `url`)."""
 
 
 class RelationArgs(ClaimArgs):

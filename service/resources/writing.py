@@ -21,6 +21,7 @@ from service import compression
 from service.auth import SECURITY, require
 from service.extensions import db
 from service.models import Briefing, Change, Citation, Document, Record
+from service.models.citations import context
 from service.resources import idempotency
 from service.seeding.reader import verify_quote
 
@@ -262,8 +263,9 @@ def citations(record: Record, items: list[dict], field_name: str = "citations", 
             errors[index] = {"quote": [reason]}
             continue
         quantity = {k: item.get(k) for k in ("measure", "value", "unit", "approximation")} if role == "quantity" else {}
-        built.append(Citation(role=role, document=document, start=start, end=start + len(item["quote"]),
-                              quote=item["quote"], **quantity))
+        end = start + len(item["quote"])
+        built.append(Citation(role=role, document=document, start=start, end=end, quote=item["quote"],
+                              **context(document.text, start, end), **quantity))
     if errors:
         abort(422, errors={"json": {field_name: errors[0] if single else errors}})
     return built

@@ -28,6 +28,7 @@ from service.models import (
     ProposalAttribute,
     Record,
 )
+from service.models.citations import context
 from service.seeding.reader import Seed, record_spans
 
 
@@ -165,7 +166,8 @@ class _Loader:
                 for c in obj.citations] if obj.id else []
         if sorted(have, key=_citation_key) != sorted(wanted, key=_citation_key):
             obj.citations = [Citation(role=r, document=d, start=s, end=e, quote=q, measure=m, value=val, unit=u,
-                                      approximation=a) for r, d, s, e, q, m, val, u, a in wanted]
+                                      approximation=a, **context(d.text, s, e))
+                             for r, d, s, e, q, m, val, u, a in wanted]
 
     def _aliases(self, actor: Actor, aliases: list[str]) -> None:
         wanted = sorted(set(aliases))
