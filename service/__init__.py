@@ -58,8 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     http_caching.init_app(app)
     security_headers.init_app(app)  # after http_caching: its headers are set before a response is stored
     request_bounds.init_app(app)  # body deadline, header limits (hits, bodiless, are replayed in front)
+    compression.init_wsgi(app)  # WSGI: Accept-Encoding reduced to the coding chosen, for flask-compress
     cache_hits.init_app(app)  # WSGI middleware in front of Flask: hits that need nothing more than replaying
-    compression.init_wsgi(app)  # in front of the hits: Accept-Encoding reduced to the coding chosen
     behind_proxies(app, app.config.get("TRUSTED_PROXIES", 0))  # outermost: every layer sees the client
     cli.init_app(app)
     return app

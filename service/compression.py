@@ -4,9 +4,9 @@ cache and replayed as stored.
 One function, coding(), decides which coding a request gets from its Accept-Encoding (RFC 9110: the highest
 quality, br on a tie, none refused with q=0), and a WSGI middleware in front of everything writes that decision
 back into the request as its Accept-Encoding (`br`, `gzip` or `identity`). So flask-compress, which reads the header
-itself, can only choose what coding() chose, and the response cache, which keys on the header
-(response_cache.request_key), keys on a handful of values, not on every spelling a client may send: a hit and a
-miss for the same request have the same bytes and headers.
+itself, can only choose what coding() chose, and the response cache keys on coding() too
+(response_cache.request_key): on three values, not on every spelling a client may send, and a hit and a miss for
+the same request have the same bytes and headers.
 
 http_caching calls compress() on a full 200 after its ETag is set (on the identity bytes, so it is the same
 whatever the gzip timestamp; flask-compress appends `:br` or `:gzip`, which If-Match accepts, see etags_of) and
@@ -72,5 +72,5 @@ def init_app(app: Flask) -> None:
 
 
 def init_wsgi(app: Flask) -> None:
-    """In front of the response cache's WSGI hit path (cache_hits), so both see the reduced header."""
+    """Around the Flask app, inside the response cache's WSGI hit path (which keys on coding() itself)."""
     app.wsgi_app = Codings(app.wsgi_app)  # type: ignore[method-assign]

@@ -22,7 +22,7 @@ from sqlalchemy import BigInteger, Column, Engine, Integer, Table, event, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from service import negotiation
+from service import compression, negotiation
 from service.log_throttle import Throttle
 from service.models import Base
 
@@ -169,8 +169,8 @@ class ResponseCache:
 
 def request_key(environ: dict, version: int, principal: str, media_types: tuple[str, ...]) -> str:
     """Method, host, path, query (parameters in name order), what Accept can change of the answer, the content
-    coding (compression.py reduces Accept-Encoding to it before any layer reads it) and who asks, at one data
-    version. Never the raw Accept or Authorization bytes: each junk value would be an entry
+    coding Accept-Encoding gets (compression.coding, the one choice flask-compress follows too) and who asks, at
+    one data version. Never the raw Accept or Authorization bytes: each junk value would be an entry
     of its own (and a full render). Accept counts only as its preference among the media types the API serves
     (negotiation.preference), the client only as its authenticated principal (a token's name when reads need
     one, else "anonymous": public reads answer everyone alike). Read from the WSGI environ: werkzeug's parsed
@@ -180,7 +180,7 @@ def request_key(environ: dict, version: int, principal: str, media_types: tuple[
         query = "&".join(sorted(query.split("&"), key=lambda part: part.partition("=")[0]))
     parts = ("GET", environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
              environ.get("PATH_INFO", ""), query, negotiation.preference(environ.get("HTTP_ACCEPT", ""), media_types),
-             environ.get("HTTP_ACCEPT_ENCODING", ""), principal, str(version))
+             compression.coding(environ.get("HTTP_ACCEPT_ENCODING", "")), principal, str(version))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
