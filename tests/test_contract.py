@@ -55,4 +55,6 @@ def record_case_counts():
           suppress_health_check=list(HealthCheck))
 def test_call_every_operation_conforms_to_contract(case, seeded_app, backend):
     CASES[f"{backend} {case.operation.label}"] += 1
-    case.call_and_validate(app=seeded_app, checks=CHECKS)
+    # schemathesis' WSGI transport asks for gzip (requests' default header) but does not decode it, as an HTTP
+    # client would: ask for the identity coding here (tests/test_compression.py covers the codings).
+    case.call_and_validate(app=seeded_app, checks=CHECKS, headers={"Accept-Encoding": "identity"})
