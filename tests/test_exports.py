@@ -115,3 +115,10 @@ def test_rename_record_to_export_is_422_naming_slug(writer):
     etag = writer.get(item["url"]).headers["ETag"]
     response = writer.patch(item["url"], json={"slug": "export"}, headers={"If-Match": etag})
     assert_problem(response, 422, "slug")
+
+
+def test_list_format_redirect_quotes_a_path_with_control_characters(client):
+    """A slug of `%0D` (found by schemathesis) once put a raw CR in Location: a 500."""
+    response = client.get("/api/v1/actors/%0D/relations?format=csv")
+    assert response.status_code == 308
+    assert response.headers["Location"] == "/api/v1/actors/%0D/relations/export?format=csv"

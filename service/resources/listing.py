@@ -18,7 +18,7 @@ import operator
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import NoReturn
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import marshmallow as ma
 from flask import Response, current_app, make_response, request, stream_with_context
@@ -227,7 +227,7 @@ EXPORT_LOCATION = {"Location": {"description": "The export operation's URL", "sc
 
 def export_redirect() -> Response:
     """308 to the export operation, the query kept but for a page's parameters (an export is every row)."""
-    location = request.path.rstrip("/") + "/" + EXPORT
+    location = quote(request.path.rstrip("/"), safe="/") + "/" + EXPORT  # the path as sent: no raw CR/LF in a header
     query = [(k, v) for k, v in request.args.items(multi=True) if k not in PAGE_ONLY]
     if query:
         location += "?" + urlencode(query)
