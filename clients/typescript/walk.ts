@@ -7,7 +7,7 @@ type ListPath = "/api/v1/actors" | "/api/v1/positions" | "/api/v1/aid-packages" 
   | "/api/v1/proposals" | "/api/v1/events" | "/api/v1/documents" | "/api/v1/briefings";
 const collections: ListPath[] = ["/api/v1/actors", "/api/v1/positions", "/api/v1/aid-packages", "/api/v1/aid-items",
   "/api/v1/proposals", "/api/v1/events", "/api/v1/documents", "/api/v1/briefings"];
-// Each list's export operation (CSV here; NDJSON with format: "ndjson"), read as text.
+// Each list's export operation (CSV here; NDJSON with format: "ndjson"): each body read into a string.
 type ExportPath = "/api/v1/actors/export" | "/api/v1/positions/export" | "/api/v1/aid-packages/export"
   | "/api/v1/aid-items/export" | "/api/v1/proposals/export" | "/api/v1/events/export";
 const exports: ExportPath[] = ["/api/v1/actors/export", "/api/v1/positions/export", "/api/v1/aid-packages/export",
