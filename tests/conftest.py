@@ -70,7 +70,8 @@ def backend(request) -> str:
 def seeded_app(backend, databases):
     """An app over a database loaded from the real seed; tests using it must not write."""
     app = make_app(databases.new(backend))
-    result = app.test_cli_runner().invoke(args=["seed", "load"])
+    with app.app_context():  # Flask's CLI would run in any app context left pushed: make it this app's
+        result = app.test_cli_runner().invoke(args=["seed", "load"])
     assert result.exit_code == 0, result.output
     return app
 
@@ -114,7 +115,8 @@ def make_app(database_url: str):
 def writable_app(backend, databases):
     """A seeded app shared by write tests; each test writes records with slugs of its own."""
     app = make_app(databases.new(backend))
-    result = app.test_cli_runner().invoke(args=["seed", "load"])
+    with app.app_context():  # Flask's CLI would run in any app context left pushed: make it this app's
+        result = app.test_cli_runner().invoke(args=["seed", "load"])
     assert result.exit_code == 0, result.output
     return app
 
@@ -124,7 +126,9 @@ def tokens(writable_app) -> dict[str, str]:
     """One bearer token per scope, created with the CLI as an operator would."""
     made = {}
     for scope in ("read", "write", "admin"):
-        result = writable_app.test_cli_runner().invoke(args=["tokens", "create", f"test-{scope}", "--scope", scope])
+        with writable_app.app_context():
+            result = writable_app.test_cli_runner().invoke(
+                args=["tokens", "create", f"test-{scope}", "--scope", scope])
         assert result.exit_code == 0, result.output
         made[scope] = result.output.strip().splitlines()[-1]
     return made

@@ -121,8 +121,12 @@ def test_get_actors_over_default_limit_gets_429_problem_with_retry_after(make_ap
 
 def _token(app) -> str:
     name = f"limits-{uuid.uuid4().hex[:8]}"
-    output = app.test_cli_runner().invoke(args=["tokens", "create", name, "--scope", "read"]).output
-    return output.strip().splitlines()[-1]
+    # Flask's CLI runs in the current app context if one is pushed: push APP's, lest a context another test
+    # left pushed (a response not closed) make the token in that app's database.
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["tokens", "create", name, "--scope", "read"])
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
 
 
 def test_get_actors_rate_limit_counts_each_token_apart_from_the_address(make_app):
