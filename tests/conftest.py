@@ -12,6 +12,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -103,6 +105,18 @@ def seed_copy(tmp_path) -> Path:
     target = tmp_path / SEED_FOLDER.name
     shutil.copytree(SEED_FOLDER, target)
     return target
+
+
+class BufferedClient(FlaskClient):
+    """Reads each response whole and closes it, as a server does, unless a test asks `buffered=False`: a
+    streamed export left unread kept its request context until the garbage collector closed it, in
+    whichever later test was running ("Working outside of request context")."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
+Flask.test_client_class = BufferedClient  # every app the tests build, those of test modules' own factories too
 
 
 def make_app(database_url: str):

@@ -69,7 +69,8 @@ def test_patch_with_etag_of_a_compressed_get_is_accepted(writer):
 
 
 def test_export_streams_uncompressed_whatever_accept_encoding(client):
-    response = client.get("/api/v1/positions/export?format=csv", headers={"Accept-Encoding": "br, gzip"})
+    response = client.get("/api/v1/positions/export?format=csv", headers={"Accept-Encoding": "br, gzip"},
+                          buffered=False)
     assert response.is_streamed and "Content-Encoding" not in response.headers
     assert response.get_data(as_text=True).startswith("provenance,")
 
