@@ -76,11 +76,11 @@ class Generator:
                 offset += len(s) + 1
             body = " ".join(sentences)
             self.docs[bid] = (did, spans)
-            rows_b.append({"id": bid, "slug": f"synthetic-{i}", "title": f"Synthetic briefing {i}",
+            rows_b.append({"id": bid, "slug": f"synthetic-{i}", "name": f"Synthetic briefing {i}",
                            "summary": sentence(self.rng, 40)})
-            rows_d.append({"id": did, "slug": f"synthetic-source-{i}", "title": f"Synthetic source {i}",
+            rows_d.append({"id": did, "slug": f"synthetic-source-{i}", "name": f"Synthetic source {i}",
                            "publisher": "Bench Gazette", "language": "en", "original_language": None,
-                           "url": None, "published_date": dt.date(2025, 3, 1) + dt.timedelta(days=i % 28),
+                           "url": None, "date": dt.date(2025, 3, 1) + dt.timedelta(days=i % 28),
                            "date_note": None, "translation_note": None,
                            "sha256": hashlib.sha256(body.encode()).hexdigest(), "length": len(body), "text": body})
             rows_bd.append({"briefing_id": bid, "document_id": did, "position": 0})
@@ -168,12 +168,12 @@ def generate(url: str, *, briefings: int, actors: int, proposals: int, positions
         "about_id": gen.pick(actor_ids) if rng.random() < 0.2 else None,
         "topic": rng.choice(TOPICS), "stance": rng.choice(tuple(v.STANCES)), "summary": sentence(rng, 16),
         "proposal_id": gen.pick(proposal_ids) if rng.random() < 0.5 else None,
-        "stated_on": dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(700)) if rng.random() < 0.9 else None,
+        "date": dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(700)) if rng.random() < 0.9 else None,
     }, "positions", citations, claim)
     package_ids = gen.records(AidPackage, packages, lambda i, rid, b: {
         "id": rid, "slug": f"package-{i}", "donor_id": gen.pick(actor_ids), "recipient_id": gen.pick(actor_ids),
         "announced_by_id": None, "amount": rng.randrange(1, 5000) * 1_000_000, "currency": "EUR",
-        "announced_on": dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(700)),
+        "date": dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(700)),
         "delivery_schedule": None, "summary": sentence(rng, 12),
     }, "aid packages", citations, claim)
     gen.records(AidItem, aid_items, lambda i, rid, b: {

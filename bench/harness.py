@@ -48,8 +48,8 @@ def scenarios(db: Path) -> list[dict]:
     ds = f"/{db.stem}/positions.json?_size=50&_shape=array"
     return [
         {"name": "plain list page", "ours": "/api/v1/positions?limit=50", "datasette": ds},
-        {"name": "filtered + sorted page", "ours": "/api/v1/positions?stance=supports&sort=-stated_on&limit=50",
-         "datasette": ds + "&stance=supports&_sort_desc=stated_on"},
+        {"name": "filtered + sorted page", "ours": "/api/v1/positions?stance=supports&sort=-date&limit=50",
+         "datasette": ds + "&stance=supports&_sort_desc=date"},
         {"name": "deep cursor page (90%)", "ours": f"/api/v1/positions?limit=50&cursor={cursor}",
          "datasette": ds + f"&_next={deep_id}"},
         {"name": "search", "ours": "/api/v1/search?q=ceasefire+drone&limit=50",

@@ -1,6 +1,6 @@
 """Profile one URL in-process with pyinstrument, cache off, and list its SQL with timings and plans.
 
-    python -m bench.profile sqlite:///bench/data/bench-1k.sqlite3 '/api/v1/positions?stance=supports&sort=-stated_on'
+    python -m bench.profile sqlite:///bench/data/bench-1k.sqlite3 '/api/v1/positions?stance=supports&sort=-date'
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def load(slug: str) -> Loaded | None:
     stmt = (select(Citation).join(Record, Citation.record_id == Record.id)
             .where(Record.briefing_id == briefing.id)
             .options(joinedload(Citation.document).load_only(
-                Document.slug, Document.title, Document.publisher, Document.published_date, Document.url))
+                Document.slug, Document.name, Document.publisher, Document.date, Document.url))
             .order_by(Citation.record_id, Citation.start, Citation.id))
     for citation in db.session.scalars(stmt):
         spans[citation.record_id].append(citation)
@@ -135,12 +135,12 @@ class Composer:
         return {"position": link_to("positions", position.slug), "slug": position.slug,
                 "holder": self.ref(position.holder_id), "about": self.ref(position.about_id), "topic": position.topic,
                 "stance": position.stance,
-                "summary": position.summary, "stated_on": position.stated_on, **self.claim(position),
+                "summary": position.summary, "date": position.date, **self.claim(position),
                 "conditions": [{"slug": c.slug, "kind": c.kind, "description": c.description, **self.claim(c)}
                                for c in position.conditions]}
 
     def event(self, e: Event) -> dict:
-        return {"slug": e.slug, "date": e.date, "title": e.title, "place": e.place, "status": e.status,
+        return {"slug": e.slug, "date": e.date, "name": e.name, "place": e.place, "status": e.status,
                 "date_precision": e.date_precision, "date_provenance": e.date_provenance,
                 "date_reasoning": e.date_reasoning, "date_reference": e.date_reference,
                 "date_evidence": self.spans(e, "date"),
@@ -154,7 +154,7 @@ class Composer:
     def package(self, p: AidPackage) -> dict:
         return {"slug": p.slug, "donor": self.ref(p.donor_id), "recipient": self.ref(p.recipient_id),
                 "announced_by": self.ref(p.announced_by_id), "amount": p.amount, "currency": p.currency,
-                "announced_on": p.announced_on, "delivery_schedule": p.delivery_schedule, "summary": p.summary,
+                "date": p.date, "delivery_schedule": p.delivery_schedule, "summary": p.summary,
                 **self.claim(p), "items": [self.item(i) for i in p.items]}
 
 
@@ -167,10 +167,10 @@ def compose(loaded: Loaded) -> dict:
              *(c for p in loaded.positions for c in (p, *p.conditions)),
              *(i for p in loaded.packages for i in p.items), *(a for p in loaded.proposals for a in p.attributes)]
     return {
-        "id": b.id, "url": f"/api/v1/briefings/{b.slug}", "slug": b.slug, "title": b.title, "summary": b.summary,
+        "id": b.id, "url": f"/api/v1/briefings/{b.slug}", "slug": b.slug, "name": b.name, "summary": b.summary,
         "documents": [link_to("documents", d.slug) for d in b.documents],
-        "sources": [{"id": d.id, "slug": d.slug, "url": f"/api/v1/documents/{d.slug}", "title": d.title,
-                     "publisher": d.publisher, "published_date": d.published_date, "source_url": d.url}
+        "sources": [{"id": d.id, "slug": d.slug, "url": f"/api/v1/documents/{d.slug}", "name": d.name,
+                     "publisher": d.publisher, "date": d.date, "source_url": d.url}
                     for d in b.documents],
         "timeline": [make.event(e) for e in sorted(loaded.events, key=lambda e: (e.date or undated, e.id))],
         "whos_who": _whos_who(make),

@@ -165,9 +165,9 @@ def render_markdown(b: dict) -> str:
     """Every curated string passes through md() (service/markdown_escape.py) on its way in, whole phrases made of
     it too (attribution(), day(), label() ...): what stays raw is only the Markdown this function writes."""
     fn = Footnotes()
-    out = [f"# {md(b['title'])}", "", md(b["summary"]), ""]
-    out += ["Sources: " + "; ".join(f"{md(s['publisher'] or 'Unknown outlet')}, *{md(s['title'])}*, "
-                                   f"{day(s['published_date'])}" for s in b["sources"]), "",
+    out = [f"# {md(b['name'])}", "", md(b["summary"]), ""]
+    out += ["Sources: " + "; ".join(f"{md(s['publisher'] or 'Unknown outlet')}, *{md(s['name'])}*, "
+                                   f"{day(s['date'])}" for s in b["sources"]), "",
             "Every statement says who says it: an actor, with the words that introduce it, or the outlet in its "
             "own voice; and how surely, when the source hedges it.", "",
             "Review: " + ", ".join(f"{n} {md(status)}" for status, n in b["review"].items()) + ".", ""]
@@ -176,7 +176,7 @@ def render_markdown(b: dict) -> str:
         where = f" ({md(e['place'])})" if e["place"] else ""
         who = ", ".join(md(p["name"]) for p in e["participants"])
         when = day(e["date"], e["date_precision"]) + (f", {DATE_BASES[e['date_provenance']]}" if e["date"] else "")
-        out.append(f"- **{md(when)}** [{md(label(e['status']))}]: {md(e['title'])}{where}{fn.markdown(e['citations'])}"
+        out.append(f"- **{md(when)}** [{md(label(e['status']))}]: {md(e['name'])}{where}{fn.markdown(e['citations'])}"
                    + (f". With {who}." if who else "")
                    + (f" ({md(hedging(e).removeprefix('; '))})" if hedging(e) else "") + reviewed(e, md))
     out += ["", "## Who's who"]
@@ -209,7 +209,7 @@ def render_markdown(b: dict) -> str:
     for p in b["aid_packages"]:
         amount = money(p["amount"], p["currency"])
         out += ["", f"### {md(p['donor']['name'])} to {md(p['recipient']['name'])}: {md(amount)}",
-                "", f"Announced {md(day(p['announced_on']))}"
+                "", f"Announced {md(day(p['date']))}"
                 + (f" by {md(p['announced_by']['name'])}" if p["announced_by"] else "")
                 + (f"; schedule: {md(p['delivery_schedule'])}" if p["delivery_schedule"] else "")
                 + f".{fn.markdown(p['citations'])}", ""]

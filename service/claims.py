@@ -55,11 +55,11 @@ class Claim:
     holder: Speaker | None = None
     factuality: str = "certain"
     event: dict | None = None               # for events: status, date, date_provenance, reasoning, reference
-    statements: dict[str, str | None] = field(default_factory=dict)  # its own words: summary, value, title ...
+    statements: dict[str, str | None] = field(default_factory=dict)  # its own words: summary, value, name ...
 
 
 # Record type -> the fields in which a claim states itself (whose hedge words must be cited as hedges). An event's
-# title names what happens and often its topic too ("their views on the possible deployment"), which its status
+# name says what happens and often its topic too ("their views on the possible deployment"), which its status
 # and factuality do not qualify: the curator cites its hedges.
 STATEMENT_FIELDS = {"position": ("summary",), "condition": ("description",), "proposal_attribute": ("value",),
                     "event": (), "proposal": ("name", "description", "mandate"), "aid_package": ("summary",),

@@ -20,7 +20,7 @@ LISTS = {
     "getActors": "/api/v1/actors?kind=person&limit=2",
     "getActorPositions": "/api/v1/actors/emmanuel-macron/positions?topic=reassurance_force&limit=2",
     "getActorRelations": "/api/v1/actors/france/relations?limit=2",
-    "getPositions": "/api/v1/positions?topic=security_guarantees&sort=-stated_on&limit=2",
+    "getPositions": "/api/v1/positions?topic=security_guarantees&sort=-date&limit=2",
     "getAidPackages": "/api/v1/aid-packages?donor=france&limit=2",
     "getAidItems": "/api/v1/aid-items?donor=france&sort=system&limit=2",
     "getProposals": "/api/v1/proposals?status=under_discussion&limit=2",
@@ -40,12 +40,12 @@ WRITES = [  # (create operation, body, update operation, patch)
     ("postActors", ACTOR, "patchActorBySlug",
      {"role": "Would monitor a ceasefire under a UN mandate, distinct from the European reassurance force"}),
     ("postBriefings", {
-        "slug": "reassurance-force-2025", "title": "The European reassurance force for Ukraine",
+        "slug": "reassurance-force-2025", "name": "The European reassurance force for Ukraine",
         "summary": "What the sources say about the European troops meant to guarantee a ceasefire in Ukraine: "
                    "their purpose, where they would deploy, their rules of engagement, and the obstacles "
                    "(no US backstop, Russian rejection, too few troops).",
         "documents": [DOCUMENT]},
-     "patchBriefingBySlug", {"title": "The European reassurance force for Ukraine (March 2025)"}),
+     "patchBriefingBySlug", {"name": "The European reassurance force for Ukraine (March 2025)"}),
     ("postPositions", {
         "briefing": BRIEFING, "slug": "united-kingdom-leads-demand-for-us-backstop", "holder": "united-kingdom",
         "speaker": "united-kingdom", "reported_by": "le-monde", "speech": "reported",
@@ -87,7 +87,7 @@ WRITES = [  # (create operation, body, update operation, patch)
     ("postEvents", {
         "briefing": BRIEFING, "slug": "sanctions-on-russia-in-force", "date": None, "date_precision": "unknown",
         "date_provenance": "unstated", "status": "ongoing",
-        "title": "Sanctions imposed on Moscow, in force", "participants": ["russia"],
+        "name": "Sanctions imposed on Moscow, in force", "participants": ["russia"],
         "speaker": "le-monde", "speech": "outlet",
         "citations": [{"quote": "the sanctions imposed on Moscow"}]},
      "patchEventBySlug", {"review_status": "reviewed", "review_note": "Checked against the article."}),
@@ -98,8 +98,8 @@ WRITES = [  # (create operation, body, update operation, patch)
      "patchRelationBySlug", {"review_status": "reviewed", "review_note": "Checked against the article."}),
 ]
 DESK_NOTE = {
-    "slug": "desk-note-2025-03-27-paris-summit", "title": "Desk note: what to watch at the Paris summit",
-    "publisher": "Briefing desk", "language": "en", "published_date": "2025-03-27",
+    "slug": "desk-note-2025-03-27-paris-summit", "name": "Desk note: what to watch at the Paris summit",
+    "publisher": "Briefing desk", "language": "en", "date": "2025-03-27",
     "text": "Questions to follow at the Paris summit of 27 March 2025. Which countries commit troops to the "
             "reassurance force, and how many? Does the United States agree to any backstop? Would a ceasefire "
             "monitoring mission get a mandate from the United Nations?"}
@@ -205,7 +205,7 @@ def fail(rec, app, tokens: dict[str, str], stale_etag: str, make_app, tmp: str) 
     rec.keep_problem("BODY_NOT_JSON", rec.client.patch(actor_url, data=json.dumps(role), headers={
         **write_auth, "If-Match": "*", "Content-Type": "application/merge-patch+json"}), 415)
     rec.record_problem("DEFAULT_ERROR", "patch", f"/api/v1/documents/{DOCUMENT}", 405,
-                       body={"title": "Macron announces €2 billion in military aid"},
+                       body={"name": "Macron announces €2 billion in military aid"},
                        headers={**write_auth, "If-Match": "*"})
     source = rec.client.get(f"/api/v1/documents/{DOCUMENT}").get_json()["text"]
     cap = app.config["MAX_CONTENT_LENGTH"]

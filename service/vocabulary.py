@@ -146,6 +146,15 @@ SLUG_PATTERN = r"^(?:[0-9]*[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[0-9]+(?:-[a-z0-9]+)+)$
 # `/api/v1/{collection}/export` is each list's export operation (service/resources/listing.py): not a slug.
 RESERVED_SLUGS = ("export",)
 TOPIC_PATTERN = r"^[a-z0-9]+(?:_[a-z0-9]+)*$"
+# One name per meaning across resources (README, Changelog): a record's day is `date`, its title `name`. An old
+# name in a body, a provenance entry, `sort` or `fields` is an error that gives the new one, not "Unknown field".
+RENAMED = {"stated_on": "date", "announced_on": "date", "published_date": "date", "title": "name"}
+
+
+def renamed(name: str, known) -> str | None:
+    """What to say of NAME when it is an old name whose new one is among KNOWN (else None)."""
+    new = RENAMED.get(name)
+    return f"`{name}` was renamed `{new}` (see the README's changelog)." if new in known and name not in known else None
 
 
 def described(values: dict[str, str]) -> str:

@@ -148,7 +148,7 @@ def test_get_briefing_as_markdown_footnotes_every_citation(client, briefing):
     response = client.get(URL, headers={"Accept": "text/markdown"})
     assert response.status_code == 200 and response.mimetype == "text/markdown"
     text = response.get_data(as_text=True)
-    assert text.startswith(f"# {briefing['title']}\n")
+    assert text.startswith(f"# {briefing['name']}\n")
     for heading in ("## Timeline", "## Who's who", "## Stance matrix", "## Aid packages", "## Proposals"):
         assert f"\n{heading}\n" in text
     defined = re.findall(r"^\[\^(\d+)\]: ", text, flags=re.M)

@@ -15,7 +15,7 @@ def page(browser, live_server, client):  # noqa: F811
     """The briefing page as Chromium renders it (Chromium sends its usual Accept: text/html,...)."""
     csp_violations(browser)  # drop what earlier pages left in the console
     browser.get(live_server + URL)
-    assert browser.title == client.get(URL).get_json()["title"]
+    assert browser.title == client.get(URL).get_json()["name"]
     return browser
 
 

@@ -21,7 +21,7 @@ def unique(prefix: str) -> str:
 def other(writer) -> dict:
     """A second briefing on the seed's document, with its own outlet actor (slugs `briefing`, `outlet`)."""
     briefing = unique("second-briefing")
-    created = writer.post("/api/v1/briefings", json={"slug": briefing, "title": "Second", "summary": "S.",
+    created = writer.post("/api/v1/briefings", json={"slug": briefing, "name": "Second", "summary": "S.",
                                                      "documents": [DOCUMENT]})
     assert created.status_code == 201, created.get_json()
     outlet = unique("outlet")
@@ -69,7 +69,7 @@ def cross_writes(writer, other: dict) -> list[tuple[str, dict, str]]:
                        if key not in ("donor", "recipient")}, "package"),
         ("proposals", {**claim, "slug": unique("prop"), "name": "P", "kind": "other", "description": "D.",
                        "status": "floated", "proposers": [outlet, "france"]}, "proposers.1"),
-        ("events", {**claim, "slug": unique("ev"), "date": None, "title": "T", "status": "hypothetical",
+        ("events", {**claim, "slug": unique("ev"), "date": None, "name": "T", "status": "hypothetical",
                     "date_precision": "unknown", "date_provenance": "unstated",
                     "participants": ["emmanuel-macron"]}, "participants.0"),
     ]
@@ -100,7 +100,7 @@ def test_patch_record_to_refer_to_another_briefing_is_422(writer, other):
 
 def test_cite_document_the_briefing_does_not_hold_is_422_and_attaches_nothing(writer, other):
     slug = unique("doc")
-    assert writer.post("/api/v1/documents", json={"slug": slug, "title": "A note", "language": "en",
+    assert writer.post("/api/v1/documents", json={"slug": slug, "name": "A note", "language": "en",
                                                   "text": "The ministers met."}).status_code == 201
     response = writer.post("/api/v1/actors", json={
         "briefing": other["briefing"], "slug": unique("a"), "name": "A", "kind": "person",

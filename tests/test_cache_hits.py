@@ -10,7 +10,7 @@ from service import create_app
 from tests.conftest import SEED_DIR
 from tests.helpers import assert_problem
 
-URL = "/api/v1/positions?limit=3&sort=-stated_on"
+URL = "/api/v1/positions?limit=3&sort=-date"
 
 
 @pytest.fixture()

@@ -102,10 +102,10 @@ def test_api_writes_and_a_document_attach_are_in_the_feed(fresh):
     writer.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {result.output.strip().splitlines()[-1]}"
     tag = uuid.uuid4().hex[:8]
 
-    doc = writer.post("/api/v1/documents", json={"slug": f"doc-{tag}", "title": "A note", "publisher": "Desk",
+    doc = writer.post("/api/v1/documents", json={"slug": f"doc-{tag}", "name": "A note", "publisher": "Desk",
                                                  "language": "en", "text": "The ministers met in London."})
     assert doc.status_code == 201, doc.get_json()
-    briefing = writer.post("/api/v1/briefings", json={"slug": f"b-{tag}", "title": "T", "summary": "S.",
+    briefing = writer.post("/api/v1/briefings", json={"slug": f"b-{tag}", "name": "T", "summary": "S.",
                                                       "documents": [DOCUMENT]})
     assert briefing.status_code == 201, briefing.get_json()
     url = f"/api/v1/briefings/b-{tag}"
@@ -119,7 +119,7 @@ def test_api_writes_and_a_document_attach_are_in_the_feed(fresh):
     patched = writer.patch(actor_url, json={"role": "Envoy"}, headers={"If-Match": actor.headers["ETag"]})
     assert patched.status_code == 200, patched.get_json()
     event = writer.post("/api/v1/events", json={
-        "briefing": BRIEFING, "slug": f"ev-{tag}", "date": "2025-02-28", "title": "Call", "status": "happened",
+        "briefing": BRIEFING, "slug": f"ev-{tag}", "date": "2025-02-28", "name": "Call", "status": "happened",
         "date_precision": "day", "date_provenance": "inferred", "date_reasoning": "February 28 before March.",
         **OUTLET, "citations": [{"quote": "on February 28"}]})
     assert event.status_code == 201, event.get_json()

@@ -187,7 +187,7 @@ def test_create_position_keeping_the_rules_is_201_with_its_attribution(writer):
     ({"hedges": [{"quote": "would", "start": 848}]}, "factuality"),     # a hedge is not certain
     ({"factuality": "probable"}, "hedges"),                             # not certain: which words say so
     ({"factuality": "probable", "hedges": [{"quote": "would", "start": 848}]}, "factuality"),  # would: at most U
-    ({"provenance": [{"field": "stated_on", "basis": "outside", "reasoning": "The public record."}]},
+    ({"provenance": [{"field": "date", "basis": "outside", "reasoning": "The public record."}]},
      "provenance.0.reference"),
     ({"provenance": [{"field": "colour", "basis": "inferred", "reasoning": "Guessed."}]}, "provenance"),
 ])
@@ -215,7 +215,7 @@ def test_create_position_in_the_outlet_voice_held_by_another_is_422_naming_holde
 
 def test_create_position_with_a_cue_from_another_document_is_422(writer):
     note = writer.post("/api/v1/documents", json={
-        "slug": unique("note"), "title": "Note", "language": "en", "publisher": "Desk",
+        "slug": unique("note"), "name": "Note", "language": "en", "publisher": "Desk",
         "text": "Macron deemed it wise. A second sentence."})
     assert note.status_code == 201, note.get_json()
     briefing = writer.get(f"/api/v1/briefings/{BRIEFING}")
@@ -257,7 +257,7 @@ def test_patch_review_status_records_who_and_when_and_filters(writer, tokens):
 
 
 def test_create_event_with_an_outside_date_needs_its_reference(writer):
-    body = {"briefing": BRIEFING, "slug": unique("ev"), "title": "Invasion", "date": "2022-02-24",
+    body = {"briefing": BRIEFING, "slug": unique("ev"), "name": "Invasion", "date": "2022-02-24",
             "date_precision": "day", "date_provenance": "outside", "date_reasoning": "Three years before.",
             "status": "happened", **OUTLET, "citations": [{"quote": "three years after the Russian invasion"}]}
     assert_problem(writer.post("/api/v1/events", json=body), 422, "date_reference")
@@ -266,7 +266,7 @@ def test_create_event_with_an_outside_date_needs_its_reference(writer):
 
 
 def test_create_event_that_happened_after_its_source_is_422_naming_status(writer):
-    body = {"briefing": BRIEFING, "slug": unique("ev"), "title": "Summit", "date": "2025-03-27",
+    body = {"briefing": BRIEFING, "slug": unique("ev"), "name": "Summit", "date": "2025-03-27",
             "date_precision": "day", "date_provenance": "stated", "status": "happened", **OUTLET,
             "date_evidence": [{"quote": "on Thursday, March 27"}], "citations": [{"quote": "on Thursday, March 27"}]}
     assert_problem(writer.post("/api/v1/events", json=body), 422, "status")

@@ -35,18 +35,18 @@ def auth(tokens) -> dict:
 
 def test_concurrent_patches_of_a_briefing_with_same_etag_exactly_one_wins(writable_app, tokens, writer):
     slug = f"briefing-{uuid.uuid4().hex[:8]}"
-    created = writer.post("/api/v1/briefings", json={"slug": slug, "title": "Before", "summary": "S."})
+    created = writer.post("/api/v1/briefings", json={"slug": slug, "name": "Before", "summary": "S."})
     assert created.status_code == 201, created.get_json()
     with serving(writable_app) as base:
         responses = race(lambda: requests.patch(
-            f"{base}/api/v1/briefings/{slug}", json={"title": f"Editor {uuid.uuid4().hex[:6]}"},
+            f"{base}/api/v1/briefings/{slug}", json={"name": f"Editor {uuid.uuid4().hex[:6]}"},
             headers={"If-Match": created.headers["ETag"], **auth(tokens)}, timeout=60))
     assert sorted(r.status_code for r in responses) == [200] + [412] * (CLIENTS - 1)
-    winner = next(r.json()["title"] for r in responses if r.status_code == 200)
-    assert writer.get(f"/api/v1/briefings/{slug}").get_json()["title"] == winner
+    winner = next(r.json()["name"] for r in responses if r.status_code == 200)
+    assert writer.get(f"/api/v1/briefings/{slug}").get_json()["name"] == winner
     updates = [c for c in all_items(writer, "/api/v1/changes?resource=briefings")
                if c["record"]["slug"] == slug and c["action"] == "update"]
-    assert [u["after"]["title"] for u in updates] == [winner]
+    assert [u["after"]["name"] for u in updates] == [winner]
 
 
 def test_concurrent_retries_with_one_idempotency_key_create_once_and_replay(writable_app, tokens, writer):

@@ -91,8 +91,8 @@ def tiny_seed(folder: Path, *, excuse: int | None = 40, cue: str | None = "said 
     (folder / "doc.txt").write_text(TINY, encoding="utf-8")
     claim = {"speaker": "anna", "reported_by": "paper", "speech": "reported",
              **({"cue": {"quote": cue}} if cue else {})}
-    data = {"briefing": {"slug": "tiny", "title": "Tiny", "summary": "Two facts."},
-            "documents": [{"slug": "tiny-doc", "file": "doc.txt", "title": "[Tiny]", "publisher": "Paper",
+    data = {"briefing": {"slug": "tiny", "name": "Tiny", "summary": "Two facts."},
+            "documents": [{"slug": "tiny-doc", "file": "doc.txt", "name": "[Tiny]", "publisher": "Paper",
                            "language": "en"}],
             "actors": [{"slug": "anna", "name": "Anna", "kind": "person", "citations": [{"quote": "One fact here."}]},
                        {"slug": "paper", "name": "Paper", "kind": "outlet", "citations": [{"quote": "One fact"}]}],

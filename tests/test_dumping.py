@@ -14,7 +14,7 @@ URLS = [
     "/api/v1/actors/emmanuel-macron/positions?include=proposal,reported_by",
     "/api/v1/actors/emmanuel-macron/relations",
     "/api/v1/positions?limit=500",
-    "/api/v1/positions?limit=500&include=holder,reported_by,proposal&sort=-stated_on",
+    "/api/v1/positions?limit=500&include=holder,reported_by,proposal&sort=-date",
     "/api/v1/positions?limit=500&fields=id,conditions,citations",
     "/api/v1/aid-items?limit=500",
     "/api/v1/aid-items?limit=500&include=package,donor",

@@ -44,7 +44,7 @@ def test_export_is_ndjson_by_format_or_accept_and_csv_by_default(client):
 
 
 def test_export_keeps_the_lists_filters_sort_and_search(client):
-    url = "/api/v1/positions?topic=reassurance_force&sort=-stated_on,slug"
+    url = "/api/v1/positions?topic=reassurance_force&sort=-date,slug"
     exported = read(client, url.replace("?", "/export?") + "&format=ndjson").get_data(as_text=True).splitlines()
     assert [json.loads(line)["slug"] for line in exported] == slugs(all_items(client, url))
     hits = client.get("/api/v1/search?q=Ukraine&limit=500").get_json()["items"]

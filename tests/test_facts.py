@@ -29,9 +29,9 @@ def test_get_briefing_names_its_source_document(client):
 def test_get_document_is_a_dated_translation_whose_year_is_outside_the_text(client):
     document = client.get(f"/api/v1/documents/{DOC}").get_json()
     assert (document["publisher"], document["language"], document["original_language"]) == ("Le Monde", "en", "fr")
-    assert document["published_date"] == "2025-03-26" and "Wednesday" in document["date_note"]
+    assert document["date"] == "2025-03-26" and "Wednesday" in document["date_note"]
     outside = {p["field"]: p for p in document["provenance"] if p["basis"] == "outside"}
-    assert {"title", "published_date"} <= outside.keys() and outside["published_date"]["reference"]
+    assert {"name", "date"} <= outside.keys() and outside["date"]["reference"]
 
 
 def test_get_actor_resolves_metonyms_to_their_actor(client):
@@ -157,10 +157,10 @@ def test_list_aid_items_outside_packages_keeps_context_equipment_cited(client):
 
 def test_get_aid_package_has_value_schedule_and_announcer(client):
     [package] = all_items(client, "/api/v1/aid-packages?donor=france")
-    assert (package["amount"], package["currency"], package["announced_on"]) == ("2000000000.00", "EUR", "2025-03-26")
+    assert (package["amount"], package["currency"], package["date"]) == ("2000000000.00", "EUR", "2025-03-26")
     assert package["delivery_schedule"] == "due to be transferred in installments over the coming weeks or months"
     assert "President Macron announced a new French military aid package, worth €2 billion." in quotes(package)
-    announced = {p["field"]: p for p in package["provenance"]}["announced_on"]
+    announced = {p["field"]: p for p in package["provenance"]}["date"]
     assert announced["basis"] == "outside" and announced["reference"]  # the text never says when
 
 

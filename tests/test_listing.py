@@ -38,7 +38,7 @@ def test_list_events_sorted_by_date_descending_puts_undated_last(client):
     assert len(dated) > 3 and len(dated) < len(dates)
 
 
-@pytest.mark.parametrize("sort", ["-stated_on,slug", "topic,-slug", "stance"])
+@pytest.mark.parametrize("sort", ["-date,slug", "topic,-slug", "stance"])
 def test_list_positions_sorted_walks_pages_without_gaps_or_duplicates(client, sort):
     whole = client.get(f"/api/v1/positions?sort={sort}&limit=500").get_json()["items"]
     walked = all_items(client, f"/api/v1/positions?sort={sort}&limit=4")

@@ -53,5 +53,5 @@ def test_upgrade_to_0007_keeps_every_row_and_moves_a_position_s_actor_to_holder_
              for index in inspect(engine).get_indexes(table)}
     engine.dispose()
     if backend == "postgresql":  # SQLite does not reflect expression indexes: only PostgreSQL can show them
-        assert {"ix_positions_sort_stated_on_by_holder_id", "ix_aid_items_sort_slug", "ix_events_sort_date"} <= names
+        assert {"ix_positions_sort_date_by_holder_id", "ix_aid_items_sort_slug", "ix_events_sort_date"} <= names
     assert {"ix_positions_holder_id", "ix_aid_items_donor_id", "ix_events_status"} <= names

@@ -21,7 +21,7 @@ def test_list_positions_filtered_by_topic(client):
 
 def test_list_positions_filtered_by_date_range(client):
     inside = all_items(client, "/api/v1/positions?from=2025-03-26&to=2025-03-26")
-    assert inside and all(p["stated_on"] == "2025-03-26" for p in inside)
+    assert inside and all(p["date"] == "2025-03-26" for p in inside)
     assert all_items(client, "/api/v1/positions?from=2030-01-01") == []
 
 

@@ -62,7 +62,7 @@ def test_bad_relations_are_422_naming_the_field_and_write_nothing(writer):
     body = {k: v for k, v in relation().items() if k != "object"}
     assert_problem(writer.post("/api/v1/relations", json=body), 422, "object")
     other = f"b-{uuid.uuid4().hex[:8]}"
-    assert writer.post("/api/v1/briefings", json={"slug": other, "title": "T", "summary": "S.", "documents": [
+    assert writer.post("/api/v1/briefings", json={"slug": other, "name": "T", "summary": "S.", "documents": [
         "lemonde-2025-03-26-coalition-of-the-willing"]}).status_code == 201
     since += 1
     assert_problem(writer.post("/api/v1/relations", json=relation(briefing=other)), 422, "subject")

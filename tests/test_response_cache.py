@@ -33,8 +33,8 @@ def rename(app, slug: str, name: str) -> None:
 
 def test_get_list_twice_is_a_hit_with_identical_body(cached_app):
     client = cached_app.test_client()
-    first = client.get("/api/v1/positions?limit=7&sort=-stated_on")
-    again = client.get("/api/v1/positions?sort=-stated_on&limit=7")
+    first = client.get("/api/v1/positions?limit=7&sort=-date")
+    again = client.get("/api/v1/positions?sort=-date&limit=7")
     assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("miss", "hit")
     assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
     assert again.headers["Content-Type"] == first.headers["Content-Type"]
@@ -80,16 +80,16 @@ def test_seed_load_of_changed_seed_invalidates(cached_app, seed_copy):
     client = cached_app.test_client()
     slug = seed_copy.name
     before = client.get("/api/v1/briefings?limit=5").get_json()["items"]
-    assert [b["title"] for b in before if b["slug"] == slug]
+    assert [b["name"] for b in before if b["slug"] == slug]
     seed_file = seed_copy / "briefing.yaml"
     text = seed_file.read_text(encoding="utf-8")
-    title = next(line for line in text.splitlines() if line.strip().startswith("title:"))
-    seed_file.write_text(text.replace(title, title.split(":")[0] + ": Retitled by the cache test", 1),
+    name_line = next(line for line in text.splitlines() if line.strip().startswith("name:"))
+    seed_file.write_text(text.replace(name_line, name_line.split(":")[0] + ": Retitled by the cache test", 1),
                          encoding="utf-8")
     result = cached_app.test_cli_runner().invoke(args=["seed", "load", str(seed_copy)])
     assert result.exit_code == 0, result.output
     after = client.get("/api/v1/briefings?limit=5").get_json()["items"]
-    assert [b["title"] for b in after if b["slug"] == slug] == ["Retitled by the cache test"]
+    assert [b["name"] for b in after if b["slug"] == slug] == ["Retitled by the cache test"]
 
 
 def test_get_missing_record_is_never_cached(cached_app):

@@ -88,7 +88,7 @@ def test_create_proposal_with_attribute_and_event(writer):
     assert proposal.status_code == 201, proposal.get_json()
     assert proposal.get_json()["attributes"][0]["key"] == "obstacle"
     event = writer.post("/api/v1/events", json={
-        "briefing": BRIEFING, "slug": unique("event"), "date": "2025-03-27", "title": "Summit",
+        "briefing": BRIEFING, "slug": unique("event"), "date": "2025-03-27", "name": "Summit",
         "status": "scheduled", "date_precision": "day", "date_provenance": "stated", **OUTLET,
         "date_evidence": [{"quote": "on Thursday, March 27"}],
         "participants": ["emmanuel-macron"], "citations": [{"quote": "on Thursday, March 27"}]})
@@ -109,7 +109,7 @@ def test_create_with_non_verbatim_quote_is_422_naming_citation_and_writes_nothin
 def test_create_with_unknown_reference_is_422_naming_field(writer):
     response = writer.post("/api/v1/events", json={
         "briefing": BRIEFING, "slug": unique("e"), "date": None, "date_precision": "unknown",
-        "date_provenance": "unstated", "title": "T", "status": "hypothetical", **OUTLET,
+        "date_provenance": "unstated", "name": "T", "status": "hypothetical", **OUTLET,
         "participants": ["emmanuel-macron", "nobody"], "citations": [{"quote": "on Thursday, March 27"}]})
     assert_problem(response, 422, "participants.1")
 
@@ -199,7 +199,7 @@ def _create_each(writer) -> dict[str, dict]:
         "description": "Drones", "status": "announced", **said_by("emmanuel-macron", "detailed Macron"),
         "citations": [{"quote": "and drones"}]}).get_json()
     made["events"] = writer.post("/api/v1/events", json={
-        "briefing": BRIEFING, "slug": unique("ev"), "date": "2025-02-28", "title": "Call", "status": "happened",
+        "briefing": BRIEFING, "slug": unique("ev"), "date": "2025-02-28", "name": "Call", "status": "happened",
         "date_precision": "day", "date_provenance": "inferred", "date_reasoning": "February 28 before March.",
         **OUTLET, "citations": [{"quote": "on February 28"}]}).get_json()
     return made
@@ -247,12 +247,12 @@ def test_post_document_then_cite_it(writer):
     slug = unique("doc")
     text = "On Friday, the ministers met in London. They agreed on nothing."
     response = writer.post("/api/v1/documents", json={
-        "slug": slug, "title": "A note", "publisher": "Desk", "language": "en", "text": text})
+        "slug": slug, "name": "A note", "publisher": "Desk", "language": "en", "text": text})
     assert response.status_code == 201, response.get_json()
     document = response.get_json()
     assert document["text"] == text and document["length"] == len(text)
     briefing = unique("briefing")
-    assert writer.post("/api/v1/briefings", json={"slug": briefing, "title": "Notes", "summary": "S.",
+    assert writer.post("/api/v1/briefings", json={"slug": briefing, "name": "Notes", "summary": "S.",
                                                   "documents": [slug]}).status_code == 201
     actor = new_actor(writer, briefing=briefing, citations=[{"document": slug, "quote": "the ministers"}])
     document = {"slug": slug, "url": f"/api/v1/documents/{slug}"}
@@ -267,20 +267,20 @@ def test_document_text_is_immutable(writer):
 
 def test_post_document_with_taken_slug_is_409(writer):
     response = writer.post("/api/v1/documents", json={
-        "slug": "lemonde-2025-03-26-coalition-of-the-willing", "title": "T", "language": "en", "text": "x"})
+        "slug": "lemonde-2025-03-26-coalition-of-the-willing", "name": "T", "language": "en", "text": "x"})
     assert_problem(response, 409)
 
 
 def test_briefing_create_patch_delete(writer):
     slug = unique("briefing")
     created = writer.post("/api/v1/briefings", json={
-        "slug": slug, "title": "Second briefing", "summary": "A test briefing.",
+        "slug": slug, "name": "Second briefing", "summary": "A test briefing.",
         "documents": ["lemonde-2025-03-26-coalition-of-the-willing"]})
     assert created.status_code == 201, created.get_json()
     url = f"/api/v1/briefings/{slug}"
     assert created.headers["ETag"] == writer.get(url).headers["ETag"]
-    patched = writer.patch(url, json={"title": "Renamed"}, headers={"If-Match": created.headers["ETag"]})
-    assert patched.status_code == 200 and patched.get_json()["title"] == "Renamed"
+    patched = writer.patch(url, json={"name": "Renamed"}, headers={"If-Match": created.headers["ETag"]})
+    assert patched.status_code == 200 and patched.get_json()["name"] == "Renamed"
     assert writer.delete(url, headers={"If-Match": patched.headers["ETag"]}).status_code == 204
 
 

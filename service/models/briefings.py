@@ -24,12 +24,12 @@ class Document(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
+    name: Mapped[str] = mapped_column(String(500))
     publisher: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(16))
     original_language: Mapped[str | None] = mapped_column(String(16))
     url: Mapped[str | None] = mapped_column(String(1000))
-    published_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     date_note: Mapped[str | None] = mapped_column(Text)
     translation_note: Mapped[str | None] = mapped_column(Text)
     # Fields not printed in the text (an editor's title, a date from the publication record), as on records.
@@ -41,7 +41,7 @@ class Document(Base):
 
     def reference(self, quote: str) -> str:
         """Outlet, title, date (and URL) with the quote: a citation ready to paste into a text."""
-        return f"{reference_head(self.publisher, self.title, self.published_date, self.url)}: \u201c{quote}\u201d"
+        return f"{reference_head(self.publisher, self.name, self.date, self.url)}: \u201c{quote}\u201d"
 
 
 @functools.lru_cache(maxsize=4096)  # a page cites a few documents many times; formatting the date is the cost
@@ -60,7 +60,7 @@ class Briefing(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
+    name: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text)
     # Bumped by every API write of the briefing under an optimistic lock, as records' (migration 0008).
     version: Mapped[int] = mapped_column(default=1, server_default="1")

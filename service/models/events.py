@@ -20,13 +20,13 @@ event_participants = Table(
 
 class Event(Record):
     __tablename__ = "events"
-    search_fields = ("title", "place", "slug")
+    search_fields = ("name", "place", "slug")
 
     id: Mapped[int] = record_fk()
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     # Null when the source gives no date and none can be worked out (an ongoing state, a hypothetical event).
     date: Mapped[dt.date | None] = mapped_column(Date, index=True)
-    title: Mapped[str] = mapped_column(String(500))
+    name: Mapped[str] = mapped_column(String(500))
     place: Mapped[str | None] = mapped_column(String(300))
     # Relative to the source's date: happened, ongoing, scheduled or hypothetical (vocabulary.EVENT_STATUSES).
     status: Mapped[str] = mapped_column(String(16), default="happened", server_default="happened", index=True)

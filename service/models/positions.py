@@ -35,7 +35,7 @@ class Position(Record):
     proposal_id: Mapped[int | None] = mapped_column(
         ForeignKey("proposals.id", ondelete="RESTRICT"), index=True
     )
-    stated_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    date: Mapped[dt.date | None] = mapped_column(Date, index=True)
 
     holder: Mapped[Actor] = relationship(foreign_keys=[holder_id])
     about: Mapped[Actor | None] = relationship(foreign_keys=[about_id])

@@ -54,14 +54,14 @@ class AidPackageSchema(ClaimSchema):
     amount = fields.Decimal(as_string=True, allow_none=True,
                             metadata={"description": "Total value, as a decimal string", "example": "2000000000.00"})
     currency = fields.String(allow_none=True, metadata={"description": "ISO 4217", "example": "EUR"})
-    announced_on = fields.Date(allow_none=True)
+    date = fields.Date(allow_none=True)
     delivery_schedule = fields.String(allow_none=True)
     summary = fields.String(allow_none=True)
     items = links_of("items", "aid-items", "The package's aid items")
     citations = Spans("content")
 
 
-SORTS = {"announced_on": AidPackage.announced_on, "amount": AidPackage.amount, "slug": AidPackage.slug}
+SORTS = {"date": AidPackage.date, "amount": AidPackage.amount, "slug": AidPackage.slug}
 
 
 class AidPackageArgs(ClaimArgs):
@@ -98,7 +98,7 @@ class AidPackagePatch(AidPackageIn):
 def assign(package: AidPackage, data: dict) -> None:
     if "briefing" in data:
         package.briefing = briefing_of(data)
-    set_plain(package, data, ("slug", "amount", "currency", "announced_on", "delivery_schedule", "summary"))
+    set_plain(package, data, ("slug", "amount", "currency", "date", "delivery_schedule", "summary"))
     for name in ("donor", "recipient", "announced_by"):
         if name in data:
             setattr(package, name, ref(Actor, data[name], name, package.briefing))

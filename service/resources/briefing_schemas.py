@@ -95,9 +95,9 @@ class SourceSchema(ma.Schema):
     id = fields.Integer(required=True)
     slug = fields.String(required=True)
     url = fields.String(required=True, metadata={"description": "The document's URL in the API"})
-    title = fields.String(required=True)
+    name = fields.String(required=True)
     publisher = fields.String(allow_none=True, required=True)
-    published_date = fields.Date(allow_none=True, required=True)
+    date = fields.Date(allow_none=True, required=True)
     source_url = fields.String(allow_none=True, required=True,
                                metadata={"description": "The source's own web address, if it has one"})
 
@@ -105,7 +105,7 @@ class SourceSchema(ma.Schema):
 class TimelineEventSchema(ClaimEntrySchema):
     slug = fields.String(required=True)
     date = fields.Date(allow_none=True, required=True, metadata={"description": "Null when the source gives none"})
-    title = fields.String(required=True)
+    name = fields.String(required=True)
     place = fields.String(allow_none=True, required=True)
     status = fields.String(required=True, validate=validate.OneOf(tuple(v.EVENT_STATUSES)))
     date_precision = fields.String(required=True, validate=validate.OneOf(tuple(v.DATE_PRECISIONS)))
@@ -153,7 +153,7 @@ class StanceEntrySchema(ClaimEntrySchema):
     topic = fields.String(required=True)
     stance = fields.String(required=True, validate=validate.OneOf(tuple(v.STANCES)))
     summary = fields.String(required=True)
-    stated_on = fields.Date(allow_none=True, required=True)
+    date = fields.Date(allow_none=True, required=True)
     conditions = fields.List(fields.Nested(ConditionEntrySchema), required=True)
 
 
@@ -209,7 +209,7 @@ class AidPackageEntrySchema(ClaimEntrySchema):
     amount = fields.Decimal(as_string=True, allow_none=True, required=True,
                             metadata={"description": "In `currency` units, as a decimal string"})
     currency = fields.String(allow_none=True, required=True)
-    announced_on = fields.Date(allow_none=True, required=True)
+    date = fields.Date(allow_none=True, required=True)
     delivery_schedule = fields.String(allow_none=True, required=True)
     summary = fields.String(allow_none=True, required=True)
     items = fields.List(fields.Nested(AidItemRowSchema), required=True, metadata={
@@ -259,7 +259,7 @@ class ComposedBriefingSchema(ma.Schema):
     id = fields.Integer(required=True)
     url = fields.String(required=True, metadata={"description": "The briefing's URL"})
     slug = fields.String(required=True, metadata={"example": "coalition-of-the-willing-paris-2025"})
-    title = fields.String(required=True)
+    name = fields.String(required=True)
     summary = fields.String(required=True)
     documents = fields.List(fields.Nested(LinkSchema), required=True,
                             metadata={"description": "The source documents, in order"})

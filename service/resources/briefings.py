@@ -47,7 +47,7 @@ class BriefingSchema(ma.Schema):
     id = fields.Integer(required=True)
     url = permalink("/api/v1/briefings/{slug}")
     slug = fields.String(required=True, metadata={"example": "coalition-of-the-willing-paris-2025"})
-    title = fields.String(required=True)
+    name = fields.String(required=True)
     summary = fields.String(required=True)
     documents = links_of("documents", "documents", "The source documents, in order")
 
@@ -72,7 +72,7 @@ class BriefingPatch(BriefingIn):
 
 
 def assign(briefing: Briefing, data: dict) -> None:
-    set_plain(briefing, data, ("slug", "title", "summary"))
+    set_plain(briefing, data, ("slug", "name", "summary"))
     if "documents" in data:
         documents = refs(Document, data["documents"], "documents", None)
         if briefing.id is not None:

@@ -48,14 +48,14 @@ class DocumentSchema(ma.Schema):
     slug = fields.String(required=True)
     provenance = fields.List(fields.Nested(ProvenanceSchema), required=True, metadata={
         "description": "Fields not printed in the text: an editors' title, a date from the publication record"})
-    title = fields.String(required=True)
+    name = fields.String(required=True)
     publisher = fields.String(allow_none=True)
     language = fields.String(required=True, metadata={"description": "Language of this text (BCP 47)"})
     original_language = fields.String(allow_none=True,
                                       metadata={"description": "Language of the original, for a translation"})
     source_url = fields.String(attribute="url", allow_none=True,
                                metadata={"description": "The source's own web address, if it has one"})
-    published_date = fields.Date(allow_none=True)
+    date = fields.Date(allow_none=True)
     date_note = fields.String(allow_none=True, metadata={"description": "How the date was established"})
     translation_note = fields.String(allow_none=True)
     sha256 = fields.String(required=True, metadata={"description": "SHA-256 of the UTF-8 bytes of `text`"})

@@ -61,7 +61,7 @@ class EventSchema(ClaimSchema):
     url = permalink("/api/v1/events/{slug}")
     slug = fields.String(required=True)
     date = fields.Date(required=True, allow_none=True, metadata={"description": "Null when the source gives no date"})
-    title = fields.String(required=True)
+    name = fields.String(required=True)
     place = fields.String(allow_none=True)
     status = choice_field(v.EVENT_STATUSES, required=True, description="Relative to the source's date")
     date_precision = choice_field(v.DATE_PRECISIONS, required=True, description="How well the date is known")
@@ -77,7 +77,7 @@ class EventSchema(ClaimSchema):
     included = included_field(INCLUDES)
 
 
-SORTS = {"date": Event.date, "title": Event.title, "slug": Event.slug}
+SORTS = {"date": Event.date, "name": Event.name, "slug": Event.slug}
 
 
 class EventArgs(ClaimArgs):
@@ -113,7 +113,7 @@ class EventPatch(seed_schema.EventIn):
 def assign(event: Event, data: dict) -> None:
     if "briefing" in data:
         event.briefing = briefing_of(data)
-    set_plain(event, data, ("slug", "date", "title", "place", "status", "date_precision", "date_provenance",
+    set_plain(event, data, ("slug", "date", "name", "place", "status", "date_precision", "date_provenance",
                             "date_reasoning", "date_reference"))
     if "participants" in data:
         event.participants = refs(Actor, data["participants"], "participants", event.briefing)

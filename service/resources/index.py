@@ -34,12 +34,12 @@ class CollectionSchema(ma.Schema):
 
 class BriefingLinkSchema(ma.Schema):
     slug = fields.String(required=True)
-    title = fields.String(required=True)
+    name = fields.String(required=True)
     url = fields.String(required=True)
 
 
 class IndexSchema(ma.Schema):
-    title = fields.String(required=True)
+    name = fields.String(required=True)
     description = fields.String(required=True)
     links = fields.List(fields.Nested(IndexLinkSchema), required=True,
                         metadata={"description": "The docs, the OpenAPI document, the changes feed, search"})
@@ -88,9 +88,9 @@ class Index(MethodView):
 
         Negotiated on `Accept`: `application/json` (the default) or `text/html`, a page of the same links.
         """
-        briefings = [{"slug": slug, "title": title, "url": f"/api/v1/briefings/{slug}"}
-                     for slug, title in db.session.execute(select(Briefing.slug, Briefing.title).order_by(Briefing.id))]
-        body = {"title": current_app.config["API_TITLE"],
+        briefings = [{"slug": slug, "name": name, "url": f"/api/v1/briefings/{slug}"}
+                     for slug, name in db.session.execute(select(Briefing.slug, Briefing.name).order_by(Briefing.id))]
+        body = {"name": current_app.config["API_TITLE"],
                 "description": re.sub(r"\s+", " ", current_app.config["API_SPEC_OPTIONS"]["info"]["description"]),
                 "links": [{"name": n, "url": u, "description": d} for n, u, d in LINKS],
                 "collections": collections(), "briefings": briefings}

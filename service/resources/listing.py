@@ -78,7 +78,7 @@ class PageArgs(QueryArgs):
 
 class ListArgs(PageArgs):
     sort = fields.String(validate=FullMatch(r"^-?[a-z_]+(,-?[a-z_]+)*$"), metadata={
-        "description": "Comma-separated fields, `-` for descending (e.g. `-stated_on,slug`); ties are "
+        "description": "Comma-separated fields, `-` for descending (e.g. `-date,slug`); ties are "
                        "broken by id, in the direction of the last field; the allowed fields are listed in "
                        "this operation's description"})
     q = fields.String(validate=validate.Regexp(r"\w", error="Give at least one word to search for."),
@@ -419,7 +419,8 @@ def _sort_keys_of(model, sort: str | None, sorts_items: tuple) -> tuple[tuple, s
             continue
         name = part.lstrip("-")
         if name not in sorts:
-            bad_query("sort", f"Cannot sort by {name!r}; sortable fields: {', '.join(sorts) or 'none'}.")
+            bad_query("sort", v.renamed(name, sorts)
+                      or f"Cannot sort by {name!r}; sortable fields: {', '.join(sorts) or 'none'}.")
         column = sorts[name]
         keys.append((name, func.coalesce(column, _lowest(column)), part.startswith("-")))
     keys.append(("id", model.id, keys[-1][2] if keys else False))
@@ -499,7 +500,8 @@ def _fields(spec: str | None, schema: type[ma.Schema] | None):
     known = schema().fields if schema else {}
     unknown = [n for n in names if n not in known]
     if unknown:
-        bad_query("fields", f"Unknown field(s) {', '.join(unknown)}; fields: {', '.join(known)}.")
+        bad_query("fields", " ".join(filter(None, (v.renamed(n, known) for n in unknown)))
+                  or f"Unknown field(s) {', '.join(unknown)}; fields: {', '.join(known)}.")
     return tuple(dict.fromkeys(names))
 
 

@@ -79,13 +79,13 @@ class PositionSchema(ClaimSchema):
     stance = choice_field(v.STANCES, required=True, description="What the holder does with words")
     summary = fields.String(required=True)
     proposal = link_of("proposal", "proposals", "The proposal it concerns, if any")
-    stated_on = fields.Date(allow_none=True)
+    date = fields.Date(allow_none=True)
     conditions = fields.List(fields.Nested(ConditionSchema), required=True)
     citations = Spans("content")
     included = included_field(INCLUDES)
 
 
-SORTS = {"stated_on": Position.stated_on, "topic": Position.topic, "stance": Position.stance,
+SORTS = {"date": Position.date, "topic": Position.topic, "stance": Position.stance,
          "slug": Position.slug}
 
 
@@ -144,9 +144,9 @@ def filter_positions(stmt, args: dict):
         if name in args:
             stmt = stmt.where(getattr(Position, name) == args[name])
     if "date_from" in args:
-        stmt = stmt.where(Position.stated_on >= args["date_from"])
+        stmt = stmt.where(Position.date >= args["date_from"])
     if "date_to" in args:
-        stmt = stmt.where(Position.stated_on <= args["date_to"])
+        stmt = stmt.where(Position.date <= args["date_to"])
     return stmt
 
 
@@ -161,7 +161,7 @@ class PositionPatch(seed_schema.PositionIn):
 def assign(position: Position, data: dict) -> None:
     if "briefing" in data:
         position.briefing = briefing_of(data)
-    set_plain(position, data, ("slug", "topic", "stance", "summary", "stated_on"))
+    set_plain(position, data, ("slug", "topic", "stance", "summary", "date"))
     for name, model in (("holder", Actor), ("about", Actor), ("proposal", Proposal)):
         if name in data:
             setattr(position, name, ref(model, data[name], name, position.briefing))

@@ -9,6 +9,7 @@ from flask import g
 from flask_smorest import abort
 
 from service import claims, clock
+from service import vocabulary as v
 from service.models import Actor, Event, Position, Record
 from service.resources.writing import citations, ref, set_plain
 
@@ -55,7 +56,8 @@ def check(records: list[tuple[str, Record]], claim_types: bool = True) -> None:
     for prefix, record in records:
         for entry in record.provenance or []:
             if not hasattr(type(record), entry["field"]) or entry["field"].startswith("_"):
-                problems[prefix + "provenance"].append(f"{entry['field']!r} is not a field of this record.")
+                problems[prefix + "provenance"].append(v.renamed(entry["field"], dir(type(record)))
+                                                       or f"{entry['field']!r} is not a field of this record.")
         if claim_types:
             for field, reason in claims.errors(claim_of(record)):
                 problems[prefix + field].append(reason)
@@ -81,7 +83,7 @@ def claim_of(record: Record) -> claims.Claim:
     return claims.Claim(
         record.type, spans, {slug: d.text for slug, d in documents.items()},
         {slug: d.publisher for slug, d in documents.items()},
-        {slug: d.published_date for slug, d in documents.items()},
+        {slug: d.date for slug, d in documents.items()},
         speech=record.speech, speaker=_speaker(record.speaker), reported_by=_speaker(record.reported_by),
         holder=_speaker(record.holder) if isinstance(record, Position) else None,
         factuality=record.factuality, event=event,

@@ -43,7 +43,7 @@ REF_COLUMNS: dict[str, tuple[str, ...]] = {
     "aid_item": ("slug", "description"),
     "proposal": ("slug", "name"),
     "proposal_attribute": ("key", "value", "proposal_id"),
-    "event": ("slug", "date", "title"),
+    "event": ("slug", "date", "name"),
 }
 
 
@@ -65,7 +65,7 @@ LABELS = {
     "aid_item": lambda r: r.description,
     "proposal": lambda r: r.name,
     "proposal_attribute": lambda r: f"{r.proposal.name}, {r.key.replace('_', ' ')}: {r.value}",
-    "event": lambda r: f"{r.date.isoformat() if r.date else 'undated'} {r.title}",
+    "event": lambda r: f"{r.date.isoformat() if r.date else 'undated'} {r.name}",
 }
 # type -> (the URL template of the resource that serves it, the record's key in it)
 URLS = {

@@ -79,7 +79,7 @@ class _Loader:
             self._attributes(obj, prop["attributes"])
         for ev in data["events"]:
             obj = self.events[ev["slug"]] = self._claim(
-                Event, ev, slug=ev["slug"], date=ev["date"], title=ev["title"], place=ev["place"],
+                Event, ev, slug=ev["slug"], date=ev["date"], name=ev["name"], place=ev["place"],
                 status=ev["status"], date_precision=ev["date_precision"], date_provenance=ev["date_provenance"],
                 date_reasoning=ev["date_reasoning"], date_reference=ev["date_reference"])
             _set_list(obj, "participants", [self.actors[s] for s in ev["participants"]])
@@ -87,7 +87,7 @@ class _Loader:
             obj = self._claim(Position, pos, slug=pos["slug"], holder=self.actors[pos["holder"]],
                 about=self.actor(pos["about"]), topic=pos["topic"], stance=pos["stance"],
                 summary=pos["summary"], proposal=self.proposals.get(pos["proposal"] or ""),
-                stated_on=pos["stated_on"])
+                date=pos["date"])
             for cond in pos["conditions"]:
                 self._claim(PositionCondition, cond, slug=cond["slug"], position=obj, kind=cond["kind"],
                             description=cond["description"], proposal=self.proposals.get(cond["proposal"] or ""),
@@ -95,7 +95,7 @@ class _Loader:
         for pkg in data["aid_packages"]:
             obj = self._claim(AidPackage, pkg, slug=pkg["slug"], donor=self.actors[pkg["donor"]],
                 recipient=self.actors[pkg["recipient"]], announced_by=self.actor(pkg["announced_by"]),
-                amount=pkg["amount"], currency=pkg["currency"], announced_on=pkg["announced_on"],
+                amount=pkg["amount"], currency=pkg["currency"], date=pkg["date"],
                 delivery_schedule=pkg["delivery_schedule"], summary=pkg["summary"])
             for item in pkg["items"]:
                 self._aid_item(item, package=obj, donor=None, recipient=None)
@@ -131,7 +131,7 @@ class _Loader:
         if obj is None:
             obj = Briefing(slug=meta["slug"])
             self.session.add(obj)
-        _set(obj, title=meta["title"], summary=meta["summary"])
+        _set(obj, name=meta["name"], summary=meta["summary"])
         _set_list(obj, "documents", [self.documents[d["slug"]] for d in self.seed.data["documents"]])
         self.session.flush()
         self.existing = {

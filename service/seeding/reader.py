@@ -13,6 +13,7 @@ import marshmallow as ma
 import yaml
 
 from service import claims
+from service import vocabulary as v
 from service.coverage import sentence_starts
 from service.seeding.schema import SeedFile
 
@@ -198,7 +199,8 @@ def _check_semantics(seed: Seed, name: str) -> list[SeedError]:
                 located = False
         for entry in record.get("provenance", []):
             if entry["field"] not in record:
-                err(label, "provenance", f"{entry['field']!r} is not a field of this record")
+                err(label, "provenance", v.renamed(entry["field"], record)
+                    or f"{entry['field']!r} is not a field of this record")
         if located:
             records.append((label, section, record))
 
@@ -249,7 +251,7 @@ def seed_claim(seed: Seed, section: str, record: dict) -> claims.Claim:
     return claims.Claim(
         RECORD_TYPES[section], spans, {slug: d.text for slug, d in seed.documents.items()},
         {slug: d.meta.get("publisher") for slug, d in seed.documents.items()},
-        {slug: d.meta.get("published_date") for slug, d in seed.documents.items()},
+        {slug: d.meta.get("date") for slug, d in seed.documents.items()},
         speech=record.get("speech"), speaker=actors.get(record.get("speaker") or ""),
         reported_by=actors.get(record.get("reported_by") or ""), holder=actors.get(record.get("holder") or ""),
         factuality=record.get("factuality", "certain"), event=event,

@@ -53,6 +53,16 @@ class Strict(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
+    @ma.pre_load
+    def _renamed(self, data, **kwargs):
+        """An old field name (`stated_on`, `title` ...) is a 422 that names the new one."""
+        if isinstance(data, dict):
+            known = {field.data_key or name for name, field in self.load_fields.items()}
+            old = {key: [message] for key in data if isinstance(key, str) and (message := v.renamed(key, known))}
+            if old:
+                raise ma.ValidationError(old)
+        return data
+
 
 class CitationIn(Strict):
     quote = Text(Citation.quote, required=True)
@@ -153,20 +163,20 @@ class ClaimIn(RecordIn):
 
 class BriefingIn(Strict):
     slug = Slug(required=True)
-    title = Text(Briefing.title, required=True)
+    name = Text(Briefing.name, required=True)
     summary = Text(Briefing.summary, required=True)
 
 
 class DocumentIn(Strict):
     slug = Slug(required=True)
     file = Text(None, required=True)
-    title = Text(Document.title, required=True)
+    name = Text(Document.name, required=True)
     publisher = Text(Document.publisher, load_default=None)
     language = Text(Document.language, required=True)
     original_language = Text(Document.original_language, load_default=None)
     url = fields.Url(data_key="source_url", load_default=None, allow_none=True, validate=length(Document.url),
                      metadata={"description": "The source's own web address, if it has one"})
-    published_date = fields.Date(load_default=None, allow_none=True)
+    date = fields.Date(load_default=None, allow_none=True)
     date_note = Text(Document.date_note, load_default=None)
     translation_note = Text(Document.translation_note, load_default=None)
     provenance = listed(fields.Nested(ProvenanceIn), metadata={
@@ -213,7 +223,7 @@ class PositionIn(ClaimIn):
     stance = choice(tuple(v.STANCES), required=True, metadata={"description": v.described(v.STANCES)})
     summary = Text(Position.summary, required=True)
     proposal = Slug(load_default=None, allow_none=True)
-    stated_on = fields.Date(load_default=None, allow_none=True)
+    date = fields.Date(load_default=None, allow_none=True)
     conditions = listed(fields.Nested(ConditionIn))
     citations = cited()
 
@@ -243,7 +253,7 @@ class AidPackageIn(ClaimIn):
     announced_by = Slug(load_default=None, allow_none=True)
     amount = decimal(AidPackage.amount, load_default=None, allow_none=True)
     currency = Pattern(r"^[A-Z]{3}$", "Not an ISO 4217 code.", load_default=None, allow_none=True)
-    announced_on = fields.Date(load_default=None, allow_none=True)
+    date = fields.Date(load_default=None, allow_none=True)
     delivery_schedule = Text(AidPackage.delivery_schedule, load_default=None, allow_none=True)
     summary = Text(AidPackage.summary, load_default=None, allow_none=True)
     items = listed(fields.Nested(AidItemIn))
@@ -272,7 +282,7 @@ class EventIn(ClaimIn):
     slug = Slug(required=True)
     date = fields.Date(required=True, allow_none=True,
                        metadata={"description": "Null when the source gives no date and none can be worked out"})
-    title = Text(Event.title, required=True)
+    name = Text(Event.name, required=True)
     place = Text(Event.place, load_default=None, allow_none=True)
     participants = listed(Slug())
     status = choice(tuple(v.EVENT_STATUSES), required=True, metadata={"description": v.described(v.EVENT_STATUSES)})
