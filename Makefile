@@ -31,7 +31,7 @@ test: $(VENV)/.installed-test node_modules/.installed
 
 # Lint, types, then the contract gates (spec quality + Spectral, schemathesis, generated client).
 check: $(VENV)/.installed-test node_modules/.installed
-	$(BIN)/ruff check service tests
+	$(BIN)/ruff check service tests tools bench
 	$(BIN)/mypy service
 	$(BIN)/pytest tests/test_openapi.py tests/test_spec_quality.py tests/test_contract.py tests/test_client.py
 
@@ -47,7 +47,7 @@ bench: $(VENV)/.installed-bench
 
 # The body examples are recorded from the seeded API first, then the spec (which carries them) is written.
 openapi: $(VENV)/.installed
-	$(BIN)/flask --app service examples write
+	$(BIN)/python -m tools.examples
 	$(BIN)/flask --app service openapi write openapi.yaml
 
 clean:

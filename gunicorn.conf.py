@@ -4,7 +4,7 @@ import gc
 import os
 
 from service.config import ConfigError, finalize, load_config
-from service.request_bounds import MAX_FIELD, MAX_FIELDS, MAX_TARGET
+from service.http.request_bounds import MAX_FIELD, MAX_FIELDS, MAX_TARGET
 
 
 def _positive_int(name: str, default: str) -> int:
@@ -29,13 +29,13 @@ threads = _positive_int("THREADS", "8")
 timeout = _positive_int("TIMEOUT", "30")
 graceful_timeout = _positive_int("GRACEFUL_TIMEOUT", "20")
 keepalive = 5
-# Twice the app's own limits (service/request_bounds.py), which answer problem+json: only a request past
+# Twice the app's own limits (service/http/request_bounds.py), which answer problem+json: only a request past
 # these gets gunicorn's HTML error page. 8190 is the largest request line gunicorn allows.
 limit_request_line = min(2 * MAX_TARGET, 8190)
 limit_request_fields = 2 * MAX_FIELDS
 limit_request_field_size = 2 * MAX_FIELD
-# JSON lines: access log on stdout, error log on stderr (service.logging.GunicornLogger).
-logger_class = "service.logging.GunicornLogger"
+# JSON lines: access log on stdout, error log on stderr (service.http.logging.GunicornLogger).
+logger_class = "service.http.logging.GunicornLogger"
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

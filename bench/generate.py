@@ -20,6 +20,7 @@ from sqlalchemy import Engine, insert, select, text
 from service import create_app, migrate
 from service import vocabulary as v
 from service.extensions import make_engine
+from service.http.response_cache import BUMP
 from service.models import (
     Actor,
     AidItem,
@@ -32,7 +33,6 @@ from service.models import (
     Record,
     briefing_documents,
 )
-from service.response_cache import BUMP
 
 try:
     from tqdm import tqdm

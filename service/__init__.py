@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import (
+from service import cli
+from service.config import finalize, load_config
+from service.extensions import api, db
+from service.http import (
     auth,
     cache_hits,
-    cli,
     compression,
     cors,
     docs,
@@ -24,9 +26,7 @@ from service import (
     response_cache,
     security_headers,
 )
-from service.config import finalize, load_config
-from service.extensions import api, db
-from service.json_provider import OrjsonProvider
+from service.http.json_provider import OrjsonProvider
 from service.resources import RESOURCES
 
 

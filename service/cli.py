@@ -1,4 +1,4 @@
-"""Operator commands: `flask db upgrade|check`, `flask init` (migrate, then seed if empty), `flask examples write`."""
+"""Operator commands: `flask db upgrade|check`, `flask init` (migrate, then seed if empty)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from flask.cli import AppGroup, with_appcontext
 
 from service import migrate, search
 from service.extensions import db
-from service.openapi_examples import examples_cli
 from service.resources import feed
 from service.seeding.cli import echo_reports, load_all, read_all, seed_cli, seed_folders
 
@@ -63,4 +62,3 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(init_command)
-    app.cli.add_command(examples_cli)

@@ -1,5 +1,5 @@
 """The time writes record (who reviewed a record, and when): one function, which the examples recorder
-(service/openapi_examples.py) freezes so the spec's recorded answers stay the same from run to run."""
+(tools/examples.py) freezes so the spec's recorded answers stay the same from run to run."""
 
 from __future__ import annotations
 

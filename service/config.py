@@ -95,7 +95,7 @@ def load_config() -> dict:
         "SEED_DIR": _env("SEED_DIR") or str(DEFAULT_SEED_DIR),
         "PAGE_MAX_LIMIT": _positive_int("PAGE_MAX_LIMIT", "500"),
         # A database or Redis that stops answering costs a request a bounded wait, then a 503 (or, for Redis,
-        # the fallback): service/extensions.py, service/db_deadlines.py, service/response_cache.py, limits.py.
+        # the fallback): service/extensions.py, service/http/db_deadlines.py, service/http/response_cache.py, limits.py.
         "DATABASE_CONNECT_TIMEOUT": _positive_int("DATABASE_CONNECT_TIMEOUT", "5", minimum=2),  # libpq's least
         "DATABASE_STATEMENT_TIMEOUT": _seconds("DATABASE_STATEMENT_TIMEOUT", "10"),
         "REDIS_TIMEOUT": _seconds("REDIS_TIMEOUT", "0.5", minimum=0.01),
@@ -103,11 +103,11 @@ def load_config() -> dict:
         # An outage's repeated warning (database or Redis down) is logged once per this many seconds and cause.
         "LOG_REPEAT_SECONDS": _positive_int("LOG_REPEAT_SECONDS", "60", minimum=0),
         "READ_REQUIRES_TOKEN": _flag("READ_REQUIRES_TOKEN", "0"),
-        # Response cache (service/response_cache.py): on by default, in-process LRU plus Redis when set.
+        # Response cache (service/http/response_cache.py): on by default, in-process LRU plus Redis when set.
         "RESPONSE_CACHE": _flag("RESPONSE_CACHE", "1"),
         "RESPONSE_CACHE_BYTES": _positive_int("RESPONSE_CACHE_MB", "64") * 1024 * 1024,
         "CACHE_URL": _env("CACHE_URL") or _env("REDIS_URL") or None,
-        # Limits (service/limits.py, service/cors.py); the limit strings are checked in finalize().
+        # Limits (service/http/limits.py, service/http/cors.py); the limit strings are checked in finalize().
         "MAX_CONTENT_LENGTH": _positive_int("MAX_CONTENT_LENGTH", str(4 * 1024 * 1024)),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", "1"),
         "RATELIMIT_DEFAULT": _env("RATELIMIT_DEFAULT") or "300/minute",
@@ -118,7 +118,7 @@ def load_config() -> dict:
         # How many reverse proxies stand in front (their X-Forwarded-For/-Proto/-Host are trusted, so
         # rate limits count the real client); 0 trusts none, so a client cannot pose as another.
         "TRUSTED_PROXIES": _positive_int("TRUSTED_PROXIES", "0", minimum=0),
-        # Seconds a request body may take to arrive after the headers (service/request_bounds.py): 408.
+        # Seconds a request body may take to arrive after the headers (service/http/request_bounds.py): 408.
         "BODY_TIMEOUT": _positive_int("BODY_TIMEOUT", "15"),
     }
 

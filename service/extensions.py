@@ -10,8 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from service import db_deadlines
-from service.errors import ProblemApi
+from service.http import db_deadlines
+from service.http.errors import ProblemApi
 
 
 class Database:

@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 import yaml
 
 from service.config import PROJECT_ROOT
-from service.request_bounds import MAX_TARGET
+from service.http.request_bounds import MAX_TARGET
 
 SPEC = yaml.safe_load((PROJECT_ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 METHODS = ("get", "post", "patch", "delete")
@@ -31,7 +31,7 @@ CRAFTED_CURSORS = [
     {"s": "", "v": {"a": 1}, "id": 1}, {"s": "", "v": [], "id": 1.5}, ["s", "v", "id"], "just a string",
     {"s": "", "v": ["\u0000"], "id": 1}, {"s": "", "v": [], "id": int(HUGE[:300])},
 ]
-# Past the recursion limit, yet short enough for a request target (service/request_bounds.py MAX_TARGET).
+# Past the recursion limit, yet short enough for a request target (service/http/request_bounds.py MAX_TARGET).
 RAW_CURSORS = ["%%%", "e30", base64.urlsafe_b64encode(b"[" * 1100 + b"]" * 1100).decode(), "A" * 5000]
 
 
@@ -212,7 +212,7 @@ def parameter_cases(operation: str, method: str, path: str, op: dict, headers: d
 
 def arrives(case: Case) -> Case:
     """CASE, or a 414 when its request target is longer than one may be (a 5,000-digit query value is): the
-    request is refused before the app reads it (service/request_bounds.py), naming no parameter."""
+    request is refused before the app reads it (service/http/request_bounds.py), naming no parameter."""
     path, _, query = case.url.partition("?")
     if len(unquote(path)) + len(query) + 1 > MAX_TARGET:
         return replace(case, status=(414,), location=None, field=None)

@@ -11,9 +11,9 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from service import briefing_compose
-from service.briefing_render import render_html, render_markdown
-from service.markdown_escape import md
+from service.briefings import compose as briefing_compose
+from service.briefings.markdown_escape import md
+from service.briefings.render import render_html, render_markdown
 from tests.helpers import BRIEFING
 
 # Raw HTML, a javascript: link (inline and autolink), an entity, a heading and a list after a line break, a table

@@ -1,4 +1,4 @@
-"""Cache hits answered in front of Flask (service/cache_hits.py): the app's answer, the app's rate limits."""
+"""Cache hits answered in front of Flask (service/http/cache_hits.py): the app's answer, the app's rate limits."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import gzip
 import brotli
 import pytest
 
-from service.compression import coding
+from service.http.compression import coding
 from tests.helpers import BRIEFING
 
 BIG = [f"/api/v1/briefings/{BRIEFING}", "/openapi.json", "/api/v1/positions?limit=50"]

@@ -200,7 +200,7 @@ def test_gunicorn_config_reads_workers_threads_and_timeouts_from_env(monkeypatch
     settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
     assert (settings["workers"], settings["threads"], settings["graceful_timeout"]) == (3, 7, 11)
     assert settings["bind"] == "0.0.0.0:9001" and settings["accesslog"] == "-"
-    assert settings["logger_class"] == "service.logging.GunicornLogger"
+    assert settings["logger_class"] == "service.http.logging.GunicornLogger"
 
 
 def test_gunicorn_config_with_bad_threads_is_a_one_line_error(monkeypatch):

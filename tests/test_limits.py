@@ -16,7 +16,7 @@ from werkzeug.test import EnvironBuilder
 
 from service import create_app
 from service.config import PROJECT_ROOT, ConfigError, finalize, load_config
-from service.limits import client_key
+from service.http.limits import client_key
 from tests.conftest import SEED_DIR
 from tests.helpers import assert_problem
 

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, bindparam, text
 
 from service import create_app
 from service.extensions import db
-from service.logging import JsonFormatter, RequestIdFilter
+from service.http.logging import JsonFormatter, RequestIdFilter
 from tests.conftest import make_app
 from tests.helpers import assert_problem
 

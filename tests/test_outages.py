@@ -19,8 +19,8 @@ import redis
 from sqlalchemy import text
 
 from service import create_app, migrate
-from service.db_deadlines import WATCHDOG
 from service.extensions import db
+from service.http.db_deadlines import WATCHDOG
 from tests.deploy_support import PrivatePostgres, free_port, postgres_bin, wait_for
 from tests.helpers import assert_problem
 

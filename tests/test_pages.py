@@ -10,8 +10,9 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from service import briefing_compose, pages
-from service.briefing_render import attribution, render_markdown
+from service.briefings import compose as briefing_compose
+from service.briefings import pages
+from service.briefings.render import attribution, render_markdown
 from service.extensions import db
 from service.models import Actor, Citation, Document, Proposal
 from tests.helpers import BRIEFING

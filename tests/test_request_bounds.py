@@ -1,4 +1,4 @@
-"""service/request_bounds.py: header limits answered as problems, and the body deadline's stream."""
+"""service/http/request_bounds.py: header limits answered as problems, and the body deadline's stream."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 import pytest
 from werkzeug.exceptions import RequestTimeout
 
-from service.request_bounds import MAX_FIELD, MAX_FIELDS, MAX_TARGET, DeadlineInput
+from service.http.request_bounds import MAX_FIELD, MAX_FIELDS, MAX_TARGET, DeadlineInput
 from tests.helpers import assert_problem
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from service import create_app
 from service.extensions import db
+from service.http.response_cache import LRU, Entry
 from service.models import Actor
-from service.response_cache import LRU, Entry
 from tests.conftest import make_app
 from tests.test_listing import count_queries
 
@@ -149,7 +149,7 @@ def test_get_with_any_accept_hits_an_entry_only_when_every_view_would_answer_it_
     from werkzeug.datastructures import MIMEAccept
     from werkzeug.http import parse_accept_header
 
-    from service.negotiation import preference
+    from service.http.negotiation import preference
 
     negotiated = cached_app.extensions["negotiation"]
     rng = random.Random(14)

@@ -1,4 +1,4 @@
-"""Security headers on every response (service/security_headers.py), a Content-Security-Policy that hashes the
+"""Security headers on every response (service/http/security_headers.py), a Content-Security-Policy that hashes the
 pages' own inline blocks, and one `Vary: Accept` on every response negotiated on Accept."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 import pytest
 
 from service import create_app
-from service.security_headers import inline_scripts, sha256_source
+from service.http.security_headers import inline_scripts, sha256_source
 from tests.conftest import SEED_DIR
 from tests.helpers import BRIEFING
 

@@ -1,5 +1,5 @@
 """Every body openapi.yaml documents has an example, the example conforms to its schema, and the examples are
-what the real API answers today (`flask --app service examples write` records them; `make openapi` publishes)."""
+what the real API answers today (`python -m tools.examples` records them; `make openapi` publishes)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import json
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from openapi_schema_validator import OAS30Validator
 
-from service import create_app
 from service.config import PROJECT_ROOT
-from service.openapi import EXAMPLES_FILE
+from service.http.openapi import EXAMPLES_FILE
+from tools import examples
 
 SPEC = yaml.safe_load((PROJECT_ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 METHODS = ("get", "put", "post", "patch", "delete")
@@ -39,7 +40,7 @@ def bodies(op: dict) -> dict[str, dict]:
 @pytest.mark.parametrize("op", [op for _, op in OPERATIONS], ids=[label for label, _ in OPERATIONS])
 def test_document_operation_bodies_each_with_an_example(op):
     missing = [where for where, media in bodies(op).items() if "example" not in media]
-    assert not missing, f"no example for {missing}: record them with `flask --app service examples write`"
+    assert not missing, f"no example for {missing}: record them with `python -m tools.examples`"
 
 
 # Each example once: the operations' own bodies, then the shared error responses they refer to.
@@ -73,14 +74,12 @@ def test_validate_example_rejects_a_body_that_breaks_its_schema():
 
 
 def test_examples_file_equals_what_the_seeded_api_answers_now(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
-                      "SEED_DIR": str(PROJECT_ROOT / "seeds")})
     written = tmp_path / "examples.json"
-    result = app.test_cli_runner().invoke(args=["examples", "write", str(written)])
+    result = CliRunner().invoke(examples.main, [str(written), "--seeds", str(PROJECT_ROOT / "seeds")])
     assert result.exit_code == 0, (result.output, result.exception)
     committed = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))
     assert json.loads(written.read_text(encoding="utf-8")) == committed, \
-        "the API's answers changed: flask --app service examples write, then make openapi"
+        "the API's answers changed: python -m tools.examples, then make openapi"
     assert written.read_text(encoding="utf-8") == EXAMPLES_FILE.read_text(encoding="utf-8"), "write it with the CLI"
 
 

@@ -6,8 +6,9 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import or_, select
 
-from service import pages
 from service import vocabulary as v
+from service.briefings import pages
+from service.http.request_input import Blueprint
 from service.models import (
     Actor,
     ActorAlias,
@@ -18,7 +19,6 @@ from service.models import (
     event_participants,
     proposal_proposers,
 )
-from service.request_input import Blueprint
 from service.resources.common import (
     CITED,
     ListArgs,

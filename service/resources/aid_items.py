@@ -10,8 +10,8 @@ from marshmallow import fields, validate
 from sqlalchemy import or_, select
 
 from service import vocabulary as v
+from service.http.request_input import Blueprint
 from service.models import Actor, AidItem, AidPackage
-from service.request_input import Blueprint
 from service.resources.actors import ACTOR, ActorSchema
 from service.resources.aid_packages import AID_PACKAGE, AidPackageSchema
 from service.resources.common import (

@@ -6,8 +6,8 @@ from flask.views import MethodView
 from marshmallow import fields
 from sqlalchemy import select
 
+from service.http.request_input import Blueprint
 from service.models import Actor, AidPackage
-from service.request_input import Blueprint
 from service.resources.common import (
     CITED,
     Shape,

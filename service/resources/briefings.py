@@ -9,10 +9,11 @@ from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import func, select
 
-from service import briefing_compose, briefing_render
+from service.briefings import compose as briefing_compose
+from service.briefings import render as briefing_render
 from service.extensions import db
+from service.http.request_input import Blueprint
 from service.models import Briefing, Citation, Document, Record
-from service.request_input import Blueprint
 from service.resources.briefing_schemas import ComposedBriefingSchema
 from service.resources.common import (
     LINK_HEADER,

@@ -10,8 +10,8 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
 
+from service.http.request_input import Blueprint
 from service.models import Change
-from service.request_input import Blueprint
 from service.resources.common import PageArgs, list_endpoint, list_route, paginate
 from service.validation import INTEGER_MAX
 

@@ -11,11 +11,11 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer, with_polymorphic
 
-from service import pages
+from service.briefings import pages
 from service.coverage import annotate, attribution_cues, sentence_coverage
 from service.extensions import db
+from service.http.request_input import Blueprint
 from service.models import Citation, Document, Record
-from service.request_input import Blueprint
 from service.resources.common import (
     LINK_HEADER,
     Link,
@@ -212,7 +212,7 @@ def cited_spans(document: Document) -> list[tuple[int, int, RecordRef, str]]:
 
 
 def page_urls(document: Document) -> dict[int, str]:
-    """Record id -> the record's human page (service/pages.py), for every record citing DOCUMENT."""
+    """Record id -> the record's human page (service/briefings/pages.py), for every record citing DOCUMENT."""
     record = with_polymorphic(Record, "*")
     stmt = (select(Citation).where(Citation.document_id == document.id)
             .options(selectinload(Citation.record.of_type(record)).options(*ref_options(record))))

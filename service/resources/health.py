@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.extensions import db
-from service.request_input import Blueprint
+from service.http.request_input import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="", description="Liveness and readiness probes.")
 

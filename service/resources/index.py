@@ -11,10 +11,10 @@ from flask.views import MethodView
 from marshmallow import fields
 from sqlalchemy import select
 
-from service import pages
+from service.briefings import pages
 from service.extensions import api, db
+from service.http.request_input import Blueprint
 from service.models import Briefing
-from service.request_input import Blueprint
 
 blp = Blueprint("index", __name__, url_prefix="", description="The API's index: where everything is.")
 

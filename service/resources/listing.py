@@ -321,7 +321,7 @@ def export_name(path: str) -> str:
 def export_etag(export: str) -> str | None:
     """The export's strong ETag: its bytes are a function of the data version, the path and the query (and the
     type), so it is known before a row is read. None when the data version cannot be read now."""
-    from service import response_cache  # imports the models: not at import time of the resources
+    from service.http import response_cache  # imports the models: not at import time of the resources
 
     version = response_cache.current_version(current_app._get_current_object())  # type: ignore[attr-defined]
     if version is None:

@@ -10,8 +10,8 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from service import vocabulary as v
+from service.http.request_input import Blueprint
 from service.models import Actor, Event, Position, PositionCondition, Proposal
-from service.request_input import Blueprint
 from service.resources.common import (
     CITED,
     Shape,

@@ -6,10 +6,10 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from service import pages
 from service import vocabulary as v
+from service.briefings import pages
+from service.http.request_input import Blueprint
 from service.models import Actor, Proposal, ProposalAttribute
-from service.request_input import Blueprint
 from service.resources.common import (
     CITED,
     Shape,

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from service import search
 from service.extensions import db
+from service.http.request_input import Blueprint
 from service.models import ActorRelation, PositionCondition, ProposalAttribute, Record
-from service.request_input import Blueprint
 from service.resources import loading
 from service.resources.common import CITED, CitationSchema, PageArgs, list_endpoint, list_route, paginate, shape
 from service.resources.dumping import dumper

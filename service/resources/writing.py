@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 from werkzeug.http import generate_etag
 
-from service import compression
-from service.auth import SECURITY, require
 from service.extensions import db
+from service.http import compression
+from service.http.auth import SECURITY, require
 from service.models import Briefing, Change, Citation, Document, Record
 from service.models.citations import context
 from service.resources import idempotency

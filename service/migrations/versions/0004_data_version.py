@@ -1,4 +1,4 @@
-"""The data version: one row bumped in the same transaction as every write (service/response_cache.py).
+"""The data version: one row bumped in the same transaction as every write (service/http/response_cache.py).
 
 Revision ID: 0004
 Revises: 0003

@@ -22,8 +22,8 @@ from sqlalchemy import BigInteger, Column, Engine, Integer, Table, event, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from service import compression, negotiation
-from service.log_throttle import Throttle
+from service.http import compression, negotiation
+from service.http.log_throttle import Throttle
 from service.models import Base
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask import render_template
 from markupsafe import Markup
 
-from service.markdown_escape import md
+from service.briefings.markdown_escape import md
 
 STANCE_GROUPS = {
     "supports": "for", "proposes": "for", "announces": "for", "demands": "push", "urges": "push",
@@ -162,7 +162,7 @@ def marks(entry: dict) -> str:
 
 
 def render_markdown(b: dict) -> str:
-    """Every curated string passes through md() (service/markdown_escape.py) on its way in, whole phrases made of
+    """Every curated string passes through md() (markdown_escape.py) on its way in, whole phrases made of
     it too (attribution(), day(), label() ...): what stays raw is only the Markdown this function writes."""
     fn = Footnotes()
     out = [f"# {md(b['name'])}", "", md(b["summary"]), ""]

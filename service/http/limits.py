@@ -17,9 +17,9 @@ from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from service.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
 from service.extensions import db
-from service.log_throttle import Throttle
+from service.http.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
+from service.http.log_throttle import Throttle
 from service.models import ApiToken
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-from service import compression, response_cache
+from service.http import compression, response_cache
 
 # The request headers that can turn a 200 into a 304 (werkzeug's make_conditional reads these).
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",

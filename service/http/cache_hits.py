@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from flask import Flask
 
-from service import http_caching, response_cache
-from service.limits import REFUSED, RateLimiter, address_key
-from service.logging import REQUEST_ID_HEADER, request_id_from
+from service.http import http_caching, response_cache
+from service.http.limits import REFUSED, RateLimiter, address_key
+from service.http.logging import REQUEST_ID_HEADER, request_id_from
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse

@@ -15,7 +15,7 @@ A WSGI middleware in front of the app, for `make run` (gunicorn alone, no proxy 
   hold; the compose stack's nginx holds them instead (README, "Deploy with docker compose").
 - **Header limits** below gunicorn's (gunicorn.conf.py sets gunicorn's to twice these): a request
   target, a header field or a header count over them is a 414/431 problem, not gunicorn's HTML page.
-  It sits inside the cache-hit middleware (service/cache_hits.py): a hit has no body, and its headers
+  It sits inside the cache-hit middleware (service/http/cache_hits.py): a hit has no body, and its headers
   are held to gunicorn's limits only.
 """
 
@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from flask import Flask
 from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge, RequestTimeout, RequestURITooLarge
 
-from service.errors import problem
+from service.http.errors import problem
 
 MAX_TARGET = 4094  # bytes of path and query (gunicorn's own default request-line limit)
 MAX_FIELD = 8190  # bytes of one header line, name included (gunicorn's default field limit)

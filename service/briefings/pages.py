@@ -8,7 +8,8 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request
 from flask_smorest import abort
 
-from service import briefing_compose, briefing_render
+from service.briefings import compose as briefing_compose
+from service.briefings import render as briefing_render
 from service.models import Actor, Proposal, Record
 
 JSON, HTML = "application/json", "text/html"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from apispec import APISpec, BasePlugin
 from flask import Response, current_app, request
 
-from service.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
+from service.http.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
 
 JSON = "application/json"
 # A 415 says what would have been accepted: Accept-Patch (RFC 5789) for PATCH, Accept-Post (W3C LDP) for POST.
@@ -39,7 +39,7 @@ def has_body() -> bool:
 
 class JsonBodiesPlugin(BasePlugin):
     """Documents the 415 on each operation whose request body is JSON, and collects those operations for
-    `require_json_body` (service/openapi.py's init_api hands them to the app)."""
+    `require_json_body` (service/http/openapi.py's init_api hands them to the app)."""
 
     def __init__(self) -> None:
         self.operations: set[tuple[str, str]] = set()

@@ -1,10 +1,10 @@
 """Body examples for openapi.yaml, recorded from the real API over a throwaway seeded SQLite database.
 
-`flask --app service examples write` loads the seed into a fresh database, replays a scripted session
-against the real endpoints with the test client (service/openapi_example_session.py: a reader, an analyst
+`python -m tools.examples` loads the seed into a fresh database, replays a scripted session
+against the real endpoints with the test client (tools/example_session.py: a reader, an analyst
 who adds and corrects records, and failing requests), and writes what was sent and what came back to
 service/openapi_examples.json, keyed by operationId, status and media type (the shared error responses by
-component name). service/openapi.py's ExamplesPlugin puts them in the spec.
+component name). service/http/openapi.py's ExamplesPlugin puts them in the spec.
 
 Bodies are excerpts where the real one is long, always a prefix of the real output: arrays in JSON bodies
 keep their first EXCERPT entries, exports their header and first EXCERPT rows, Markdown and HTML their
@@ -19,10 +19,10 @@ import tempfile
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask import Flask
 
-from service.openapi import EXAMPLES_FILE
+from service.config import DEFAULT_SEED_DIR
+from service.http.openapi import EXAMPLES_FILE
 
 EXCERPT = 2
 TEXT_LINES = 30
@@ -117,7 +117,7 @@ def throwaway_app(database_url: str, seed_dir: str, **config) -> Flask:
 def generate(seed_dir: str) -> dict:
     """Record every example from a fresh database loaded from the seeds in SEED_DIR."""
     from service import migrate
-    from service.openapi_example_session import play
+    from tools.example_session import play
 
     with tempfile.TemporaryDirectory(prefix="briefing-examples-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'examples.sqlite3'}"
@@ -156,17 +156,20 @@ def dumps(examples: dict) -> str:
     return json.dumps(examples, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-examples_cli = AppGroup("examples", help="Request and response examples for the OpenAPI document.")
-
-
-@examples_cli.command("write")
+@click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=EXAMPLES_FILE)
-def write_command(path: Path) -> None:
+@click.option("--seeds", type=click.Path(file_okay=False, exists=True), default=str(DEFAULT_SEED_DIR),
+              show_default=True, help="The seed folder to load")
+def main(path: Path, seeds: str) -> None:
     """Record the examples from a throwaway seeded database into PATH (default: the committed file).
 
-    Then regenerate the spec (`flask openapi write openapi.yaml`) to carry them."""
-    examples = generate(current_app.config["SEED_DIR"])
+    Then regenerate the spec (`flask --app service openapi write openapi.yaml`) to carry them."""
+    examples = generate(seeds)
     path.write_text(dumps(examples), encoding="utf-8")
     operations = examples["operations"]
     click.echo(f"{path}: {len(operations)} operations, "
                f"{len(examples['components']['responses'])} error responses")
+
+
+if __name__ == "__main__":
+    main()

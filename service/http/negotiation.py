@@ -7,8 +7,8 @@ always `application/problem+json` whatever the Accept, so `Accept: application/p
 that takes only errors) gets the 406 problem, while `application/json, application/problem+json` gets the 200.
 
 The response cache keys on that reduction instead of the raw header, so that junk Accept values share an
-entry instead of each filling the cache with a full render (service/response_cache.py); the security headers
-send `Vary: Accept` on the negotiated endpoints' responses (service/security_headers.py).
+entry instead of each filling the cache with a full render (service/http/response_cache.py); the security headers
+send `Vary: Accept` on the negotiated endpoints' responses (service/http/security_headers.py).
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from flask import Flask, g, request
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from service.errors import problem
 from service.extensions import db
+from service.http.errors import problem
 from service.models import ApiToken
 
 SCOPES = ("read", "write", "admin")

@@ -13,13 +13,13 @@ from flask_smorest.spec.plugins import FlaskPlugin
 from marshmallow import fields
 from werkzeug.routing import IntegerConverter
 
-from service.errors import ProblemResponsesPlugin
-from service.json_bodies import EXTENSION as JSON_BODIES
-from service.json_bodies import JsonBodiesPlugin
-from service.limits import LimitsPlugin
-from service.negotiation import NotAcceptablePlugin
-from service.query_rules import EXTENSION as QUERY_RULES
-from service.query_rules import QueryRulesPlugin
+from service.http.errors import ProblemResponsesPlugin
+from service.http.json_bodies import EXTENSION as JSON_BODIES
+from service.http.json_bodies import JsonBodiesPlugin
+from service.http.limits import LimitsPlugin
+from service.http.negotiation import NotAcceptablePlugin
+from service.http.query_rules import EXTENSION as QUERY_RULES
+from service.http.query_rules import QueryRulesPlugin
 
 
 class ConventionsPlugin(BasePlugin):
@@ -38,8 +38,8 @@ class ConventionsPlugin(BasePlugin):
             operation["description"] = describe(operation)
 
 
-# Recorded from the real API by `flask --app service examples write` (service/openapi_examples.py).
-EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
+# Recorded from the real API by `python -m tools.examples` (tools/examples.py).
+EXAMPLES_FILE = Path(__file__).resolve().parents[1] / "openapi_examples.json"  # service/, packaged
 
 
 class ExamplesPlugin(BasePlugin):

@@ -34,7 +34,7 @@ class QueryRulesPlugin(BasePlugin):
 
 
 def init_app(app: Flask) -> None:
-    """The allowed names are in app.extensions[EXTENSION] (service/openapi.py's init_api puts them there)."""
+    """The allowed names are in app.extensions[EXTENSION] (service/http/openapi.py's init_api puts them there)."""
 
     @app.before_request
     def strict_query_string() -> None:

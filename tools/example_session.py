@@ -132,7 +132,7 @@ def read(rec) -> None:
         page = record_list(rec, operation_id, url)
         if operation_id in ITEMS:  # the first item of the page, fetched by its permalink
             rec.record(ITEMS[operation_id], page["items"][0]["url"])
-            if operation_id in ("getActors", "getProposals"):  # their human pages (service/pages.py)
+            if operation_id in ("getActors", "getProposals"):  # their human pages (service/briefings/pages.py)
                 rec.record(ITEMS[operation_id], page["items"][0]["url"], accept="text/html")
 
 

@@ -126,7 +126,7 @@ class ProblemApi(Api):
         # The JSON-body check runs after the app's own before_request hooks (the body cap and the rate limiter
         # count the request first) and before the view. A blueprint outlives the apps it is registered in
         # (the tests build many), and takes hooks only before its first registration: add it once.
-        from service.json_bodies import require_json_body
+        from service.http.json_bodies import require_json_body
 
         if require_json_body not in blp.before_request_funcs.get(None, []):
             blp.before_request(require_json_body)

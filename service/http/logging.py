@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from flask import Flask, Response, g, has_request_context, request
 from gunicorn.glogging import Logger as GunicornBaseLogger
 
-from service.log_throttle import Throttle
+from service.http.log_throttle import Throttle
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # An incoming id is reused only when it is short and harmless in logs and headers.

@@ -19,7 +19,7 @@ import re
 
 from flask import Flask, Response, request
 
-from service import negotiation
+from service.http import negotiation
 
 # The pages' inline style blocks: `<style>{% include NAME %}</style>` in briefing.html and document_view.html.
 INLINE_STYLES = ("briefing.css", "document_view.css")

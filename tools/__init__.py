@@ -1,0 +1,1 @@
+"""Development-only tools: run from a checkout (`python -m tools.examples`), never shipped in the image."""
