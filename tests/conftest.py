@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from service import create_app, migrate
 from service.config import PROJECT_ROOT
+from tests.helpers import BRIEFING, OUTLET, said_by
 
 BACKENDS = ("sqlite", "postgresql")
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -154,3 +155,104 @@ def writer(writable_app, tokens):
     client = writable_app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['write']}"
     return client
+
+
+# Builders: a valid write body of each resource, with a fresh slug; keyword arguments override any field.
+# They read like the API's manual: `make_position(writer, stance="urges")` is "POST a position that urges".
+# Quotes are the seed's own words, so the citations verify; claim keys say who says it (tests/helpers.py).
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def actor_body(**overrides) -> dict:
+    return {"briefing": BRIEFING, "slug": unique("actor"), "name": "Keir Starmer", "kind": "person",
+            "citations": [{"quote": "led by the British"}], **overrides}
+
+
+def proposal_body(**overrides) -> dict:
+    return {"briefing": BRIEFING, "slug": unique("prop"), "name": "P", "kind": "other", "description": "D",
+            "status": "floated", **OUTLET, "citations": [{"quote": "the slightest security backstop"}], **overrides}
+
+
+def position_body(holder: str = "emmanuel-macron", **overrides) -> dict:
+    """Macron "deemed" it "far too early" to lift the sanctions: a position the reading rules accept."""
+    return {"briefing": BRIEFING, "slug": unique("pos"), "holder": holder, "topic": "sanctions",
+            "stance": "opposes", "summary": 'It is "far too early" to consider lifting the sanctions.',
+            **said_by(holder, "Macron deemed", "partial"), "quoted_words": [{"quote": "far too early"}],
+            "citations": [{"quote": 'it was "far too early" to consider lifting the sanctions imposed on Moscow'}],
+            **overrides}
+
+
+def aid_package_body(**overrides) -> dict:
+    return {"briefing": BRIEFING, "slug": unique("pkg"), "donor": "france", "recipient": "ukraine", **OUTLET,
+            "citations": [{"quote": "worth €2 billion"}], **overrides}
+
+
+def aid_item_body(package: str, **overrides) -> dict:
+    return {"package": package, "slug": unique("item"), "category": "drone", "description": "Drones",
+            "status": "announced", **said_by("emmanuel-macron", "detailed Macron"),
+            "citations": [{"quote": "and drones"}], **overrides}
+
+
+def event_body(**overrides) -> dict:
+    return {"briefing": BRIEFING, "slug": unique("ev"), "date": "2025-02-28", "name": "Call", "status": "happened",
+            "date_precision": "day", "date_provenance": "inferred", "date_reasoning": "February 28 before March.",
+            **OUTLET, "citations": [{"quote": "on February 28"}], **overrides}
+
+
+def relation_body(**overrides) -> dict:
+    return {"briefing": BRIEFING, "slug": unique("rel"), "subject": "emmanuel-macron", "predicate": "represents",
+            "object": "france", **OUTLET, "citations": [{"quote": "According to the French president"}], **overrides}
+
+
+def document_body(**overrides) -> dict:
+    return {"slug": unique("doc"), "name": "A note", "publisher": "Desk", "language": "en",
+            "text": "On Friday, the ministers met in London. They agreed on nothing.", **overrides}
+
+
+def briefing_body(**overrides) -> dict:
+    return {"slug": unique("briefing"), "name": "Second briefing", "summary": "A test briefing.",
+            "documents": ["lemonde-2025-03-26-coalition-of-the-willing"], **overrides}
+
+
+def created(writer, collection: str, body: dict) -> dict:
+    """POST BODY to COLLECTION, assert a 201, and return the record as served."""
+    response = writer.post(f"/api/v1/{collection}", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def make_actor(writer, **overrides) -> dict:
+    return created(writer, "actors", actor_body(**overrides))
+
+
+def make_proposal(writer, **overrides) -> dict:
+    return created(writer, "proposals", proposal_body(**overrides))
+
+
+def make_position(writer, **overrides) -> dict:
+    return created(writer, "positions", position_body(**overrides))
+
+
+def make_aid_package(writer, **overrides) -> dict:
+    return created(writer, "aid-packages", aid_package_body(**overrides))
+
+
+def make_aid_item(writer, package: str | None = None, **overrides) -> dict:
+    return created(writer, "aid-items", aid_item_body(package or make_aid_package(writer)["slug"], **overrides))
+
+
+def make_event(writer, **overrides) -> dict:
+    return created(writer, "events", event_body(**overrides))
+
+
+def make_relation(writer, **overrides) -> dict:
+    return created(writer, "relations", relation_body(**overrides))
+
+
+def make_document(writer, **overrides) -> dict:
+    return created(writer, "documents", document_body(**overrides))
+
+
+def make_briefing(writer, **overrides) -> dict:
+    return created(writer, "briefings", briefing_body(**overrides))

@@ -1,5 +1,11 @@
 """/api/v1/actors: listing, filtering, fetching, and an actor's positions."""
 
+import json
+
+from tests.conftest import (
+    actor_body,
+    make_actor,
+)
 from tests.helpers import all_items, assert_problem, slugs
 
 
@@ -55,3 +61,86 @@ def test_list_actor_positions_filters_by_topic(client):
 
 def test_list_positions_of_unknown_actor_is_404(client):
     assert_problem(client.get("/api/v1/actors/nobody/positions"), 404)
+
+
+# Writing
+
+def test_create_actor_returns_201_location_etag_and_verified_citation(writer):
+    response = writer.post("/api/v1/actors", json=actor_body(
+        parent="united-kingdom", aliases=["the British prime minister"],
+        citations=[{"quote": "led by the British", "start": 4023}]))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert response.headers["Location"] == body["url"]
+    assert writer.get(body["url"]).headers["ETag"] == response.headers["ETag"]
+    assert body["citations"][0] | {"start": 4023, "end": 4041} == body["citations"][0]
+    assert body["parent"]["slug"] == "united-kingdom"
+
+
+def test_create_with_json_declared_utf8_is_201(writer):
+    body = actor_body(role="Premier ministre, élu en 2024")
+    response = writer.post("/api/v1/actors", data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                           content_type="application/json; charset=utf-8")
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["role"] == "Premier ministre, élu en 2024"
+
+
+def test_create_with_non_verbatim_quote_is_422_naming_citation_and_writes_nothing(writer):
+    actor = actor_body(citations=[{"quote": "led by the British", "start": 10}])
+    response = writer.post("/api/v1/actors", json=actor)
+    body = assert_problem(response, 422, "citations.0.quote")
+    assert "not verbatim at 10" in body["errors"][0]["message"]
+    assert writer.get(f"/api/v1/actors/{actor['slug']}").status_code == 404
+
+
+def test_create_with_missing_and_unknown_fields_is_422_naming_each(writer):
+    body = assert_problem(writer.post("/api/v1/actors", json={"slug": "x", "colour": "red"}), 422)
+    named = {e["field"] for e in body["errors"]}
+    assert {"name", "kind", "citations", "briefing", "colour"} <= named
+
+
+def test_create_with_duplicate_slug_is_409(writer):
+    actor = make_actor(writer)
+    assert_problem(writer.post("/api/v1/actors", json=actor_body(slug=actor["slug"], name="Again")), 409)
+
+
+def test_patch_actor_with_if_match_updates_and_returns_new_etag(writer):
+    actor = make_actor(writer)
+    etag = writer.get(actor["url"]).headers["ETag"]
+    response = writer.patch(actor["url"], json={"role": "Prime Minister"}, headers={"If-Match": etag})
+    assert response.status_code == 200 and response.get_json()["role"] == "Prime Minister"
+    assert response.headers["ETag"] != etag
+    assert writer.get(actor["url"]).headers["ETag"] == response.headers["ETag"]
+
+
+def test_patch_with_bad_value_is_422_naming_field(writer):
+    actor = make_actor(writer)
+    etag = writer.get(actor["url"]).headers["ETag"]
+    response = writer.patch(actor["url"], json={"kind": "wizard"}, headers={"If-Match": etag})
+    assert_problem(response, 422, "kind")
+
+
+def test_delete_actor_that_positions_refer_to_is_409(writer):
+    body = assert_problem(writer.delete("/api/v1/actors/russia", headers={"If-Match": "*"}), 409)
+    assert "positions" in body["detail"]
+    assert writer.get("/api/v1/actors/russia").status_code == 200
+
+
+def test_delete_actor_then_it_is_gone(writer):
+    actor = make_actor(writer)
+    etag = writer.get(actor["url"]).headers["ETag"]
+    assert writer.delete(actor["url"], headers={"If-Match": etag}).status_code == 204
+    assert_problem(writer.get(actor["url"]), 404)
+
+
+def test_patch_citations_replaces_them_verified(writer):
+    actor = make_actor(writer)
+    etag = writer.get(actor["url"]).headers["ETag"]
+    response = writer.patch(actor["url"], json={"citations": [{"quote": "Russian forces"}]},
+                            headers={"If-Match": etag})
+    body = assert_problem(response, 422, "citations.0.quote")
+    assert "more than once" in body["errors"][0]["message"]
+    response = writer.patch(actor["url"], json={"citations": [{"quote": "Russian forces", "start": 4507}]},
+                            headers={"If-Match": etag})
+    assert response.status_code == 200, response.get_json()
+    assert [c["start"] for c in response.get_json()["citations"]] == [4507]

@@ -3,18 +3,13 @@ documents of its own briefing (a 422 naming the field otherwise), so no write ca
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
+from tests.conftest import unique
 from tests.helpers import BRIEFING, assert_problem
 
 DOCUMENT = "lemonde-2025-03-26-coalition-of-the-willing"
 QUOTE = {"quote": "led by the British"}
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture()

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from service.claims import inside_quotes
-from tests.conftest import SOURCE_FILE
+from tests.conftest import SOURCE_FILE, unique
 from tests.helpers import BRIEFING, OUTLET, all_items, assert_problem, outlet_says, said_by
-from tests.test_writes import unique
 
 TEXT = SOURCE_FILE.read_text(encoding="utf-8")
 CLAIMS = ("/api/v1/positions", "/api/v1/aid-packages", "/api/v1/aid-items", "/api/v1/proposals", "/api/v1/events")

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from service import migrate
-from tests.helpers import assert_problem, said_by
+from tests.conftest import position_body
+from tests.helpers import assert_problem
 
 BRIEFING = "coalition-of-the-willing-paris-2025"
 OLD = ("stated_on", "announced_on", "published_date", "title")
@@ -75,13 +76,8 @@ def test_an_unknown_sort_field_still_lists_the_sortable_ones(client):
     assert "sortable fields: date" in problem["errors"][0]["message"]
 
 
-def position(**extra) -> dict:
-    """A position the reading rules accept (Macron "deemed" it "far too early" to lift the sanctions)."""
-    return {"briefing": BRIEFING, "slug": "renamed-check", "holder": "emmanuel-macron", "topic": "sanctions",
-            "stance": "opposes", "summary": 'It is "far too early" to consider lifting the sanctions.',
-            **said_by("emmanuel-macron", "Macron deemed", "partial"), "quoted_words": [{"quote": "far too early"}],
-            "citations": [{"quote": 'it was "far too early" to consider lifting the sanctions imposed on Moscow'}],
-            **extra}
+def position(**overrides) -> dict:
+    return position_body(slug="renamed-check", **overrides)
 
 
 @pytest.mark.parametrize("url, body, old, new", [

@@ -5,8 +5,8 @@ import threading
 import uuid
 from urllib.parse import quote
 
+from tests.conftest import BRIEFING, make_actor
 from tests.helpers import all_items, assert_problem
-from tests.test_writes import BRIEFING, new_actor
 
 
 def actor_body(slug: str) -> dict:
@@ -38,7 +38,7 @@ def test_post_reusing_idempotency_key_for_another_body_is_422(writer):
 def test_concurrent_patches_with_same_etag_exactly_one_wins(writable_app, tokens):
     setup = writable_app.test_client()
     setup.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['write']}"
-    actor = new_actor(setup)
+    actor = make_actor(setup)
     etag = setup.get(actor["url"]).headers["ETag"]
     results: list[tuple[int, str]] = []
     barrier = threading.Barrier(8)
@@ -67,7 +67,7 @@ def test_concurrent_patches_with_same_etag_exactly_one_wins(writable_app, tokens
 def test_changes_feed_records_who_what_before_after_and_tombstones(writer):
     since = all_items(writer, "/api/v1/changes")
     last = since[-1]["id"] if since else 0
-    actor = new_actor(writer)
+    actor = make_actor(writer)
     etag = writer.get(actor["url"]).headers["ETag"]
     etag = writer.patch(actor["url"], json={"role": "Envoy"}, headers={"If-Match": etag}).headers["ETag"]
     assert writer.delete(actor["url"], headers={"If-Match": etag}).status_code == 204
@@ -80,7 +80,7 @@ def test_changes_feed_records_who_what_before_after_and_tombstones(writer):
 
 
 def test_changes_at_is_utc_with_offset_and_since_another_offset_compares_in_utc(writer):
-    new_actor(writer)
+    make_actor(writer)
     last = all_items(writer, "/api/v1/changes")[-1]
     at = dt.datetime.fromisoformat(last["at"])
     assert at.utcoffset() == dt.timedelta(0), last["at"]  # RFC 3339 with its offset on both backends

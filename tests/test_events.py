@@ -1,5 +1,8 @@
 """/api/v1/events: dates resolved from the text, filtered by range and participant."""
 
+
+
+from tests.conftest import event_body
 from tests.helpers import all_items, assert_problem
 
 
@@ -50,3 +53,19 @@ def test_get_event(client):
 
 def test_get_unknown_event_is_404(client):
     assert_problem(client.get("/api/v1/events/31337"), 404)
+
+
+# Writing
+
+def test_create_event_with_participants(writer):
+    event = writer.post("/api/v1/events", json=event_body(
+        date="2025-03-27", name="Summit", status="scheduled", date_provenance="stated", date_reasoning=None,
+        date_evidence=[{"quote": "on Thursday, March 27"}], participants=["emmanuel-macron"],
+        citations=[{"quote": "on Thursday, March 27"}]))
+    assert event.status_code == 201, event.get_json()
+    assert [a["slug"] for a in event.get_json()["participants"]] == ["emmanuel-macron"]
+
+
+def test_create_with_unknown_reference_is_422_naming_field(writer):
+    response = writer.post("/api/v1/events", json=event_body(participants=["emmanuel-macron", "nobody"]))
+    assert_problem(response, 422, "participants.1")

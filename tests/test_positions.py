@@ -1,6 +1,9 @@
 """/api/v1/positions: who holds what, reported by whom, under which conditions."""
 
-from tests.helpers import all_items, assert_problem, slugs
+
+
+from tests.conftest import make_actor, position_body, unique
+from tests.helpers import all_items, assert_problem, said_by, slugs
 
 
 def test_list_positions_filtered_by_holder_and_stance(client):
@@ -53,3 +56,22 @@ def test_list_positions_with_bad_date_is_400(client):
 
 def test_get_unknown_position_is_404(client):
     assert_problem(client.get("/api/v1/positions/999999"), 404)
+
+
+# Writing
+
+def test_create_position_with_condition(writer):
+    actor = make_actor(writer)
+    response = writer.post("/api/v1/positions", json=position_body(
+        holder=actor["slug"], topic="reassurance_force", stance="demands", quoted_words=[],
+        summary="Europeans, led by the British, demand a US backstop.", proposal="us-security-backstop",
+        **said_by(actor["slug"], "urgent demands from Europeans"),
+        conditions=[{"slug": unique("cond"), "description": "In the event of a direct confrontation.",
+                     **said_by(actor["slug"], "urgent demands from Europeans"),
+                     "citations": [{"quote": "in the event of a direct confrontation"}]}],
+        citations=[{"quote": "urgent demands from Europeans, led by the British"}]))
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["holder"]["slug"] == actor["slug"] and body["proposal"]["slug"] == "us-security-backstop"
+    assert [s["slug"] for s in body["speaker_chain"]] == [actor["slug"], "le-monde"]
+    assert body["conditions"][0]["citations"][0]["quote"].startswith("in the event")

@@ -1,6 +1,9 @@
 """/api/v1/proposals: attributes, status and the positions held on each proposal."""
 
-from tests.helpers import all_items, assert_problem, slugs
+
+
+from tests.conftest import proposal_body
+from tests.helpers import all_items, assert_problem, said_by, slugs
 
 
 def test_list_proposals_includes_force_and_monitoring(client):
@@ -35,3 +38,19 @@ def test_list_proposals_with_bad_status_is_400(client):
 
 def test_get_unknown_proposal_is_404(client):
     assert_problem(client.get("/api/v1/proposals/world-peace"), 404)
+
+
+# Writing
+
+def test_create_proposal_with_attribute(writer):
+    proposal = writer.post("/api/v1/proposals", json=proposal_body(
+        name="Backstop", kind="security_guarantee", description="A US backstop.", status="rejected",
+        proposers=["europeans"],
+        attributes=[{"key": "obstacle", "value": "The US refuses.", **said_by("united-states", "refuses"),
+                     "citations": [{"quote": "the US refuses to provide the slightest"}]}]))
+    assert proposal.status_code == 201, proposal.get_json()
+    assert proposal.get_json()["attributes"][0]["key"] == "obstacle"
+
+
+def test_delete_proposal_with_positions_is_409(writer):
+    assert_problem(writer.delete("/api/v1/proposals/reassurance-force", headers={"If-Match": "*"}), 409)

@@ -132,7 +132,7 @@ def test_selectors_at_the_document_start_and_end_are_shorter():
 
 
 def test_written_citation_stores_its_context(writer, texts):
-    from tests.test_writes import unique
+    from tests.conftest import unique
 
     text = texts["lemonde-2025-03-26-coalition-of-the-willing"]
     response = writer.post("/api/v1/actors", json={

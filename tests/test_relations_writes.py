@@ -2,15 +2,10 @@
 
 import uuid
 
-from tests.helpers import OUTLET, all_items, assert_problem
+from tests.conftest import relation_body
+from tests.helpers import all_items, assert_problem
 
 BRIEFING = "coalition-of-the-willing-paris-2025"
-
-
-def relation(**extra) -> dict:
-    return {"briefing": BRIEFING, "slug": f"rel-{uuid.uuid4().hex[:8]}", "subject": "emmanuel-macron",
-            "predicate": "represents", "object": "france", **OUTLET,
-            "citations": [{"quote": "According to the French president"}], **extra}
 
 
 def changes_count(client) -> int:
@@ -33,7 +28,7 @@ def test_list_filters_by_subject_object_and_predicate(client):
 
 def test_create_patch_delete_relation_each_in_the_feed(writer):
     since = changes_count(writer)
-    created = writer.post("/api/v1/relations", json=relation())
+    created = writer.post("/api/v1/relations", json=relation_body())
     assert created.status_code == 201, created.get_json()
     url = created.headers["Location"]
     assert writer.get(url).get_json() == created.get_json()
@@ -55,17 +50,17 @@ def test_create_patch_delete_relation_each_in_the_feed(writer):
 
 def test_bad_relations_are_422_naming_the_field_and_write_nothing(writer):
     since = changes_count(writer)
-    assert_problem(writer.post("/api/v1/relations", json=relation(subject="boris-johnson")), 422, "subject")
-    assert_problem(writer.post("/api/v1/relations", json=relation(predicate="likes")), 422, "predicate")
-    assert_problem(writer.post("/api/v1/relations", json=relation(citations=[{"quote": "not in the text"}])),
+    assert_problem(writer.post("/api/v1/relations", json=relation_body(subject="boris-johnson")), 422, "subject")
+    assert_problem(writer.post("/api/v1/relations", json=relation_body(predicate="likes")), 422, "predicate")
+    assert_problem(writer.post("/api/v1/relations", json=relation_body(citations=[{"quote": "not in the text"}])),
                    422, "citations.0.quote")
-    body = {k: v for k, v in relation().items() if k != "object"}
+    body = {k: v for k, v in relation_body().items() if k != "object"}
     assert_problem(writer.post("/api/v1/relations", json=body), 422, "object")
     other = f"b-{uuid.uuid4().hex[:8]}"
     assert writer.post("/api/v1/briefings", json={"slug": other, "name": "T", "summary": "S.", "documents": [
         "lemonde-2025-03-26-coalition-of-the-willing"]}).status_code == 201
     since += 1
-    assert_problem(writer.post("/api/v1/relations", json=relation(briefing=other)), 422, "subject")
+    assert_problem(writer.post("/api/v1/relations", json=relation_body(briefing=other)), 422, "subject")
     assert_problem(writer.patch("/api/v1/relations/france-co-hosts-coalition-summit", json={"predicate": "x"},
                                 headers={"If-Match": "*"}), 422, "predicate")
     assert changes_count(writer) == since
@@ -73,19 +68,19 @@ def test_bad_relations_are_422_naming_the_field_and_write_nothing(writer):
 
 def test_relation_writes_need_the_write_token(writable_app, tokens):
     anonymous = writable_app.test_client()
-    assert_problem(anonymous.post("/api/v1/relations", json=relation()), 401)
+    assert_problem(anonymous.post("/api/v1/relations", json=relation_body()), 401)
     assert_problem(anonymous.delete("/api/v1/relations/france-co-hosts-coalition-summit",
                                     headers={"If-Match": "*"}), 401)
     reader = writable_app.test_client()
     reader.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['read']}"
-    assert_problem(reader.post("/api/v1/relations", json=relation()), 403)
+    assert_problem(reader.post("/api/v1/relations", json=relation_body()), 403)
     assert_problem(reader.patch("/api/v1/relations/france-co-hosts-coalition-summit", json={"predicate": "leads"},
                                 headers={"If-Match": "*"}), 403)
     assert anonymous.get("/api/v1/relations/france-co-hosts-coalition-summit").get_json()["predicate"] == "co_hosts"
 
 
 def test_relation_post_is_idempotent_with_a_key(writer):
-    body, key = relation(), {"Idempotency-Key": uuid.uuid4().hex}
+    body, key = relation_body(), {"Idempotency-Key": uuid.uuid4().hex}
     first = writer.post("/api/v1/relations", json=body, headers=key)
     again = writer.post("/api/v1/relations", json=body, headers=key)
     assert first.status_code == again.status_code == 201 and first.get_json() == again.get_json()
