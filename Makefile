@@ -40,10 +40,12 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 # The load comparison against the bare-Flask ceiling and Datasette (needs Debian's wrk: apt-get install wrk).
-# BENCH_SCALE=1m for a million positions; figures in bench/results/ (git-ignored), quoted in the README.
+# BENCH_SCALE=100k or 1m for more positions, BENCH_DATABASE=postgresql for PostgreSQL;
+# figures in bench/results/ (git-ignored), quoted in the README.
 BENCH_SCALE ?= 1k
+BENCH_DATABASE ?= sqlite
 bench: $(VENV)/.installed-bench
-	$(BIN)/python -m bench.harness --scale $(BENCH_SCALE)
+	$(BIN)/python -m bench.harness --scale $(BENCH_SCALE) --database $(BENCH_DATABASE)
 
 # The body examples are recorded from the seeded API first, then the spec (which carries them) is written.
 openapi: $(VENV)/.installed
