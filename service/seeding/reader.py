@@ -18,11 +18,28 @@ from service.coverage import sentence_starts
 from service.seeding.schema import SeedFile
 
 SEED_FILE_NAME = "briefing.yaml"
-RECORD_SECTIONS = ("actors", "relations", "positions", "aid_packages", "aid_items", "proposals", "events")
-# Seed section (nested ones included) -> the record type it holds; every one but actors states a claim.
-RECORD_TYPES = {"actors": "actor", "relations": "relation", "positions": "position", "conditions": "condition",
-                "aid_packages": "aid_package", "aid_items": "aid_item", "proposals": "proposal",
-                "proposal_attributes": "proposal_attribute", "events": "event"}
+
+
+def record_lists(schema: ma.Schema) -> dict[str, ma.Schema]:
+    """SCHEMA's fields that list records (a seed section, a package's `items` ...) -> the records' schema: read off
+    the schemas (service/seeding/schema.py), whose record schemas name their `record_type`."""
+    return {name: each.inner.schema for name, each in schema.fields.items()
+            if isinstance(each, ma.fields.List) and isinstance(each.inner, ma.fields.Nested)
+            and hasattr(each.inner.schema, "record_type")}
+
+
+def references(schema: ma.Schema) -> tuple[tuple[str, str], ...]:
+    """(field, kind) of every field of SCHEMA that holds the slug of another record (schema.Ref), lists included."""
+    found = []
+    for name, each in schema.fields.items():
+        kind = (each.inner if isinstance(each, ma.fields.List) else each).metadata.get("ref")
+        if kind:
+            found.append((name, kind))
+    return tuple(found)
+
+
+SEED_SCHEMA = SeedFile()
+SECTIONS = record_lists(SEED_SCHEMA)  # the seed's record sections, in the file's order
 # The keys of a record that hold spans of the source, and the role of those spans (models/citations.py).
 SPAN_KEYS = {field: role for role, field in claims.SPAN_FIELDS.items()}
 
@@ -163,18 +180,17 @@ def record_spans(record: dict):
 
 
 def iter_records(data: dict):
-    """Yield (label, section, record) for every cited record, nested ones included."""
-    for section in RECORD_SECTIONS:
+    """Yield (label, schema, record) for every cited record, nested ones included."""
+    for section, schema in SECTIONS.items():
         for index, record in enumerate(data[section]):
             label = f"{section}[{index}] ({record['slug']})"
-            yield label, section, record
-            for sub, subsection in (("conditions", "conditions"), ("items", "aid_items"),
-                                    ("attributes", "proposal_attributes")):
+            yield label, schema, record
+            for sub, child_schema in record_lists(schema).items():
                 for sub_index, child in enumerate(record.get(sub, [])):
                     child_label = f"{label}.{sub}[{sub_index}]"
                     if child.get("slug"):
                         child_label += f" ({child['slug']})"
-                    yield child_label, subsection, child
+                    yield child_label, child_schema, child
 
 
 def _check_semantics(seed: Seed, name: str) -> list[SeedError]:
@@ -184,13 +200,13 @@ def _check_semantics(seed: Seed, name: str) -> list[SeedError]:
         errors.append(SeedError(name, record, field_name, reason))
 
     seen: dict[str, set[str]] = {}
-    records: list[tuple[str, str, dict]] = []
-    for label, section, record in iter_records(data):
-        slug = record.get("slug")
+    records: list[tuple[str, str, dict]] = []  # (label, record type, record)
+    for label, schema, record in iter_records(data):
+        slug, kind = record.get("slug"), schema.record_type
         if slug is not None:
-            if slug in seen.setdefault(section, set()):
-                err(label, "slug", f"duplicate slug {slug!r} among {section}")
-            seen[section].add(slug)
+            if slug in seen.setdefault(kind, set()):
+                err(label, "slug", f"duplicate slug {slug!r} among the {kind.replace('_', ' ')}s")
+            seen[kind].add(slug)
         located = True
         for span_field, _role, citation in record_spans(record):
             reason = locate_quote(seed, citation)
@@ -202,31 +218,18 @@ def _check_semantics(seed: Seed, name: str) -> list[SeedError]:
                 err(label, "provenance", v.renamed(entry["field"], record)
                     or f"{entry['field']!r} is not a field of this record")
         if located:
-            records.append((label, section, record))
+            records.append((label, kind, record))
 
-    known = {"actor": seen.get("actors", set()), "proposal": seen.get("proposals", set()),
-             "event": seen.get("events", set())}
-    claim_refs = (("speaker", "actor"), ("reported_by", "actor"))
-    refs = {
-        "actors": (("parent", "actor"),),
-        "relations": (("subject", "actor"), ("object", "actor")),
-        "positions": (("holder", "actor"), ("about", "actor"), ("proposal", "proposal")),
-        "conditions": (("proposal", "proposal"), ("event", "event")),
-        "aid_packages": (("donor", "actor"), ("recipient", "actor"), ("announced_by", "actor")),
-        "aid_items": (("donor", "actor"), ("recipient", "actor")),
-        "proposals": (("proposers", "actor"),),
-        "events": (("participants", "actor"),),
-    }
-    for label, section, record in iter_records(data):
-        for field_name, kind in refs.get(section, ()) + (claim_refs if section != "actors" else ()):
+    for label, schema, record in iter_records(data):
+        for field_name, kind in references(schema):
             value = record.get(field_name)
             for ref in value if isinstance(value, list) else [value]:
-                if ref is not None and ref not in known[kind]:
+                if ref is not None and ref not in seen.get(kind, ()):
                     err(label, field_name, f"unknown {kind} {ref!r}")
     if not errors:
-        for label, section, record in records:
-            if section != "actors":
-                for field_name, reason in claims.errors(seed_claim(seed, section, record)):
+        for label, kind, record in records:
+            if kind != "actor":  # every record but an actor states a claim
+                for field_name, reason in claims.errors(seed_claim(seed, kind, record)):
                     err(label, field_name, reason)
     for index, uncovered in enumerate(data["uncovered_sentences"]):
         doc = uncovered["document"] or seed.default_document
@@ -239,23 +242,23 @@ def _check_semantics(seed: Seed, name: str) -> list[SeedError]:
     return errors
 
 
-def seed_claim(seed: Seed, section: str, record: dict) -> claims.Claim:
+def seed_claim(seed: Seed, record_type: str, record: dict) -> claims.Claim:
     """What the reading rules read of a seed record (its spans located, its references known)."""
     actors = {a["slug"]: claims.Speaker(a["slug"], a["kind"], a["name"]) for a in seed.data["actors"]}
     spans = [claims.Span(role, field_name.replace("[", ".").replace("]", ""), c["document"], c["start"], c["end"],
                          c["quote"]) for field_name, role, c in record_spans(record)]
     event = None
-    if section == "events":
+    if record_type == "event":
         event = {key: record.get(key) for key in ("status", "date", "date_precision", "date_provenance",
                                                   "date_reasoning", "date_reference")}
     return claims.Claim(
-        RECORD_TYPES[section], spans, {slug: d.text for slug, d in seed.documents.items()},
+        record_type, spans, {slug: d.text for slug, d in seed.documents.items()},
         {slug: d.meta.get("publisher") for slug, d in seed.documents.items()},
         {slug: d.meta.get("date") for slug, d in seed.documents.items()},
         speech=record.get("speech"), speaker=actors.get(record.get("speaker") or ""),
         reported_by=actors.get(record.get("reported_by") or ""), holder=actors.get(record.get("holder") or ""),
         factuality=record.get("factuality", "certain"), event=event,
-        statements={name: record.get(name) for name in claims.STATEMENT_FIELDS.get(RECORD_TYPES[section], ())})
+        statements={name: record.get(name) for name in claims.STATEMENT_FIELDS.get(record_type, ())})
 
 
 def locate_quote(seed: Seed, citation: dict) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -31,6 +33,12 @@ def Slug(**kw) -> fields.String:  # noqa: N802 - reads like a field class in the
     return fields.String(validate=[length(Actor.slug), FullMatch(v.SLUG_PATTERN,
                                                                  error="Not a lowercase kebab-case slug."),
                                    validate.NoneOf(v.RESERVED_SLUGS, error=RESERVED)], **kw)
+
+
+def Ref(kind: str, **kw) -> fields.String:  # noqa: N802
+    """The slug of another record of KIND (`actor`, `proposal`, `event`): the seed reader checks it is known."""
+    kw["metadata"] = {**kw.get("metadata", {}), "ref": kind}
+    return Slug(**kw)
 
 
 RESERVED = "Reserved: `/api/v1/{{collection}}/export` is the export of a collection; choose another slug."
@@ -146,9 +154,9 @@ class RecordIn(Strict):
 class ClaimIn(RecordIn):
     """A record that states a claim: who says it (PARC source), its cue, how surely (FactBank)."""
 
-    speaker = Slug(required=True, metadata={"description": "Slug of the actor who says it (the outlet for its own "
-                                                           "voice)"})
-    reported_by = Slug(load_default=None, allow_none=True, metadata={
+    speaker = Ref("actor", required=True, metadata={
+        "description": "Slug of the actor who says it (the outlet for its own voice)"})
+    reported_by = Ref("actor", load_default=None, allow_none=True, metadata={
         "description": "Slug of who reports the speaker's words: the outlet, or an intermediary (\"according to "
                        "the Elysée\"); null for the outlet's own voice"})
     speech = choice(tuple(v.SPEECH), required=True, metadata={"description": v.described(v.SPEECH)})
@@ -184,51 +192,57 @@ class DocumentIn(Strict):
 
 
 class ActorIn(RecordIn):
+    record_type: ClassVar[str] = "actor"
     slug = Slug(required=True)
     name = Text(Actor.name, required=True)
     kind = choice(v.ACTOR_KINDS, required=True)
     role = Text(Actor.role, load_default=None, allow_none=True)
     country = Pattern(r"^[A-Z]{2}$", "Not an ISO 3166-1 alpha-2 code.", load_default=None, allow_none=True)
-    parent = Slug(load_default=None, allow_none=True)
+    parent = Ref("actor", load_default=None, allow_none=True)
     aliases = listed(Text(ActorAlias.alias))
     citations = cited()
 
 
 class RelationIn(ClaimIn):
+    record_type: ClassVar[str] = "relation"
     slug = Slug(required=True)
-    subject = Slug(required=True)
+    subject = Ref("actor", required=True)
     predicate = choice(v.RELATION_PREDICATES, required=True)
-    object = Slug(required=True)
+    object = Ref("actor", required=True)
     citations = cited()
 
 
 class ConditionIn(ClaimIn):
+    record_type: ClassVar[str] = "condition"
     slug = Slug(required=True)
     kind = choice(tuple(v.CONDITION_KINDS), load_default="precondition",
                   metadata={"description": v.described(v.CONDITION_KINDS)})
     description = Text(PositionCondition.description, required=True)
-    proposal = Slug(load_default=None, allow_none=True, metadata={"description": "Slug of the proposal it concerns"})
-    event = Slug(load_default=None, allow_none=True, metadata={"description": "Slug of the event it concerns"})
+    proposal = Ref("proposal", load_default=None, allow_none=True,
+                   metadata={"description": "Slug of the proposal it concerns"})
+    event = Ref("event", load_default=None, allow_none=True, metadata={"description": "Slug of the event it concerns"})
     citations = cited()
 
 
 class PositionIn(ClaimIn):
+    record_type: ClassVar[str] = "position"
     slug = Slug(required=True)
-    holder = Slug(required=True, metadata={"description": "Slug of the actor whose view it is (the outlet for its "
-                                                          "own assessments)"})
-    about = Slug(load_default=None, allow_none=True,
+    holder = Ref("actor", required=True, metadata={
+        "description": "Slug of the actor whose view it is (the outlet for its own assessments)"})
+    about = Ref("actor", load_default=None, allow_none=True,
                  metadata={"description": "Slug of the actor the claim is about, when the holder speaks of another"})
     topic = fields.String(required=True, validate=[length(Position.topic), FullMatch(
         v.TOPIC_PATTERN, error="Not a snake_case topic.")])
     stance = choice(tuple(v.STANCES), required=True, metadata={"description": v.described(v.STANCES)})
     summary = Text(Position.summary, required=True)
-    proposal = Slug(load_default=None, allow_none=True)
+    proposal = Ref("proposal", load_default=None, allow_none=True)
     date = fields.Date(load_default=None, allow_none=True)
     conditions = listed(fields.Nested(ConditionIn))
     citations = cited()
 
 
 class AidItemIn(ClaimIn):
+    record_type: ClassVar[str] = "aid_item"
     slug = Slug(required=True)
     system = Text(AidItem.system, load_default=None, allow_none=True)
     category = Text(AidItem.category, required=True)
@@ -242,15 +256,16 @@ class AidItemIn(ClaimIn):
 class LooseAidItemIn(AidItemIn):
     """Aid the source mentions outside any package (already supplied, or only discussed)."""
 
-    donor = Slug(required=True)
-    recipient = Slug(required=True)
+    donor = Ref("actor", required=True)
+    recipient = Ref("actor", required=True)
 
 
 class AidPackageIn(ClaimIn):
+    record_type: ClassVar[str] = "aid_package"
     slug = Slug(required=True)
-    donor = Slug(required=True)
-    recipient = Slug(required=True)
-    announced_by = Slug(load_default=None, allow_none=True)
+    donor = Ref("actor", required=True)
+    recipient = Ref("actor", required=True)
+    announced_by = Ref("actor", load_default=None, allow_none=True)
     amount = decimal(AidPackage.amount, load_default=None, allow_none=True)
     currency = Pattern(r"^[A-Z]{3}$", "Not an ISO 4217 code.", load_default=None, allow_none=True)
     date = fields.Date(load_default=None, allow_none=True)
@@ -261,17 +276,19 @@ class AidPackageIn(ClaimIn):
 
 
 class AttributeIn(ClaimIn):
+    record_type: ClassVar[str] = "proposal_attribute"
     key = choice(v.ATTRIBUTE_KEYS, required=True)
     value = Text(ProposalAttribute.value, required=True)
     citations = cited()
 
 
 class ProposalIn(ClaimIn):
+    record_type: ClassVar[str] = "proposal"
     slug = Slug(required=True)
     name = Text(Proposal.name, required=True)
     kind = choice(v.PROPOSAL_KINDS, required=True)
     description = Text(Proposal.description, required=True)
-    proposers = listed(Slug())
+    proposers = listed(Ref("actor"))
     mandate = Text(Proposal.mandate, load_default=None, allow_none=True)
     status = choice(v.PROPOSAL_STATUSES, required=True)
     attributes = listed(fields.Nested(AttributeIn))
@@ -279,12 +296,13 @@ class ProposalIn(ClaimIn):
 
 
 class EventIn(ClaimIn):
+    record_type: ClassVar[str] = "event"
     slug = Slug(required=True)
     date = fields.Date(required=True, allow_none=True,
                        metadata={"description": "Null when the source gives no date and none can be worked out"})
     name = Text(Event.name, required=True)
     place = Text(Event.place, load_default=None, allow_none=True)
-    participants = listed(Slug())
+    participants = listed(Ref("actor"))
     status = choice(tuple(v.EVENT_STATUSES), required=True, metadata={"description": v.described(v.EVENT_STATUSES)})
     date_precision = choice(tuple(v.DATE_PRECISIONS), required=True,
                             metadata={"description": v.described(v.DATE_PRECISIONS)})
