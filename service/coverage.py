@@ -134,25 +134,6 @@ class DocumentCoverage:
                 f"{len(self.sentences)} sentences cited overall")
 
 
-def seed_coverage(seed) -> list[DocumentCoverage]:
-    """Coverage of every document of a validated seed (service.seeding.Seed), from its citations."""
-    from service.seeding.reader import iter_records, record_spans
-
-    spans: dict[str, list] = {slug: [] for slug in seed.documents}
-    cues: dict[str, list] = {slug: [] for slug in seed.documents}
-    for label, _section, record in iter_records(seed.data):
-        for _field, role, citation in record_spans(record):
-            spans[citation["document"]].append((citation["start"], citation["end"], label))
-            if role == "cue":
-                cues[citation["document"]].append((citation["start"], citation["end"]))
-    excused: dict[str, dict[int, str]] = {slug: {} for slug in seed.documents}
-    for item in seed.data["uncovered_sentences"]:
-        excused[item["document"] or seed.default_document][item["start"]] = item["reason"]
-    return [DocumentCoverage(slug, sentence_coverage(doc.text, spans[slug]), excused[slug],
-                             attribution_cues(doc.text, cues[slug]))
-            for slug, doc in seed.documents.items()]
-
-
 # Attribution cues (PARC 3.0): verbs and phrases of saying, thinking and stance that introduce a claim and its
 # source. Every one the text holds should be the cue of some record (seeds/README.md, "Reading rules").
 _CUE_WORDS = re.compile(

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from service.http import db_deadlines
-from service.http.errors import ProblemApi
+from service.http.api import ProblemApi
 
 
 class Database:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from service.coverage import annotate, seed_coverage, sentence_coverage, split_sentences
+from service.coverage import annotate, sentence_coverage, split_sentences
 from service.seeding import read_seed
+from service.seeding.coverage import seed_coverage
 from tests.conftest import SEED_FOLDER, SOURCE_FILE
 from tests.helpers import assert_problem
 

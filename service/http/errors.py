@@ -9,12 +9,10 @@ import traceback
 
 import marshmallow as ma
 from apispec import BasePlugin
-from flask import Flask, Response, request
-from flask_smorest import Api
+from flask import Flask, Response, current_app, request
 from marshmallow.exceptions import SCHEMA
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -112,39 +110,9 @@ def flatten_messages(messages: dict) -> list[dict]:
     return flat
 
 
-def _describe(errors: list[dict]) -> str:
+def describe(errors: list[dict]) -> str:
     named = dict.fromkeys(f"'{e['field']}' ({e['location']})" for e in errors[:MAX_LISTED_ERRORS])
     return f"Invalid input in {', '.join(named)}."
-
-
-class ProblemApi(Api):
-    """flask-smorest Api that speaks problem+json and keeps the headers werkzeug sets (Allow)."""
-
-    ERROR_SCHEMA = ProblemSchema
-
-    def register_blueprint(self, blp, **options):
-        # The JSON-body check runs after the app's own before_request hooks (the body cap and the rate limiter
-        # count the request first) and before the view. A blueprint outlives the apps it is registered in
-        # (the tests build many), and takes hooks only before its first registration: add it once.
-        from service.http.json_bodies import require_json_body
-
-        if require_json_body not in blp.before_request_funcs.get(None, []):
-            blp.before_request(require_json_body)
-        super().register_blueprint(blp, **options)
-
-    def handle_http_exception(self, error: HTTPException):
-        status = error.code or 500
-        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-        data = getattr(error, "data", None) or {}
-        headers.update(data.get("headers") or {})
-        messages = data.get("messages") or data.get("errors")
-        if messages:
-            errors = flatten_messages(messages)
-            return problem(status, data.get("message") or _describe(errors), errors, headers)
-        detail = data.get("message") or error.description
-        if isinstance(error, InternalServerError):
-            detail = "The server could not complete the request; it has been logged."
-        return problem(status, detail, headers=headers)
 
 
 class ProblemResponsesPlugin(BasePlugin):
@@ -172,9 +140,7 @@ def init_app(app: Flask) -> None:
         cause = error.orig if isinstance(error, DBAPIError) else error
         first_line = next(iter(str(cause).strip().splitlines()), "")
         throttle.warning(log, "database unavailable", "database unavailable: %s: %s", _class_name(cause), first_line)
-        from service.extensions import db
-
-        db.session.rollback()
+        rollback()
         return problem(503, "The database is unavailable; retry shortly.", headers={"Retry-After": RETRY_AFTER})
 
     app.register_error_handler(OperationalError, unavailable)
@@ -187,10 +153,13 @@ def init_app(app: Flask) -> None:
         log.error("database error: %s", _class_name(error.orig), extra={"fields": {
             "error_class": _class_name(error.orig), "sqlstate": getattr(error.orig, "sqlstate", None),
             "statement": error.statement, "traceback": "".join(traceback.format_tb(error.__traceback__))}})
-        from service.extensions import db
-
-        db.session.rollback()
+        rollback()
         return problem(500, "The server could not complete the request; it has been logged.")
+
+
+def rollback() -> None:
+    """End the failed transaction of the request's session (service/extensions.py keeps it per app)."""
+    current_app.extensions["database"].session.rollback()
 
 
 def _class_name(error: BaseException | None) -> str:

@@ -93,7 +93,8 @@ def load_command(paths: tuple[str, ...], if_empty: bool) -> None:
 @click.option("--document", "document_slug", help="Only this document (slug).")
 def coverage_command(paths: tuple[str, ...], document_slug: str | None) -> None:
     """Report which sentences the seeds' citations cover; fail if a fact-bearing one is uncited."""
-    from service.coverage import cue_figure, seed_coverage
+    from service.coverage import cue_figure
+    from service.seeding.coverage import seed_coverage
 
     reports = [r for seed in read_all(seed_folders(paths)) for r in seed_coverage(seed)
                if document_slug in (None, r.document)]
