@@ -64,6 +64,9 @@ class Record(Base):
     # Names, summaries and quotes, kept current on every flush (service/search.py); the full-text
     # indexes (FTS5 on SQLite, a GIN tsvector index on PostgreSQL) are built over it by the migrations.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
+    # The record's served JSON as its list pages show it, rendered in the transaction that writes it
+    # (service/read_model.py); null for the records served only inside another's (a position's conditions).
+    body: Mapped[str | None] = mapped_column(Text, deferred=True)
     # Bumped by every API write under an optimistic lock (service/resources/writing.py).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
