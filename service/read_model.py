@@ -18,15 +18,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import click
+import orjson
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import bindparam, event, func, or_, select, update
 from sqlalchemy import inspect as inspect_model
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction
 from sqlalchemy.orm.interfaces import ONETOMANY
 
 from service.extensions import db
-from service.json_provider import encode
+from service.json_provider import OrjsonProvider, encode
 from service.models import (
     Actor,
     ActorAlias,
@@ -150,6 +151,82 @@ def rebuild(session: Session, *, only_missing: bool = False) -> int:
             count += len(rows)
         session.expunge_all()  # a rebuild reads every record once: keep memory flat
     return count
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+
+def serves(model: type, schema: type) -> bool:
+    """Whether a list of MODEL's records in SCHEMA is a list of their stored bodies (a schema with the fields of
+    the stored one, e.g. /relations' subclass of the relation schema)."""
+    body = bodies().get(model)
+    return body is not None and _same_fields(schema, body.schema)
+
+
+@functools.cache
+def _same_fields(schema: type, stored: type) -> bool:
+    return issubclass(schema, stored) and set(schema().fields) == set(stored().fields)
+
+
+def joins_bodies(app: Flask) -> bool:
+    """Whether APP's JSON responses are the compact, sorted bytes stored bodies are (not Flask's indented debug
+    output): then a page is its bodies joined."""
+    provider = app.json
+    return isinstance(provider, OrjsonProvider) and not (
+        provider.compact is False or (provider.compact is None and app.debug))
+
+
+def included(session: Session, items: list[dict], names: tuple[str, ...]) -> list[dict]:
+    """For each of ITEMS (bodies, read), `{name: the stored body of the record its Link NAME shows (a list of them
+    for a list of Links), or None}`: one SELECT per collection the Links point into."""
+    if not names:
+        return [{} for _ in items]
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        for name in names:
+            for link in _links(item.get(name)):
+                wanted[_collection(link)].add(link["slug"])
+    found: dict[tuple[str, str], dict] = {}
+    if wanted:
+        found = {(_collections()[kind], slug): orjson.loads(body)
+                 for kind, slug, body in session.execute(_included_select(wanted))}
+
+    def embedded(value):
+        if value is None:
+            return None
+        if isinstance(value, list):
+            return [found[_collection(link), link["slug"]] for link in value]
+        return found[_collection(value), value["slug"]]
+
+    return [{name: embedded(item.get(name)) for name in names} for item in items]
+
+
+@functools.cache
+def _collections() -> dict[str, str]:
+    """Polymorphic identity -> collection, for every listed model."""
+    return {inspect_model(model).polymorphic_identity: body.collection for model, body in bodies().items()}
+
+
+def _included_select(wanted: dict[str, set[str]]):
+    """One SELECT of (type, slug, body) for the records of each collection in WANTED with those slugs."""
+    by_collection = {body.collection: body.model for body in bodies().values()}
+    tables = [inspect_model(by_collection[collection]).local_table for collection in sorted(wanted)]
+    source = RECORDS
+    for table in tables:
+        source = source.outerjoin(table, table.c.id == RECORDS.c.id)
+    slug = tables[0].c.slug if len(tables) == 1 else func.coalesce(*(table.c.slug for table in tables))
+    matches = [table.c.slug.in_(sorted(wanted[collection])) for collection, table in zip(sorted(wanted), tables,
+                                                                                         strict=True)]
+    return select(RECORDS.c.type, slug, RECORDS.c.body).select_from(source).where(or_(*matches))
+
+
+def _links(value) -> list[dict]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _collection(link: dict) -> str:
+    """/api/v1/actors/france -> actors"""
+    return link["url"].split("/")[3]
 
 
 # --- what a record's representation shows of others -------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from service.extensions import db
 from service.models import Record
@@ -160,3 +160,29 @@ def test_rebuild_missing_renders_only_bodies_that_are_null(writable_app, writer)
         db.session.commit()
     assert rebuild(writable_app, "--missing").strip().endswith("bodies: 1 rendered")
     assert stored(writable_app) == before
+def urls(limit: int) -> list[str]:
+    return [*(f"/api/v1/{collection}?limit={limit}" for collection in LISTS),
+            f"/api/v1/positions?limit={limit}&include=holder,proposal",
+            f"/api/v1/aid-items?limit={limit}&include=package,donor",
+            f"/api/v1/events?limit={limit}&include=participants",
+            f"/api/v1/positions?limit={limit}&fields=slug,holder"]
+
+
+def test_list_statements_do_not_grow_with_the_page_size(app, client):
+    with app.app_context():
+        engine = db.engine
+    counts = {}
+    for limit in (1, 100):
+        seen: list[str] = []
+
+        def count(conn, cursor, statement, parameters, context, executemany, seen=seen):
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            for url in urls(limit):
+                assert client.get(url, headers={"Cache-Control": "no-cache"}).status_code == 200, url
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        counts[limit] = len(seen)
+    assert counts[1] == counts[100]
