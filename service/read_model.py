@@ -1,4 +1,4 @@
-"""The read model: each listed record's served JSON, rendered when the record is written and stored in records.body.
+"""The read model: each listed record's served JSON, rendered when the record is written and stored in record_bodies.
 
 A list page selects its rows' stored bodies and joins them (resources/listing.py): nothing is rendered to read.
 Rendering happens in the transaction that writes, whatever writes (a view, the seed loader, a CLI command): each
@@ -21,7 +21,7 @@ import click
 import orjson
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import bindparam, event, func, or_, select, update
+from sqlalchemy import bindparam, delete, event, func, insert, or_, select, union_all, update
 from sqlalchemy import inspect as inspect_model
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction
 from sqlalchemy.orm.interfaces import ONETOMANY
@@ -42,13 +42,14 @@ from service.models import (
     Proposal,
     ProposalAttribute,
     Record,
+    RecordBody,
 )
 from service.models.slugs import FIRST_OF, SLUG_PATHS
 
 PENDING = "service.read_model"  # session.info key: what this transaction's flushes changed
 BATCH = 500
 RECORDS = Record.__table__
-WRITE_BODY = update(RECORDS).where(RECORDS.c.id == bindparam("b_id")).values(body=bindparam("b_body"))
+BODIES = RecordBody.__table__
 
 # Records served inside another's body (not listed on their own) -> the attribute naming that one.
 OWNERS: dict[type, str] = {PositionCondition: "position_id", ProposalAttribute: "proposal_id"}
@@ -94,8 +95,8 @@ def _loader_options(model: type) -> tuple:
 
 
 def render_records(records: Iterable) -> list[dict]:
-    """[{b_id, b_body}] for RECORDS (ORM objects of listed models, loaded with their shape)."""
-    return [{"b_id": record.id, "b_body": encode(_schema(type(record)).dump(record)).decode()} for record in records]
+    """[{id, body}] for RECORDS (ORM objects of listed models, loaded with their shape)."""
+    return [{"id": record.id, "body": encode(_schema(type(record)).dump(record)).decode()} for record in records]
 
 
 def render(session: Session, ids: Iterable[int]) -> list[dict]:
@@ -133,8 +134,12 @@ def _listed(session: Session, ids: set[int]) -> list[tuple[int, type]]:
 
 
 def write(session: Session, rows: list[dict]) -> None:
-    if rows:
-        session.execute(WRITE_BODY, rows)
+    """Store ROWS ([{id, body}]) in place of those records' bodies."""
+    conn = session.connection()
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start:start + BATCH]
+        conn.execute(delete(BODIES).where(BODIES.c.id.in_([row["id"] for row in chunk])))
+        conn.execute(insert(BODIES), chunk)
 
 
 def rebuild(session: Session, *, only_missing: bool = False) -> int:
@@ -143,7 +148,7 @@ def rebuild(session: Session, *, only_missing: bool = False) -> int:
     for model in bodies():
         stmt = select(model.id).order_by(model.id)
         if only_missing:
-            stmt = stmt.where(Record.body.is_(None))
+            stmt = stmt.where(model.id.not_in(select(BODIES.c.id)))
         ids = list(session.scalars(stmt))
         for start in range(0, len(ids), BATCH):
             rows = render(session, ids[start:start + BATCH])
@@ -217,7 +222,8 @@ def _included_select(wanted: dict[str, set[str]]):
     slug = tables[0].c.slug if len(tables) == 1 else func.coalesce(*(table.c.slug for table in tables))
     matches = [table.c.slug.in_(sorted(wanted[collection])) for collection, table in zip(sorted(wanted), tables,
                                                                                          strict=True)]
-    return select(RECORDS.c.type, slug, RECORDS.c.body).select_from(source).where(or_(*matches))
+    source = source.join(BODIES, BODIES.c.id == RECORDS.c.id)
+    return select(RECORDS.c.type, slug, BODIES.c.body).select_from(source).where(or_(*matches))
 
 
 def _links(value) -> list[dict]:
@@ -253,28 +259,44 @@ def _link_paths() -> tuple[tuple[type, str], ...]:
     return tuple(dict.fromkeys(paths))
 
 
-def _pointing(model: type, path: str, ids: list[int]):
-    """SELECT the ids of MODEL's records whose PATH leads to one of IDS."""
+RECORD_ID = bindparam("record_id")
+
+
+def _pointing(model: type, path: str):
+    """SELECT the ids of MODEL's records whose PATH leads to the record :record_id."""
     hops = _hops(model, path)
     last = hops[-1]
     if last.secondary is not None:
-        criterion = last.class_attribute.any(last.mapper.class_.id.in_(ids))
+        criterion = last.class_attribute.any(last.mapper.class_.id == RECORD_ID)
     else:
         (column,) = last.local_columns
-        criterion = column.in_(ids)
+        criterion = column == RECORD_ID
     for prop in reversed(hops[:-1]):
         criterion = prop.class_attribute.has(criterion)
     return select(model.id).where(criterion)
 
 
+@functools.cache  # built (and compiled) once per model
+def _dependents_select(model: type):
+    """One SELECT of the ids of the records that show the record :record_id (of MODEL) by its Link."""
+    selects = [_pointing(shower, path) for shower, path in _link_paths()
+               if issubclass(model, _hops(shower, path)[-1].mapper.class_)]
+    if not selects:
+        return None  # nothing shows a record of MODEL by its Link alone (an aid item: its package lists it)
+    return union_all(*selects) if len(selects) > 1 else selects[0]
+
+
 def link_dependents(session: Session, model: type, ids: list[int]) -> set[int]:
     """The records whose bodies show a record of MODEL among IDS by its Link (their served-inside ones too)."""
     found: set[int] = set()
-    for shower, path in _link_paths():
-        target = _hops(shower, path)[-1].mapper.class_
-        if issubclass(model, target):
-            found.update(session.scalars(_pointing(shower, path, ids)))
+    stmt = _dependents_select(model)
+    for record_id in ids if stmt is not None else ():
+        found.update(session.scalars(stmt, {"record_id": record_id}))
     return found
+
+
+RELINK = (update(BODIES).where(BODIES.c.id.in_(bindparam("ids", expanding=True)))
+          .values(body=func.replace(BODIES.c.body, bindparam("old"), bindparam("new"))))
 
 
 @functools.cache
@@ -395,35 +417,22 @@ def _render_pending(session: Session) -> None:
         ids.update(session.scalars(select(Citation.record_id).where(Citation.document_id.in_(pending.documents))))
     for shower, column, record_id in pending.through:
         ids.update(session.scalars(select(shower.id).where(column == record_id)))
-    rows = render(session, ids)
-    rendered = {row["b_id"] for row in rows}
-    write(session, rows + relinked(session, pending.renames, rendered))
+    relink(session, pending.renames)  # first: the bodies rendered next are rendered whole
+    write(session, render(session, ids))
     session.info.pop(PENDING, None)  # rendering flushed nothing new: nothing left to render
 
 
-def relinked(session: Session, renames: list[tuple[type, int, str, str]], skip: set[int]) -> list[dict]:
-    """[{b_id, b_body}]: the stored bodies showing a renamed record by its Link, with that Link replaced in
-    their JSON (bodies are compact with sorted keys: a Link is `{"slug":...,"url":...}`), but for SKIP."""
-    if not renames:
-        return []
-    replacements: dict[int, list[tuple[str, str]]] = defaultdict(list)
+def relink(session: Session, renames: list[tuple[type, int, str, str]]) -> None:
+    """Replace each renamed record's Link in the stored bodies that show it, set-wise in the database (bodies are
+    compact with sorted keys: a Link is exactly `{"slug":...,"url":...}`): per rename, one SELECT of the records
+    showing it, one UPDATE of their bodies."""
     for model, record_id, old, new in renames:
         collection = bodies()[model].collection
-        pair = (_link_text(collection, old), _link_text(collection, new))
-        for dependent, _ in _listed(session, link_dependents(session, model, [record_id])):
-            if dependent not in skip:
-                replacements[dependent].append(pair)
-    rows = []
-    ordered = sorted(replacements)
-    for start in range(0, len(ordered), BATCH):
-        chunk = ordered[start:start + BATCH]
-        for record_id, body in session.execute(select(Record.id, Record.body).where(Record.id.in_(chunk))):
-            if body is None:
-                continue
-            for old, new in replacements[record_id]:
-                body = body.replace(old, new)
-            rows.append({"b_id": record_id, "b_body": body})
-    return rows
+        ids = [found for found, _ in _listed(session, link_dependents(session, model, [record_id]))]
+        for start in range(0, len(ids), BATCH * 10):
+            session.connection().execute(RELINK, {"ids": ids[start:start + BATCH * 10],
+                                                  "old": _link_text(collection, old),
+                                                  "new": _link_text(collection, new)})
 
 
 def _link_text(collection: str, slug: str) -> str:
@@ -439,7 +448,10 @@ bodies_cli = AppGroup("bodies", help="Stored bodies: each listed record's served
 @click.option("--missing", is_flag=True, help="Only the records that have no body yet")
 def rebuild_command(missing: bool) -> None:
     """Render every listed record's body again, in one transaction."""
+    from service.response_cache import BUMP  # imports the resources' app wiring: not at import time
+
     count = rebuild(db.session, only_missing=missing)
+    db.session.connection().execute(BUMP)  # stored responses and ETags were computed from the old bodies
     db.session.commit()
     click.echo(f"bodies: {count} rendered")
 

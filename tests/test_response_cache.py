@@ -180,8 +180,7 @@ def test_get_with_response_cache_off_never_hits(cached_app):
     client.get("/api/v1/actors/france")
     with count_queries(app) as statements:
         response = client.get("/api/v1/actors/france")
-    # Computed: the page's rows were read (a hit reads none; a page is one SELECT of stored bodies)
-    assert "X-Cache" not in response.headers and any("FROM records JOIN aid_items" in s for s in statements)
+    assert "X-Cache" not in response.headers and len(statements) > 1
 
 
 def test_get_through_shared_store_hits_in_a_second_worker(cached_app):

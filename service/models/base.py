@@ -64,9 +64,6 @@ class Record(Base):
     # Names, summaries and quotes, kept current on every flush (service/search.py); the full-text
     # indexes (FTS5 on SQLite, a GIN tsvector index on PostgreSQL) are built over it by the migrations.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
-    # The record's served JSON as its list pages show it, rendered in the transaction that writes it
-    # (service/read_model.py); null for the records served only inside another's (a position's conditions).
-    body: Mapped[str | None] = mapped_column(Text, deferred=True)
     # Bumped by every API write under an optimistic lock (service/resources/writing.py).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -108,6 +105,17 @@ class Record(Base):
     )
 
     __mapper_args__ = {"polymorphic_on": "type", "polymorphic_identity": "record"}
+
+
+class RecordBody(Base):
+    """A listed record's served JSON as its list pages show it, rendered in the transaction that writes the
+    record (service/read_model.py). A table of its own, narrow: re-rendering a thousand bodies rewrites these
+    rows only, not the records' (whose indexes, the full-text one included, PostgreSQL would update too)."""
+
+    __tablename__ = "record_bodies"
+
+    id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
 
 
 def record_fk() -> Mapped[int]:

@@ -44,6 +44,7 @@ from service import read_model, search
 from service import vocabulary as v
 from service.extensions import db
 from service.json_provider import encode
+from service.models import RecordBody
 from service.resources import cursors, loading
 from service.resources.dumping import dumper
 from service.resources.loading import Shape
@@ -408,10 +409,12 @@ def _stored(model, schema: type[ma.Schema] | None, sorts: dict, keys: tuple) -> 
     row's id, sort values and body. None when the list serves another representation than the stored one."""
     if schema is None or not read_model.serves(model, schema):
         return None
-    columns = (model.id.label("id"), model.body.label("body"), *(sorts[name].label(name) for name, _, _ in keys[:-1]))
+    bodies = RecordBody.__table__
+    columns = (model.id.label("id"), bodies.c.body, *(sorts[name].label(name) for name, _, _ in keys[:-1]))
 
     def read(conn: Connection, stmt: Select) -> list:
-        return conn.execute(stmt.with_only_columns(*columns, maintain_column_froms=True)).all()
+        stmt = stmt.with_only_columns(*columns, maintain_column_froms=True)
+        return conn.execute(stmt.outerjoin(bodies, bodies.c.id == model.id)).all()
 
     return read
 

@@ -1,4 +1,4 @@
-"""Each listed record's served JSON stored beside it (records.body), for list pages to read as it is.
+"""Each listed record's served JSON stored beside it (record_bodies), for list pages to read as it is.
 
 Added, then filled by rendering every listed record through the application's schemas (service/read_model.py):
 a body is what the code serves, so this migration, unlike the others, imports the app. It reads the models as
@@ -24,7 +24,13 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     from service import read_model
 
-    op.add_column("records", sa.Column("body", sa.Text(), nullable=True))
+    op.create_table(
+        "record_bodies",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["id"], ["records.id"], name=op.f("fk_record_bodies_id_records"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_record_bodies")),
+    )
     session = Session(bind=op.get_bind())
     read_model.rebuild(session)
     session.flush()
@@ -32,5 +38,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("records") as batch:
-        batch.drop_column("body")
+    op.drop_table("record_bodies")
