@@ -21,7 +21,7 @@ import click
 import orjson
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import bindparam, delete, event, func, insert, or_, select, union_all, update
+from sqlalchemy import bindparam, delete, event, func, insert, literal, select, union_all, update
 from sqlalchemy import inspect as inspect_model
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction
 from sqlalchemy.orm.interfaces import ONETOMANY
@@ -48,7 +48,6 @@ from service.models.slugs import FIRST_OF, SLUG_PATHS
 
 PENDING = "service.read_model"  # session.info key: what this transaction's flushes changed
 BATCH = 500
-RECORDS = Record.__table__
 BODIES = RecordBody.__table__
 
 # Records served inside another's body (not listed on their own) -> the attribute naming that one.
@@ -193,8 +192,8 @@ def included(session: Session, items: list[dict], names: tuple[str, ...]) -> lis
                 wanted[_collection(link)].add(link["slug"])
     found: dict[tuple[str, str], dict] = {}
     if wanted:
-        found = {(_collections()[kind], slug): orjson.loads(body)
-                 for kind, slug, body in session.execute(_included_select(wanted))}
+        found = {(collection, slug): orjson.loads(body)
+                 for collection, slug, body in session.execute(_included_select(wanted))}
 
     def embedded(value):
         if value is None:
@@ -206,24 +205,17 @@ def included(session: Session, items: list[dict], names: tuple[str, ...]) -> lis
     return [{name: embedded(item.get(name)) for name in names} for item in items]
 
 
-@functools.cache
-def _collections() -> dict[str, str]:
-    """Polymorphic identity -> collection, for every listed model."""
-    return {inspect_model(model).polymorphic_identity: body.collection for model, body in bodies().items()}
-
-
 def _included_select(wanted: dict[str, set[str]]):
-    """One SELECT of (type, slug, body) for the records of each collection in WANTED with those slugs."""
+    """One SELECT (a UNION ALL, each part by its table's unique slug index) of (collection, slug, body) for the
+    records of each collection in WANTED with those slugs."""
     by_collection = {body.collection: body.model for body in bodies().values()}
-    tables = [inspect_model(by_collection[collection]).local_table for collection in sorted(wanted)]
-    source = RECORDS
-    for table in tables:
-        source = source.outerjoin(table, table.c.id == RECORDS.c.id)
-    slug = tables[0].c.slug if len(tables) == 1 else func.coalesce(*(table.c.slug for table in tables))
-    matches = [table.c.slug.in_(sorted(wanted[collection])) for collection, table in zip(sorted(wanted), tables,
-                                                                                         strict=True)]
-    source = source.join(BODIES, BODIES.c.id == RECORDS.c.id)
-    return select(RECORDS.c.type, slug, BODIES.c.body).select_from(source).where(or_(*matches))
+    parts = []
+    for collection in sorted(wanted):
+        table = inspect_model(by_collection[collection]).local_table
+        parts.append(select(literal(collection).label("collection"), table.c.slug, BODIES.c.body)
+                     .join_from(table, BODIES, BODIES.c.id == table.c.id)
+                     .where(table.c.slug.in_(sorted(wanted[collection]))))
+    return union_all(*parts) if len(parts) > 1 else parts[0]
 
 
 def _links(value) -> list[dict]:
