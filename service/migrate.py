@@ -9,6 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -21,7 +22,23 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    """Migrate to REVISION; at head, render the stored bodies that are missing (a new table, records written by
+    raw SQL) with the code that serves them (service/read_model.py)."""
     command.upgrade(alembic_config(database_url), revision)
+    if revision == "head":
+        fill_bodies(database_url)
+
+
+def fill_bodies(database_url: str) -> int:
+    from service import read_model  # the models and schemas: not needed by the other commands
+    from service.extensions import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            return read_model.rebuild(session, only_missing=True)
+    finally:
+        engine.dispose()
 
 
 def check(database_url: str) -> None:

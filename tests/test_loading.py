@@ -1,5 +1,5 @@
-"""List pages read their rows as plain objects (service/resources/loading.py): every item equals the same
-record loaded by the ORM, and its shape costs one statement per relationship whatever the page size."""
+"""List pages serve stored bodies (service/read_model.py): every item equals the same record loaded by the ORM
+and dumped by its schema, and its item view; tests/test_read_model.py counts a page's statements."""
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from service.resources.common import CITED
 from service.resources.events import EVENT, EventSchema
 from service.resources.positions import PositionSchema, position_shape
 from service.resources.proposals import PROPOSAL, ProposalSchema
-from tests.test_listing import COMPUTE, count_queries
+from tests.test_listing import COMPUTE
 
 # list URL -> (model, its shape, the schema its items are dumped with)
 LISTS = {
@@ -84,15 +84,3 @@ def test_every_search_hit_links_to_a_record_that_exists(client):
     assert len({hit["type"] for hit in hits}) > 3
     for hit in hits:
         assert client.get(hit["url"]).status_code == 200, hit
-
-
-def test_a_relationship_loaded_from_two_levels_is_read_once(app):
-    """The citations of positions and of their conditions come in one statement, with their documents;
-    the page: positions, conditions, citations."""
-    client = app.test_client()
-    with count_queries(app) as statements:
-        page = client.get("/api/v1/positions?limit=500", headers=COMPUTE).get_json()
-    assert any(item["conditions"] for item in page["items"])
-    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "data_version" not in s]
-    assert len(reads) == 3, reads
-    assert sum("FROM citations" in s for s in reads) == 1

@@ -9,6 +9,7 @@ beyond 64 bits ...) is encoded by Flask's provider instead.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -17,6 +18,15 @@ from werkzeug.sansio.response import Response
 
 OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
            | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_APPEND_NEWLINE)
+
+
+def encode(obj: Any) -> bytes:
+    """OBJ as the provider writes it in a response (sorted keys, compact), without the final newline: the
+    bytes a stored body keeps (service/read_model.py), so a page can join them as they are."""
+    try:
+        return orjson.dumps(obj, default=DefaultJSONProvider.default, option=OPTIONS ^ orjson.OPT_APPEND_NEWLINE)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(obj, default=DefaultJSONProvider.default, sort_keys=True, separators=(",", ":")).encode()
 
 
 class OrjsonProvider(DefaultJSONProvider):

@@ -107,6 +107,17 @@ class Record(Base):
     __mapper_args__ = {"polymorphic_on": "type", "polymorphic_identity": "record"}
 
 
+class RecordBody(Base):
+    """A listed record's served JSON as its list pages show it, rendered in the transaction that writes the
+    record (service/read_model.py). A table of its own, narrow: re-rendering a thousand bodies rewrites these
+    rows only, not the records' (whose indexes, the full-text one included, PostgreSQL would update too)."""
+
+    __tablename__ = "record_bodies"
+
+    id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+
+
 def record_fk() -> Mapped[int]:
     """Primary key of a Record subtype: also a foreign key to records.id."""
     return mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)

@@ -21,6 +21,7 @@ from typing import NoReturn
 from urllib.parse import quote, urlencode
 
 import marshmallow as ma
+import orjson
 from flask import Response, current_app, make_response, request, stream_with_context
 from flask.views import MethodView
 from flask_smorest import abort
@@ -39,9 +40,11 @@ from sqlalchemy import (
     select,
 )
 
-from service import search
+from service import read_model, search
 from service import vocabulary as v
 from service.extensions import db
+from service.http.json_provider import encode
+from service.models import RecordBody
 from service.resources import cursors, loading
 from service.resources.dumping import dumper
 from service.resources.loading import Shape
@@ -368,6 +371,9 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     after = None
     if cursor is not None:
         after = [*_typed(cursor["v"], keys[:-1]), cursor["id"]]
+    served = _stored(model, schema, sorts or {}, keys)
+    if served is not None:
+        read = served
     with db.engine.connect() as conn:  # a list only reads: no Session, no unit of work to set up and tear down
         rows = _page(conn, stmt, keys, after, limit + 1, window, read)
     body: dict = {"items": rows[:limit], "limit": limit, "next": None}
@@ -383,6 +389,8 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
             stmt.order_by(None).options().with_only_columns(model.id).subquery()))
     if schema is None:
         return body, 200, headers
+    if served is not None:
+        return _stored_page(body, headers, only, tuple(embed or ()))
     rows = body["items"]
     dump = dumper(schema, only)
     body["items"] = [dump(row) for row in rows]
@@ -390,6 +398,50 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
         for row, item in zip(rows, body["items"], strict=True):
             item["included"] = {name: _embedded(get(row), dump) for name, (get, dump) in embed.items()}
     response = current_app.json.response(body)
+    if only is not None:
+        response.mimetype = SPARSE
+    response.headers.update(headers)
+    return response
+
+
+def _stored(model, schema: type[ma.Schema] | None, sorts: dict, keys: tuple) -> Read | None:
+    """The READ of a list whose items are its rows' stored bodies (service/read_model.py): a SELECT of each
+    row's id, sort values and body. None when the list serves another representation than the stored one."""
+    if schema is None or not read_model.serves(model, schema):
+        return None
+    bodies = RecordBody.__table__
+    columns = (model.id.label("id"), bodies.c.body, *(sorts[name].label(name) for name, _, _ in keys[:-1]))
+
+    def read(conn: Connection, stmt: Select) -> list:
+        stmt = stmt.with_only_columns(*columns, maintain_column_froms=True)
+        return list(conn.execute(stmt.outerjoin(bodies, bodies.c.id == model.id)).all())
+
+    return read
+
+
+def _stored_page(body: dict, headers: dict, only: tuple[str, ...] | None, include: tuple[str, ...]) -> Response:
+    """The page of stored bodies: joined as they are into the response's JSON (their bytes are the provider's,
+    keys sorted), or read, narrowed to ONLY and given their `included` records' stored bodies."""
+    rows = body.pop("items")
+    stored = [row.body for row in rows]
+    if None in stored:  # written by raw SQL since the last rebuild: rendered now, served the same
+        rendered = {r["id"]: r["body"] for r in read_model.render(db.session(), [row.id for row in rows
+                                                                                if row.body is None])}
+        stored = [text if text is not None else rendered[row.id] for row, text in zip(rows, stored, strict=True)]
+    response: Response
+    if only is None and not include and read_model.joins_bodies(current_app):
+        rest = encode(body)  # {"limit":...,"next":...[,"total":...]}: sorted after "items"
+        data = b'{"items":[' + ",".join(stored).encode() + b"]," + rest[1:] + b"\n"
+        response = current_app.response_class(data, mimetype=current_app.json.mimetype)  # type: ignore[attr-defined]
+    else:
+        items = [orjson.loads(text) for text in stored]
+        included = read_model.included(db.session(), items, include)
+        if only is not None:
+            items = [{name: item[name] for name in only if name in item} for item in items]
+        for item, embedded in zip(items, included, strict=True):
+            if include:
+                item["included"] = embedded
+        response = current_app.json.response({**body, "items": items})  # type: ignore[assignment]  # a flask Response
     if only is not None:
         response.mimetype = SPARSE
     response.headers.update(headers)

@@ -1,0 +1,454 @@
+"""The read model: each listed record's served JSON, rendered when the record is written and stored in record_bodies.
+
+A list page selects its rows' stored bodies and joins them (resources/listing.py): nothing is rendered to read.
+Rendering happens in the transaction that writes, whatever writes (a view, the seed loader, a CLI command): each
+flush notes what it changed (`after_flush`), and just before the commit the records whose representation changed
+are rendered through their resource's schema. Records that show another only by its Link (`{slug, url}`) are not
+rendered again when that one is renamed: the Link is replaced in their stored JSON, set-wise (a renamed actor's
+thousand positions are one SELECT and one executemany UPDATE). `flask bodies rebuild` renders every body again
+(after a migration that changes a representation, or a repair in raw SQL); tests/test_read_model.py checks that it
+changes nothing after API writes.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import click
+import orjson
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import BindParameter, Table, bindparam, delete, event, func, insert, literal, select, union_all, update
+from sqlalchemy import inspect as inspect_model
+from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction
+from sqlalchemy.orm.interfaces import ONETOMANY
+
+from service.extensions import db
+from service.http.json_provider import OrjsonProvider, encode
+from service.models import (
+    Actor,
+    ActorAlias,
+    ActorRelation,
+    AidItem,
+    AidPackage,
+    Citation,
+    Document,
+    Event,
+    Position,
+    PositionCondition,
+    Proposal,
+    ProposalAttribute,
+    Record,
+    RecordBody,
+)
+from service.models.slugs import FIRST_OF, SLUG_PATHS
+
+PENDING = "service.read_model"  # session.info key: what this transaction's flushes changed
+BATCH = 500
+BODIES = cast(Table, RecordBody.__table__)
+
+# Records served inside another's body (not listed on their own) -> the attribute naming that one.
+OWNERS: dict[type[Any], str] = {PositionCondition: "position_id", ProposalAttribute: "proposal_id"}
+
+
+@dataclass(frozen=True)
+class Body:
+    """How one listed model's records are served: the collection in their URL, their schema, what it loads."""
+
+    model: type[Any]
+    collection: str
+    schema: type[Any]
+    shape: Mapping[str, Any]
+
+
+@functools.cache
+def bodies() -> dict[type[Any], Body]:
+    """Every model whose records have a stored body (imported here: the resources import the models)."""
+    from service.resources import actors, aid_items, aid_packages, events, positions, proposals
+    from service.resources.common import CITED
+
+    return {body.model: body for body in (
+        Body(Actor, "actors", actors.ActorSchema, actors.ACTOR),
+        Body(ActorRelation, "relations", actors.RelationSchema, CITED),
+        Body(Position, "positions", positions.PositionSchema, positions.POSITION),
+        Body(Proposal, "proposals", proposals.ProposalSchema, proposals.PROPOSAL),
+        Body(Event, "events", events.EventSchema, events.EVENT),
+        Body(AidPackage, "aid-packages", aid_packages.AidPackageSchema, aid_packages.AID_PACKAGE),
+        Body(AidItem, "aid-items", aid_items.AidItemSchema, CITED),
+    )}
+
+
+@functools.cache
+def _schema(model: Any):
+    return bodies()[model].schema()
+
+
+@functools.cache
+def _loader_options(model: Any) -> tuple:
+    from service.resources.common import options
+
+    return options(model, bodies()[model].shape)
+
+
+def render_records(records: Iterable) -> list[dict]:
+    """[{id, body}] for RECORDS (ORM objects of listed models, loaded with their shape)."""
+    return [{"id": record.id, "body": encode(_schema(type(record)).dump(record)).decode()} for record in records]  # type: ignore[arg-type]  # mypy takes type[Any] for unhashable
+
+
+def render(session: Session, ids: Iterable[int]) -> list[dict]:
+    """The bodies of the listed records among IDS (the ids of served-inside records stand for their owners')."""
+    by_model: dict[type[Any], set[int]] = defaultdict(set)
+    for record_id, model in _listed(session, set(ids)):
+        by_model[model].add(record_id)
+    rows = []
+    for model, model_ids in by_model.items():
+        ordered = sorted(model_ids)
+        for start in range(0, len(ordered), BATCH):
+            stmt = (select(model).options(*_loader_options(model)).where(model.id.in_(ordered[start:start + BATCH]))  # type: ignore[arg-type]  # mypy takes type[Any] for unhashable
+                    .execution_options(populate_existing=True))  # what was flushed, not what was loaded before
+            rows += render_records(session.scalars(stmt).unique())
+    return rows
+
+
+def _listed(session: Session, ids: set[int]) -> list[tuple[int, type[Any]]]:
+    """(id, model) of the listed records IDS name, each served-inside record replaced by its owner."""
+    found: list[tuple[int, type[Any]]] = []
+    polymorphic = inspect_model(Record).polymorphic_map
+    while ids:
+        owners: set[int] = set()
+        for start in range(0, len(ids), BATCH):
+            chunk = sorted(ids)[start:start + BATCH]
+            for record_id, kind in session.execute(select(Record.id, Record.type).where(Record.id.in_(chunk))):
+                model = polymorphic[kind].class_
+                if model in bodies():
+                    found.append((record_id, model))
+                elif model in OWNERS:
+                    owner = getattr(model, OWNERS[model])
+                    owners.update(session.scalars(select(owner).where(model.id == record_id)))
+        ids = owners - {record_id for record_id, _ in found}
+    return found
+
+
+def write(session: Session, rows: list[dict]) -> None:
+    """Store ROWS ([{id, body}]) in place of those records' bodies."""
+    conn = session.connection()
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start:start + BATCH]
+        conn.execute(delete(BODIES).where(BODIES.c.id.in_([row["id"] for row in chunk])))
+        conn.execute(insert(BODIES), chunk)
+
+
+def rebuild(session: Session, *, only_missing: bool = False) -> int:
+    """Render the body of every listed record (only those without one, ONLY_MISSING); returns how many."""
+    count = 0
+    for model in bodies():
+        stmt = select(model.id).order_by(model.id)
+        if only_missing:
+            stmt = stmt.where(model.id.not_in(select(BODIES.c.id)))
+        ids = list(session.scalars(stmt))
+        for start in range(0, len(ids), BATCH):
+            rows = render(session, ids[start:start + BATCH])
+            write(session, rows)
+            count += len(rows)
+        session.expunge_all()  # a rebuild reads every record once: keep memory flat
+    return count
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+
+def serves(model: type[Any], schema: type[Any]) -> bool:
+    """Whether a list of MODEL's records in SCHEMA is a list of their stored bodies (a schema with the fields of
+    the stored one, e.g. /relations' subclass of the relation schema)."""
+    body = bodies().get(model)
+    return body is not None and _same_fields(schema, body.schema)  # type: ignore[arg-type]  # mypy takes type[Any] for unhashable
+
+
+@functools.cache
+def _same_fields(schema: Any, stored: Any) -> bool:
+    return issubclass(schema, stored) and set(schema().fields) == set(stored().fields)
+
+
+def joins_bodies(app: Flask) -> bool:
+    """Whether APP's JSON responses are the compact, sorted bytes stored bodies are (not Flask's indented debug
+    output): then a page is its bodies joined."""
+    provider = app.json
+    return isinstance(provider, OrjsonProvider) and not (
+        provider.compact is False or (provider.compact is None and app.debug))
+
+
+def included(session: Session, items: list[dict], names: tuple[str, ...]) -> list[dict]:
+    """For each of ITEMS (bodies, read), `{name: the stored body of the record its Link NAME shows (a list of them
+    for a list of Links), or None}`: one SELECT per collection the Links point into."""
+    if not names:
+        return [{} for _ in items]
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        for name in names:
+            for link in _links(item.get(name)):
+                wanted[_collection(link)].add(link["slug"])
+    found: dict[tuple[str, str], dict] = {}
+    if wanted:
+        found = {(collection, slug): orjson.loads(body)
+                 for collection, slug, body in session.execute(_included_select(wanted))}
+
+    def embedded(value):
+        if value is None:
+            return None
+        if isinstance(value, list):
+            return [found[_collection(link), link["slug"]] for link in value]
+        return found[_collection(value), value["slug"]]
+
+    return [{name: embedded(item.get(name)) for name in names} for item in items]
+
+
+def _included_select(wanted: dict[str, set[str]]):
+    """One SELECT (a UNION ALL, each part by its table's unique slug index) of (collection, slug, body) for the
+    records of each collection in WANTED with those slugs."""
+    by_collection = {body.collection: body.model for body in bodies().values()}
+    parts = []
+    for collection in sorted(wanted):
+        table = inspect_model(by_collection[collection]).local_table
+        parts.append(select(literal(collection).label("collection"), table.c.slug, BODIES.c.body)
+                     .join_from(table, BODIES, BODIES.c.id == table.c.id)
+                     .where(table.c.slug.in_(sorted(wanted[collection]))))
+    return union_all(*parts) if len(parts) > 1 else parts[0]
+
+
+def _links(value) -> list[dict]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _collection(link: dict) -> str:
+    """/api/v1/actors/france -> actors"""
+    return link["url"].split("/")[3]
+
+
+# --- what a record's representation shows of others -------------------------------------------------------
+
+
+def _hops(model: type[Any], path: str) -> list[RelationshipProperty]:
+    mapper: Mapper = inspect_model(model)
+    hops = []
+    for name in path.split("."):
+        prop = mapper.relationships[name]
+        hops.append(prop)
+        mapper = prop.mapper
+    return hops
+
+
+@functools.cache
+def _link_paths() -> tuple[tuple[type[Any], str], ...]:
+    """(model, relationship path) of every Link a body shows: the slug columns' paths (models/slugs.py), and the
+    collections of Links (an event's participants ...)."""
+    paths = [(model, path) for model, named in SLUG_PATHS.items() for path in named]
+    paths += [(model, path) for model, named in FIRST_OF.items() for each in named.values() for path in each]
+    paths += [(model, prop.key) for model in bodies() for prop in inspect_model(model).relationships
+              if prop.secondary is not None]
+    return tuple(dict.fromkeys(paths))
+
+
+RECORD_ID: BindParameter[int] = bindparam("record_id")
+
+
+def _pointing(model: type[Any], path: str):
+    """SELECT the ids of MODEL's records whose PATH leads to the record :record_id."""
+    hops = _hops(model, path)
+    last = hops[-1]
+    if last.secondary is not None:
+        criterion = last.class_attribute.any(last.mapper.class_.id == RECORD_ID)
+    else:
+        (column,) = last.local_columns
+        criterion = column == RECORD_ID
+    for prop in reversed(hops[:-1]):
+        criterion = prop.class_attribute.has(criterion)
+    return select(model.id).where(criterion)
+
+
+@functools.cache  # built (and compiled) once per model
+def _dependents_select(model: Any):
+    """One SELECT of the ids of the records that show the record :record_id (of MODEL) by its Link."""
+    selects = [_pointing(shower, path) for shower, path in _link_paths()
+               if issubclass(model, _hops(shower, path)[-1].mapper.class_)]
+    if not selects:
+        return None  # nothing shows a record of MODEL by its Link alone (an aid item: its package lists it)
+    return union_all(*selects) if len(selects) > 1 else selects[0]
+
+
+def link_dependents(session: Session, model: type[Any], ids: list[int]) -> set[int]:
+    """The records whose bodies show a record of MODEL among IDS by its Link (their served-inside ones too)."""
+    found: set[int] = set()
+    stmt = _dependents_select(model)  # type: ignore[arg-type]  # mypy takes type[Any] for unhashable
+    for record_id in ids if stmt is not None else ():
+        found.update(session.scalars(stmt, {"record_id": record_id}))
+    return found
+
+
+RELINK = (update(BODIES).where(BODIES.c.id.in_(bindparam("ids", expanding=True)))
+          .values(body=func.replace(BODIES.c.body, bindparam("old"), bindparam("new"))))
+
+
+@functools.cache
+def _through() -> dict[type[Any], tuple[tuple[type[Any], object], ...]]:
+    """Model -> (model showing a Link of it two hops away, the foreign key of the first hop): an aid item shows
+    its package's donor, so any change to a package renders its items."""
+    found: dict[type[Any], list] = defaultdict(list)
+    for model, path in _link_paths():
+        hops = _hops(model, path)
+        if len(hops) > 1:
+            (column,) = hops[0].local_columns
+            found[hops[0].mapper.class_].append((model, column))
+    return {key: tuple(dict.fromkeys(value)) for key, value in found.items()}
+
+
+@functools.cache
+def _containers() -> dict[type[Any], tuple[str, ...]]:
+    """Listed model -> its attributes naming a listed record whose body lists it (an item's `package_id`)."""
+    found: dict[type[Any], list[str]] = defaultdict(list)
+    for model in bodies():
+        for prop in inspect_model(model).relationships:
+            if prop.direction is ONETOMANY and prop.mapper.class_ in bodies():
+                (remote,) = prop.remote_side
+                found[prop.mapper.class_].append(prop.mapper.get_property_by_column(remote).key)
+    return {key: tuple(value) for key, value in found.items()}
+
+
+# --- tracking a transaction's writes ----------------------------------------------------------------------
+
+
+@dataclass
+class Pending:
+    """What this transaction's flushes changed, to render before it commits."""
+
+    render: set[int] = field(default_factory=set)                  # records (or served-inside ones) to render
+    documents: set[int] = field(default_factory=set)               # documents whose citations' records to render
+    through: set[tuple[type[Any], object, int]] = field(default_factory=set)  # (model, foreign key, id) to render
+    renames: list[tuple[type[Any], int, str, str]] = field(default_factory=list)  # (model, id, old slug, new slug)
+
+
+def _pending(session: Session) -> Pending:
+    return session.info.setdefault(PENDING, Pending())
+
+
+def _listed_model(obj) -> type[Any] | None:
+    return next((model for model in type(obj).__mro__ if model in bodies()), None)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    """What is still readable only before the flush: who shows a record being deleted (a child actor's parent
+    is set to null by the database), and the old container of a record moved to another."""
+    pending = None
+    for obj in session.deleted:
+        model = _listed_model(obj)
+        if model is not None:
+            pending = pending or _pending(session)
+            with session.no_autoflush:
+                pending.render |= link_dependents(session, model, [obj.id])
+    for obj in session.dirty:
+        model = _listed_model(obj)
+        for key in _containers().get(model, ()) if model is not None else ():
+            assert model is not None
+            column = getattr(model, key)
+            pending = pending or _pending(session)
+            old = session.connection().scalar(select(column).where(model.id == obj.id))
+            if old is not None:
+                pending.render.add(old)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    deleted = set(session.deleted)
+    changed = [*session.new, *(o for o in session.dirty if session.is_modified(o)), *deleted]
+    if not changed:
+        return
+    pending = _pending(session)
+    for obj in changed:
+        values = inspect_model(obj).dict
+        model = _listed_model(obj)
+        if model is not None:
+            if obj not in deleted:
+                pending.render.add(obj.id)
+                _note_rename(pending, model, obj)
+            pending.render.update(v for key in _containers().get(model, ()) if (v := values.get(key)) is not None)
+            pending.through.update((shower, column, obj.id) for shower, column in _through().get(model, ()))
+        elif isinstance(obj, Record) and type(obj) in OWNERS:
+            pending.render.add(values.get(OWNERS[type(obj)]))
+        elif isinstance(obj, Citation):
+            pending.render.add(values.get("record_id"))
+        elif isinstance(obj, ActorAlias):
+            pending.render.add(values.get("actor_id"))
+        elif isinstance(obj, Document) and obj not in session.new:
+            pending.documents.add(obj.id)
+    pending.render.discard(None)
+
+
+def _note_rename(pending: Pending, model: type[Any], obj) -> None:
+    history = inspect_model(obj).attrs.slug.history
+    if history.deleted and history.added and history.deleted[0] is not None:
+        pending.renames.append((model, obj.id, history.deleted[0], history.added[0]))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:
+        session.info.pop(PENDING, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _render_pending(session: Session) -> None:
+    """Render what this transaction changed, in it, just before it commits."""
+    if PENDING not in session.info:
+        return
+    session.flush()
+    pending: Pending = session.info.pop(PENDING)
+    ids = set(pending.render)
+    if pending.documents:
+        ids.update(session.scalars(select(Citation.record_id).where(Citation.document_id.in_(pending.documents))))
+    for shower, column, record_id in pending.through:
+        ids.update(session.scalars(select(shower.id).where(column == record_id)))  # type: ignore[arg-type]
+    relink(session, pending.renames)  # first: the bodies rendered next are rendered whole
+    write(session, render(session, ids))
+    session.info.pop(PENDING, None)  # rendering flushed nothing new: nothing left to render
+
+
+def relink(session: Session, renames: list[tuple[type[Any], int, str, str]]) -> None:
+    """Replace each renamed record's Link in the stored bodies that show it, set-wise in the database (bodies are
+    compact with sorted keys: a Link is exactly `{"slug":...,"url":...}`): per rename, one SELECT of the records
+    showing it, one UPDATE of their bodies."""
+    for model, record_id, old, new in renames:
+        collection = bodies()[model].collection
+        ids = [found for found, _ in _listed(session, link_dependents(session, model, [record_id]))]
+        for start in range(0, len(ids), BATCH * 10):
+            session.connection().execute(RELINK, {"ids": ids[start:start + BATCH * 10],
+                                                  "old": _link_text(collection, old),
+                                                  "new": _link_text(collection, new)})
+
+
+def _link_text(collection: str, slug: str) -> str:
+    return encode({"slug": slug, "url": f"/api/v1/{collection}/{slug}"}).decode()
+
+
+# --- the CLI ------------------------------------------------------------------------------------------------
+
+bodies_cli = AppGroup("bodies", help="Stored bodies: each listed record's served JSON (service/read_model.py).")
+
+
+@bodies_cli.command("rebuild")
+@click.option("--missing", is_flag=True, help="Only the records that have no body yet")
+def rebuild_command(missing: bool) -> None:
+    """Render every listed record's body again, in one transaction."""
+    from service.http.response_cache import BUMP  # imports the resources' app wiring: not at import time
+
+    count = rebuild(db.session(), only_missing=missing)
+    db.session.connection().execute(BUMP)  # stored responses and ETags were computed from the old bodies
+    db.session.commit()
+    click.echo(f"bodies: {count} rendered")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(bodies_cli)
