@@ -158,6 +158,20 @@ def test_rebuild_missing_renders_only_the_missing_bodies(writable_app, writer):
     assert stored(writable_app) == before
 
 
+def test_an_included_record_without_a_body_is_included_all_the_same(writable_app, writer):
+    """include= of a record written by raw SQL (no body until a rebuild) renders it, and serves the same page."""
+    position = write_everything(writer)["position"]
+    url = f"/api/v1/positions?holder={position['holder']['slug']}&include=holder,proposal"
+    served = writer.get(url, headers={"Cache-Control": "no-cache"}).get_json()
+    with writable_app.app_context():
+        holder = db.session.scalar(select(Record.id).join(RecordBody, RecordBody.id == Record.id)
+                                   .where(Record.id == served["items"][0]["included"]["holder"]["id"]))
+        db.session.execute(delete(RecordBody).where(RecordBody.id == holder))
+        db.session.commit()
+    again = writer.get(url, headers={"Cache-Control": "no-cache"})
+    assert again.status_code == 200 and again.get_json() == served
+
+
 def test_a_record_without_a_body_is_listed_all_the_same(writable_app, writer):
     """A record written by raw SQL has no body until a rebuild: its list renders it, and serves the same item."""
     item = write_everything(writer)["item"]
