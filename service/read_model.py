@@ -22,7 +22,20 @@ import click
 import orjson
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import BindParameter, Table, bindparam, delete, event, func, insert, literal, select, union_all, update
+from sqlalchemy import (
+    BindParameter,
+    Table,
+    bindparam,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy import inspect as inspect_model
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction
 from sqlalchemy.orm.interfaces import ONETOMANY
@@ -148,7 +161,9 @@ def rebuild(session: Session, *, only_missing: bool = False) -> int:
     for model in bodies():
         stmt = select(model.id).order_by(model.id)
         if only_missing:
-            stmt = stmt.where(model.id.not_in(select(BODIES.c.id)))
+            # NOT EXISTS, an anti-join: PostgreSQL runs `NOT IN (subquery)` row by row once the ids outgrow
+            # work_mem (100k positions: past the statement timeout).
+            stmt = stmt.where(~exists().where(BODIES.c.id == model.id))
         ids = list(session.scalars(stmt))
         for start in range(0, len(ids), BATCH):
             rows = render(session, ids[start:start + BATCH])
