@@ -128,8 +128,7 @@ def getter(attribute: str, default: Any) -> Callable[[Any], Any]:
     keys = attribute.split(".")
 
     def get(obj: Any) -> Any:
-        for key in keys:
-            obj = ma.utils._get_value_for_key(obj, key, missing)
+        obj = ma.utils.get_value(obj, attribute, missing)  # marshmallow's public accessor, dotted paths too
         if obj is missing:
             return default() if callable(default) else default
         return obj
@@ -139,7 +138,7 @@ def getter(attribute: str, default: Any) -> Callable[[Any], Any]:
 
         def get_one(obj: Any) -> Any:
             value = getattr(obj, key, missing) if not hasattr(obj, "__getitem__") else \
-                ma.utils._get_value_for_key(obj, key, missing)
+                ma.utils.get_value(obj, key, missing)
             if value is missing:
                 return default() if callable(default) else default
             return value

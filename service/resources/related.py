@@ -11,7 +11,17 @@ from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Mapper, RelationshipProperty
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE, ONETOMANY
 
-from service.resources.rows import KEYS, Shape, columns, fetch, joinable, prepare, shape
+from service.resources.rows import (
+    KEYS,
+    Shape,
+    columns,
+    fetch,
+    joinable,
+    key_columns,
+    prepare,
+    secondary_key_columns,
+    shape,
+)
 
 
 def attach(conn: Connection, groups: Iterable[tuple[Mapper, list, Shape]], joined_fetched: bool = True) -> None:
@@ -83,14 +93,14 @@ def _related_select(prop: RelationshipProperty, joined: tuple[RelationshipProper
     """The SELECT of PROP's target rows for the owners' (or, to one, the targets') keys in :keys."""
     target = prop.mapper
     if prop.direction is MANYTOONE:
-        ((_, remote),) = prop.local_remote_pairs
+        _, remote = key_columns(prop)
         stmt = select(*columns(target)).where(remote.in_(KEYS))
     elif prop.direction is ONETOMANY:
-        ((_, remote),) = prop.local_remote_pairs
+        _, remote = key_columns(prop)
         stmt = select(*columns(target)).where(remote.in_(KEYS)).order_by(*_order(prop))
     elif prop.direction is MANYTOMANY:
-        ((_, secondary_owner),) = prop.synchronize_pairs
-        ((target_key, secondary_target),) = prop.secondary_synchronize_pairs or ()
+        _, secondary_owner = key_columns(prop)
+        target_key, secondary_target = secondary_key_columns(prop)
         assert prop.secondary is not None
         stmt = (select(secondary_owner.label("_owner"), *columns(target))
                 .join_from(target.class_, prop.secondary, target_key == secondary_target)
@@ -106,7 +116,7 @@ def _load_related(conn: Connection, entry: _Pending) -> list:
     prop = entry.sources[0][0]
     if prop.direction is MANYTOONE:
         return _load_to_one(conn, entry, joined)
-    ((local, remote),) = prop.synchronize_pairs
+    local, remote = key_columns(prop)  # one-to-many or many-to-many: the parent's key first
     owner_key = prop.parent.get_property_by_column(local).key
     parents = list(entry.sources[0][1].values())
     owners = sorted({getattr(row, owner_key) for row in parents})
@@ -130,12 +140,12 @@ def _load_to_one(conn: Connection, entry: _Pending, joined: tuple[RelationshipPr
     keys: set = set()
     links: list[tuple[RelationshipProperty, str, Iterable]] = []
     for prop, parents in entry.sources:
-        ((local, _),) = prop.local_remote_pairs
+        local, _ = key_columns(prop)
         foreign = prop.parent.get_property_by_column(local).key
         links.append((prop, foreign, parents.values()))
         keys.update(value for row in parents.values() if (value := getattr(row, foreign)) is not None)
     first = entry.sources[0][0]
-    ((_, remote),) = first.local_remote_pairs
+    _, remote = key_columns(first)
     found: dict = {}
     if keys:
         key_name = target.get_property_by_column(remote).key
