@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, MetaData, String, Text, TypeDecorator
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.functions import FunctionElement
 
 if TYPE_CHECKING:
     from service.models.actors import Actor
@@ -116,6 +118,25 @@ class RecordBody(Base):
 
     id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
     body: Mapped[str] = mapped_column(Text)
+
+
+class utf8_bytes(FunctionElement):  # noqa: N801  # an SQL function, named as one
+    """A text column's value as its UTF-8 bytes, which the driver hands over undecoded: a page of stored bodies is
+    joined as bytes, with no decoding of each body into a str and encoding of the page back (a third of a 50-row
+    page's time in the app). On PostgreSQL convert_to(), not a cast to bytea, which would parse backslashes."""
+
+    type = LargeBinary()
+    inherit_cache = True
+
+
+@compiles(utf8_bytes, "sqlite")
+def _utf8_bytes_sqlite(element, compiler, **kw) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS BLOB)"
+
+
+@compiles(utf8_bytes, "postgresql")
+def _utf8_bytes_postgresql(element, compiler, **kw) -> str:
+    return f"convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')"
 
 
 def record_fk() -> Mapped[int]:

@@ -30,6 +30,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
+    FromClause,
     Integer,
     Numeric,
     Select,
@@ -44,7 +45,7 @@ from service import read_model, search
 from service import vocabulary as v
 from service.extensions import db
 from service.http.json_provider import encode
-from service.models import RecordBody
+from service.models import RecordBody, utf8_bytes
 from service.resources import cursors, loading
 from service.resources.dumping import dumper
 from service.resources.loading import Shape
@@ -409,8 +410,7 @@ def _stored(model, schema: type[ma.Schema] | None, sorts: dict, keys: tuple) -> 
     row's id, sort values and body. None when the list serves another representation than the stored one."""
     if schema is None or not read_model.serves(model, schema):
         return None
-    bodies = RecordBody.__table__
-    columns = (model.id.label("id"), bodies.c.body, *(sorts[name].label(name) for name, _, _ in keys[:-1]))
+    columns, bodies = _stored_columns(model, tuple((name, sorts[name]) for name, _, _ in keys[:-1]))
 
     def read(conn: Connection, stmt: Select) -> list:
         stmt = stmt.with_only_columns(*columns, maintain_column_froms=True)
@@ -419,19 +419,26 @@ def _stored(model, schema: type[ma.Schema] | None, sorts: dict, keys: tuple) -> 
     return read
 
 
+@functools.lru_cache(maxsize=512)  # SQL expressions are immutable: label each list's columns once, not per request
+def _stored_columns(model, sort_columns: tuple) -> tuple[tuple, FromClause]:
+    bodies = RecordBody.__table__
+    return (model.id.label("id"), utf8_bytes(bodies.c.body).label("body"),
+            *(column.label(name) for name, column in sort_columns)), bodies
+
+
 def _stored_page(body: dict, headers: dict, only: tuple[str, ...] | None, include: tuple[str, ...]) -> Response:
     """The page of stored bodies: joined as they are into the response's JSON (their bytes are the provider's,
     keys sorted), or read, narrowed to ONLY and given their `included` records' stored bodies."""
     rows = body.pop("items")
-    stored = [row.body for row in rows]
+    stored: list[bytes] = [row.body for row in rows]  # UTF-8 bytes (utf8_bytes)
     if None in stored:  # written by raw SQL since the last rebuild: rendered now, served the same
-        rendered = {r["id"]: r["body"] for r in read_model.render(db.session(), [row.id for row in rows
-                                                                                if row.body is None])}
+        rendered = {r["id"]: r["body"].encode() for r in read_model.render(db.session(), [row.id for row in rows
+                                                                                         if row.body is None])}
         stored = [text if text is not None else rendered[row.id] for row, text in zip(rows, stored, strict=True)]
     response: Response
     if only is None and not include and read_model.joins_bodies(current_app):
         rest = encode(body)  # {"limit":...,"next":...[,"total":...]}: sorted after "items"
-        data = b'{"items":[' + ",".join(stored).encode() + b"]," + rest[1:] + b"\n"
+        data = b'{"items":[' + b",".join(stored) + b"]," + rest[1:] + b"\n"
         response = current_app.response_class(data, mimetype=current_app.json.mimetype)  # type: ignore[attr-defined]
     else:
         items = [orjson.loads(text) for text in stored]
