@@ -12,8 +12,6 @@ from sqlalchemy import or_, select
 from service import vocabulary as v
 from service.http.request_input import Blueprint
 from service.models import Actor, AidItem, AidPackage
-from service.resources.actors import ACTOR, ActorSchema
-from service.resources.aid_packages import AID_PACKAGE, AidPackageSchema
 from service.resources.common import (
     CITED,
     Shape,
@@ -37,6 +35,7 @@ from service.resources.common import (
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
 from service.resources.record_writing import assign_claim, check
+from service.resources.schemas import ACTOR, AID_PACKAGE, ActorSchema, AidPackageSchema
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,

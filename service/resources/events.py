@@ -10,7 +10,6 @@ from sqlalchemy import select
 from service import vocabulary as v
 from service.http.request_input import Blueprint
 from service.models import Actor, Event, event_participants
-from service.resources.actors import ACTOR, ActorSchema
 from service.resources.common import (
     CITED,
     Shape,
@@ -34,6 +33,7 @@ from service.resources.common import (
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, choice_field, filter_claims
 from service.resources.record_writing import assign_claim, check
+from service.resources.schemas import ACTOR, ActorSchema
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,

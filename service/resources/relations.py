@@ -9,10 +9,10 @@ from sqlalchemy import select
 from service import vocabulary as v
 from service.http.request_input import Blueprint
 from service.models import Actor, ActorRelation
-from service.resources.actors import RELATION_SORTS, RelationSchema
 from service.resources.common import CITED, by_slug, get_or_404, list_endpoint, list_route, options, paginate
 from service.resources.record_fields import ClaimArgs, filter_claims
 from service.resources.record_writing import assign_claim, check
+from service.resources.schemas import RELATION_SORTS, RelationSchema
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
