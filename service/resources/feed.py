@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.models import Change
+from service.resources import RESOURCES
 from service.resources.writing import WriteSpec, representation
 
 # Creations in the order their references need (a briefing's composed body names the records it holds).
@@ -20,8 +21,6 @@ ORDER = ("documents", "actors", "relations", "proposals", "events", "positions",
 
 
 def specs() -> list[WriteSpec]:
-    from service.resources import RESOURCES  # the registry imports every resource module
-
     found = {m.WRITES.resource: m.WRITES for m in RESOURCES if isinstance(getattr(m, "WRITES", None), WriteSpec)}
     return [found[name] for name in ORDER if name in found] + [s for n, s in found.items() if n not in ORDER]
 
