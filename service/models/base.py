@@ -94,6 +94,20 @@ class Record(Base):
         """More text to index, beyond search_fields and quotes (an actor's aliases ...)."""
         return []
 
+    # How the record is named and linked where it turns up outside its own resource (search hits, the document
+    # view, the briefing): service/resources/refs.py derives its labels, links and the columns a hit reads
+    # from these three. REF_URL: the resource that serves it (its own, or its parent's), formatted with the
+    # record's attributes; REF_READS: the attributes ref_label() reads (dotted through a related record).
+    ref_url: ClassVar[str] = ""
+    ref_reads: ClassVar[tuple[str, ...]] = ()
+
+    def ref_label(self) -> str:
+        """A readable name for the record (reading only ref_reads and the url's attributes)."""
+        raise NotImplementedError
+
+    #: The fields in which a claim states itself, whose hedge words must be cited as hedges (service/claims.py).
+    statement_fields: ClassVar[tuple[str, ...]] = ()
+
     briefing: Mapped[Briefing] = relationship()
     speaker: Mapped[Actor | None] = relationship("Actor", foreign_keys=[speaker_id])
     reported_by: Mapped[Actor | None] = relationship("Actor", foreign_keys=[reported_by_id])
