@@ -19,6 +19,7 @@ from service.models import (
     event_participants,
     proposal_proposers,
 )
+from service.read_model import Body
 from service.resources.common import (
     CITED,
     ListArgs,
@@ -179,6 +180,8 @@ def referrers(actor: Actor) -> list[str]:
     })
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(Actor, "actors", ActorSchema, ACTOR)
 WRITES = WriteSpec("actors", Actor, "slug", "/api/v1/actors/{slug}", ActorSchema,
                    lambda slug: _select().where(Actor.slug == slug), assign, referrers)
 

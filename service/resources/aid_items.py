@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from service import vocabulary as v
 from service.http.request_input import Blueprint
 from service.models import Actor, AidItem, AidPackage
+from service.read_model import Body
 from service.resources.common import (
     CITED,
     Shape,
@@ -151,6 +152,8 @@ def assign(item: AidItem, data: dict) -> None:
     check([("", item)])
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(AidItem, "aid-items", AidItemSchema, CITED)
 WRITES = WriteSpec("aid-items", AidItem, "slug", "/api/v1/aid-items/{slug}", AidItemSchema,
                    lambda key: _select().where(AidItem.slug == key), assign)
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from service.http.request_input import Blueprint
 from service.models import Actor, AidPackage
+from service.read_model import Body
 from service.resources.common import (
     by_slug,
     get_or_404,
@@ -84,6 +85,8 @@ def referrers(package: AidPackage) -> list[str]:
     return [f"aid items: {len(package.items)}"] if package.items else []
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(AidPackage, "aid-packages", AidPackageSchema, AID_PACKAGE)
 WRITES = WriteSpec("aid-packages", AidPackage, "slug", "/api/v1/aid-packages/{slug}", AidPackageSchema,
                    lambda key: _select().where(AidPackage.slug == key), assign, referrers)
 

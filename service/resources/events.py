@@ -10,6 +10,7 @@ from sqlalchemy import select
 from service import vocabulary as v
 from service.http.request_input import Blueprint
 from service.models import Actor, Event, event_participants
+from service.read_model import Body
 from service.resources.common import (
     CITED,
     Shape,
@@ -121,6 +122,8 @@ def assign(event: Event, data: dict) -> None:
     check([("", event)])
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(Event, "events", EventSchema, EVENT)
 WRITES = WriteSpec("events", Event, "slug", "/api/v1/events/{slug}", EventSchema,
                    lambda key: _select().where(Event.slug == key), assign)
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from service.http.request_input import Blueprint
 from service.models import Actor, Event, Position, PositionCondition, Proposal
+from service.read_model import Body
 from service.resources.common import (
     get_or_404,
     id_redirect,
@@ -20,7 +21,7 @@ from service.resources.common import (
 )
 from service.resources.record_writing import assign_claim, check
 from service.resources.schemas import (
-    POSITION,  # noqa: F401 - read_model.bodies() reads positions.POSITION
+    POSITION,
     POSITION_INCLUDES,
     POSITION_SORTS,
     PositionArgs,
@@ -79,6 +80,8 @@ def _condition(position: Position, data: dict, prefix: str) -> PositionCondition
     return condition
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(Position, "positions", PositionSchema, POSITION)
 WRITES = WriteSpec("positions", Position, "slug", "/api/v1/positions/{slug}", PositionSchema,
                    lambda key: select(Position).options(*position_options()).where(Position.slug == key), assign)
 

@@ -10,6 +10,7 @@ from service import vocabulary as v
 from service.briefings import pages
 from service.http.request_input import Blueprint
 from service.models import Actor, Proposal, ProposalAttribute
+from service.read_model import Body
 from service.resources.common import (
     get_or_404,
     list_endpoint,
@@ -85,6 +86,8 @@ def _select_detail():
     return select(Proposal).options(*options(Proposal, shape(PROPOSAL, {"positions": POSITION})))
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(Proposal, "proposals", ProposalSchema, PROPOSAL)
 WRITES = WriteSpec("proposals", Proposal, "slug", "/api/v1/proposals/{slug}", ProposalDetailSchema,
                    lambda key: _select_detail().where(Proposal.slug == key), assign,
                    lambda proposal: [f"positions: {len(proposal.positions)}"] if proposal.positions else [])
