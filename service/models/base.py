@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String, Text, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String, Text, TypeDecorator, inspect
+from sqlalchemy.orm import (
+    MANYTOMANY,
+    MANYTOONE,
+    DeclarativeBase,
+    Mapped,
+    RelationshipProperty,
+    mapped_column,
+    relationship,
+)
 
 if TYPE_CHECKING:
     from service.models.actors import Actor
@@ -130,6 +139,40 @@ class RecordBody(Base):
 
     id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
     body: Mapped[str] = mapped_column(Text)
+
+
+def reference_order(models: Iterable[type]) -> list[type]:
+    """MODELS and the models their rows refer to, each after those it refers to (depth first, in the order
+    given): what creating their rows needs first, and, reversed, the order that deletes referrers first."""
+    ordered: list[type] = []
+    seen: set[type] = set()
+
+    def visit(model: type) -> None:
+        if model not in seen:
+            seen.add(model)
+            for needed in references(model):
+                visit(needed)
+            ordered.append(model)
+
+    for model in models:
+        visit(model)
+    return ordered
+
+
+def references(model: type) -> list[type]:
+    """The models MODEL's rows refer to: its many-to-one and many-to-many relationships, and those of the parts it
+    owns (citations' documents, conditions' events ...). Not a record's briefing: the briefing holds its records,
+    and its composed body names them (it is created after them)."""
+    found = []
+    relationships: list[RelationshipProperty] = list(inspect(model).relationships)
+    for prop in relationships:
+        if prop is Record.briefing.property:
+            continue
+        if prop.direction in (MANYTOONE, MANYTOMANY):
+            found.append(prop.mapper.class_)
+        elif prop.cascade.delete_orphan:
+            found += [target for target in references(prop.mapper.class_) if target is not model]
+    return found
 
 
 def record_fk() -> Mapped[int]:

@@ -8,54 +8,21 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import inspect as inspect_model
 from sqlalchemy import select
-from sqlalchemy.orm import MANYTOMANY, MANYTOONE, RelationshipProperty
 
 from service.extensions import db
-from service.models import RECORDS, Change, Record
+from service.models import RECORDS, Change
+from service.models.base import reference_order
 from service.resources import RESOURCES
 from service.resources.writing import WriteSpec, representation
 
 
 def specs() -> list[WriteSpec]:
-    """Every written resource of the registry, in the order its creations need: the records a model refers to
-    (its own many-to-one and many-to-many relationships, and those of the parts it owns: citations' documents,
-    conditions' events ...) come first, the record models in the order of service.models.RECORDS. A record's
-    briefing comes after its records, not before: the briefing's composed body names the records it holds."""
+    """Every written resource of the registry, in the order its creations need: the records a model's rows
+    refer to come first (models.base.reference_order: a briefing after its records), the record models in the
+    order of service.models.RECORDS."""
     found = {m.WRITES.model: m.WRITES for m in RESOURCES if isinstance(getattr(m, "WRITES", None), WriteSpec)}
-    ordered: list[WriteSpec] = []
-    seen: set[type] = set()
-
-    def visit(model: type) -> None:
-        if model in seen:
-            return
-        seen.add(model)
-        for needed in _references(model):
-            visit(needed)
-        if model in found:
-            ordered.append(found[model])
-
-    for model in (*RECORDS, *found):
-        visit(model)
-    return ordered
-
-
-def _references(model: type) -> list[type]:
-    """The models MODEL's rows refer to, through its relationships and those of the parts it owns."""
-    found = []
-    relationships: list[RelationshipProperty] = list(inspect_model(model).relationships)
-    for prop in relationships:
-        if prop is CONTAINER.property:
-            continue
-        if prop.direction in (MANYTOONE, MANYTOMANY):
-            found.append(prop.mapper.class_)
-        elif prop.cascade.delete_orphan:  # a part (citations, conditions, attributes): what it refers to
-            found += [target for target in _references(prop.mapper.class_) if target is not model]
-    return found
-
-
-CONTAINER = Record.briefing  # see specs()
+    return [found[model] for model in reference_order((*RECORDS, *found)) if model in found]
 
 
 def feed_state() -> dict[tuple[str, str], dict | None]:
