@@ -14,7 +14,10 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from sqlalchemy import inspect as inspect_model
+
 from service import vocabulary as v
+from service.models import RECORDS
 
 # Roles of the spans a write body names by field: citations (content), cue, hedges, quoted_words ...
 SPAN_FIELDS = {"content": "citations", "cue": "cue", "hedge": "hedges", "quoted": "quoted_words",
@@ -58,12 +61,9 @@ class Claim:
     statements: dict[str, str | None] = field(default_factory=dict)  # its own words: summary, value, name ...
 
 
-# Record type -> the fields in which a claim states itself (whose hedge words must be cited as hedges). An event's
-# name says what happens and often its topic too ("their views on the possible deployment"), which its status
-# and factuality do not qualify: the curator cites its hedges.
-STATEMENT_FIELDS = {"position": ("summary",), "condition": ("description",), "proposal_attribute": ("value",),
-                    "event": (), "proposal": ("name", "description", "mandate"), "aid_package": ("summary",),
-                    "aid_item": ("description",), "relation": ()}
+# Record type -> the fields in which a claim states itself (whose hedge words must be cited as hedges), as each
+# record model declares them (Record.statement_fields).
+STATEMENT_FIELDS = {str(inspect_model(model).polymorphic_identity): model.statement_fields for model in RECORDS}
 
 
 def errors(claim: Claim) -> list[tuple[str, str]]:

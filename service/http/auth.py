@@ -12,7 +12,7 @@ from flask import Flask, g, request
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from service.extensions import db
+from service.extensions import api, db
 from service.http.errors import problem
 from service.models import ApiToken
 
@@ -114,8 +114,6 @@ def list_tokens() -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(tokens_cli)
-    from service.extensions import api
-
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer",
                        "description": "Created with `flask --app service tokens create NAME --scope write`"})

@@ -23,6 +23,8 @@ from flask_smorest import abort
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from service.extensions import api
+
 EXTENSION = "negotiation"
 
 
@@ -44,8 +46,6 @@ class NotAcceptablePlugin(BasePlugin):
 
 def from_spec(app: Flask) -> Negotiation:
     """Read the 200 responses' media types of every GET in the spec, and map the paths to the URL rules."""
-    from service.extensions import api
-
     with app.app_context():
         paths = api.spec.to_dict()["paths"]
     content = {path: tuple(operations["get"].get("responses", {}).get("200", {}).get("content", {}))

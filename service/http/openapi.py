@@ -20,6 +20,7 @@ from service.http.limits import LimitsPlugin
 from service.http.negotiation import NotAcceptablePlugin
 from service.http.query_rules import EXTENSION as QUERY_RULES
 from service.http.query_rules import QueryRulesPlugin
+from service.resources.common import SELECTOR_SCHEMAS, LinkSchema
 
 
 class ConventionsPlugin(BasePlugin):
@@ -73,15 +74,11 @@ class LinksPlugin(BasePlugin):
     client reads one Link shape everywhere."""
 
     def init_spec(self, spec: APISpec) -> None:
-        from service.resources.common import SELECTOR_SCHEMAS
-
         self.spec = spec
         for name, schema in SELECTOR_SCHEMAS.items():
             spec.components.schema(name, schema=schema)
 
     def schema_helper(self, name, definition, **kwargs) -> None:
-        from service.resources.common import LinkSchema
-
         schema = kwargs.get("schema")
         cls = schema if isinstance(schema, type) else type(schema)
         if not isinstance(cls, type) or not issubclass(cls, LinkSchema):

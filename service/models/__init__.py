@@ -14,10 +14,14 @@ from service.models.slugs import add_slug_columns
 
 add_slug_columns()
 
+# Every record type, in the order the API lists them (the search's `type`, refs.RECORD_TYPES).
+RECORDS: tuple[type[Record], ...] = (Actor, ActorRelation, Position, PositionCondition, AidPackage, AidItem, Proposal,
+                                     ProposalAttribute, Event)
+
 __all__ = [
     "ApiToken", "Change", "IdempotencyKey",
     "Actor", "ActorAlias", "ActorRelation", "AidItem", "AidPackage", "Base", "Briefing",
     "Citation", "Document", "Event", "Position", "PositionCondition", "Proposal",
-    "ProposalAttribute", "Record", "RecordBody", "record_text", "utf8_bytes", "briefing_documents",
+    "ProposalAttribute", "RECORDS", "Record", "RecordBody", "record_text", "utf8_bytes", "briefing_documents",
     "event_participants", "proposal_proposers",
 ]

@@ -28,6 +28,11 @@ class Actor(Record):
     )
 
     __mapper_args__ = {"polymorphic_identity": "actor", "inherit_condition": id == Record.id}
+    ref_url = "/api/v1/actors/{slug}"
+    ref_reads = ("name",)
+
+    def ref_label(self) -> str:
+        return self.name
 
     def search_extra(self) -> list[str]:
         return [alias.alias for alias in self.aliases]
@@ -60,3 +65,8 @@ class ActorRelation(Record):
     object: Mapped[Actor] = relationship(foreign_keys=[object_id])
 
     __mapper_args__ = {"polymorphic_identity": "relation"}
+    ref_url = "/api/v1/actors/{subject.slug}/relations"
+    ref_reads = ("predicate", "subject.name", "object.name")
+
+    def ref_label(self) -> str:
+        return f"{self.subject.name} {self.predicate.replace('_', ' ')} {self.object.name}"

@@ -42,6 +42,12 @@ class AidPackage(Record):
     )
 
     __mapper_args__ = {"polymorphic_identity": "aid_package"}
+    ref_url = "/api/v1/aid-packages/{slug}"
+    ref_reads = ("summary",)
+    statement_fields = ("summary",)
+
+    def ref_label(self) -> str:
+        return self.summary or self.slug
 
 
 class AidItem(Record):
@@ -76,3 +82,9 @@ class AidItem(Record):
     recipient: Mapped[Actor | None] = relationship(foreign_keys=[recipient_id])
 
     __mapper_args__ = {"polymorphic_identity": "aid_item"}
+    ref_url = "/api/v1/aid-items/{slug}"
+    ref_reads = ("description",)
+    statement_fields = ("description",)
+
+    def ref_label(self) -> str:
+        return self.description

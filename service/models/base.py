@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, MetaData, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, MetaData, String, Text, TypeDecorator, inspect
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    MANYTOMANY,
+    MANYTOONE,
+    DeclarativeBase,
+    Mapped,
+    RelationshipProperty,
+    mapped_column,
+    relationship,
+)
 from sqlalchemy.sql.functions import FunctionElement
 
 if TYPE_CHECKING:
@@ -96,6 +105,20 @@ class Record(Base):
         """More text to index, beyond search_fields and quotes (an actor's aliases ...)."""
         return []
 
+    # How the record is named and linked where it turns up outside its own resource (search hits, the document
+    # view, the briefing): service/resources/refs.py derives its labels, links and the columns a hit reads
+    # from these three. REF_URL: the resource that serves it (its own, or its parent's), formatted with the
+    # record's attributes; REF_READS: the attributes ref_label() reads (dotted through a related record).
+    ref_url: ClassVar[str] = ""
+    ref_reads: ClassVar[tuple[str, ...]] = ()
+
+    def ref_label(self) -> str:
+        """A readable name for the record (reading only ref_reads and the url's attributes)."""
+        raise NotImplementedError
+
+    #: The fields in which a claim states itself, whose hedge words must be cited as hedges (service/claims.py).
+    statement_fields: ClassVar[tuple[str, ...]] = ()
+
     briefing: Mapped[Briefing] = relationship()
     speaker: Mapped[Actor | None] = relationship("Actor", foreign_keys=[speaker_id])
     reported_by: Mapped[Actor | None] = relationship("Actor", foreign_keys=[reported_by_id])
@@ -137,6 +160,40 @@ def _utf8_bytes_sqlite(element, compiler, **kw) -> str:
 @compiles(utf8_bytes, "postgresql")
 def _utf8_bytes_postgresql(element, compiler, **kw) -> str:
     return f"convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')"
+
+
+def reference_order(models: Iterable[type]) -> list[type]:
+    """MODELS and the models their rows refer to, each after those it refers to (depth first, in the order
+    given): what creating their rows needs first, and, reversed, the order that deletes referrers first."""
+    ordered: list[type] = []
+    seen: set[type] = set()
+
+    def visit(model: type) -> None:
+        if model not in seen:
+            seen.add(model)
+            for needed in references(model):
+                visit(needed)
+            ordered.append(model)
+
+    for model in models:
+        visit(model)
+    return ordered
+
+
+def references(model: type) -> list[type]:
+    """The models MODEL's rows refer to: its many-to-one and many-to-many relationships, and those of the parts it
+    owns (citations' documents, conditions' events ...). Not a record's briefing: the briefing holds its records,
+    and its composed body names them (it is created after them)."""
+    found = []
+    relationships: list[RelationshipProperty] = list(inspect(model).relationships)
+    for prop in relationships:
+        if prop is Record.briefing.property:
+            continue
+        if prop.direction in (MANYTOONE, MANYTOMANY):
+            found.append(prop.mapper.class_)
+        elif prop.cascade.delete_orphan:
+            found += [target for target in references(prop.mapper.class_) if target is not model]
+    return found
 
 
 def record_fk() -> Mapped[int]:

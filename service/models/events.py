@@ -43,3 +43,11 @@ class Event(Record):
     )
 
     __mapper_args__ = {"polymorphic_identity": "event"}
+    ref_url = "/api/v1/events/{slug}"
+    ref_reads = ("date", "name")
+    # An event's name says what happens and often its topic too ("their views on the possible deployment"),
+    # which its status and factuality do not qualify: the curator cites its hedges.
+    statement_fields = ()
+
+    def ref_label(self) -> str:
+        return f"{self.date.isoformat() if self.date else 'undated'} {self.name}"

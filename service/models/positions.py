@@ -48,6 +48,12 @@ class Position(Record):
     )
 
     __mapper_args__ = {"polymorphic_identity": "position"}
+    ref_url = "/api/v1/positions/{slug}"
+    ref_reads = ("summary",)
+    statement_fields = ("summary",)
+
+    def ref_label(self) -> str:
+        return self.summary
 
 
 class PositionCondition(Record):
@@ -73,3 +79,9 @@ class PositionCondition(Record):
     event: Mapped[Event | None] = relationship(foreign_keys=[event_id])
 
     __mapper_args__ = {"polymorphic_identity": "condition"}
+    ref_url = "/api/v1/positions/{position_slug}"  # served inside its position
+    ref_reads = ("description",)
+    statement_fields = ("description",)
+
+    def ref_label(self) -> str:
+        return self.description

@@ -49,6 +49,12 @@ class Proposal(Record):
     )
 
     __mapper_args__ = {"polymorphic_identity": "proposal"}
+    ref_url = "/api/v1/proposals/{slug}"
+    ref_reads = ("name",)
+    statement_fields = ("name", "description", "mandate")
+
+    def ref_label(self) -> str:
+        return self.name
 
 
 class ProposalAttribute(Record):
@@ -69,3 +75,9 @@ class ProposalAttribute(Record):
     )
 
     __mapper_args__ = {"polymorphic_identity": "proposal_attribute"}
+    ref_url = "/api/v1/proposals/{proposal.slug}"  # served inside its proposal
+    ref_reads = ("key", "value", "proposal.name")
+    statement_fields = ("value",)
+
+    def ref_label(self) -> str:
+        return f"{self.proposal.name}, {self.key.replace('_', ' ')}: {self.value}"

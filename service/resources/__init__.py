@@ -1,5 +1,14 @@
-"""The URL resources, registered in a loop; adding one means one module and one line here."""
+"""The registry: the URL resources, registered in a loop; adding one means one module and one line here.
 
+Everything else that names each resource reads it from here or from the record models (service/models): the
+feed's replay order (feed.specs(), from each module's WRITES), the stored bodies (bodies(), from each module's
+BODY), the labels and links of records shown outside their resource (refs.py, from the models)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.read_model import Body
 from service.resources import (
     actors,
     aid_items,
@@ -18,3 +27,10 @@ from service.resources import (
 
 RESOURCES = (index, health, briefings, documents, actors, positions, aid_packages, aid_items, proposals, events,
              relations, search, changes)
+
+
+def bodies() -> dict[type[Any], Body]:
+    """Model -> how its records' list items are rendered and stored, for every resource that declares a BODY.
+    read_model.bodies() lists the same by hand today; it cannot import this module (the resources import
+    listing.py, which imports the read model), so the registry is to hand them to it."""
+    return {module.BODY.model: module.BODY for module in RESOURCES if isinstance(getattr(module, "BODY", None), Body)}

@@ -19,30 +19,31 @@ from service.models import (
     event_participants,
     proposal_proposers,
 )
+from service.read_model import Body
 from service.resources.common import (
     CITED,
     ListArgs,
-    Shape,
     get_or_404,
-    link_of,
+    includes,
     list_endpoint,
     list_route,
     options,
     paginate,
-    permalink,
-    shape,
 )
-from service.resources.positions import SORTS as POSITION_SORTS
-from service.resources.positions import (
+from service.resources.record_fields import ClaimArgs, filter_claims
+from service.resources.record_writing import assign_record, check
+from service.resources.schemas import (
+    ACTOR,
+    POSITION_SORTS,
+    RELATION_SORTS,
+    ActorSchema,
     PositionArgs,
     PositionSchema,
-    embeds,
+    RelationSchema,
     filter_positions,
-    includes,
+    position_embeds,
     position_shape,
 )
-from service.resources.record_fields import ClaimArgs, ClaimSchema, RecordSchema, Spans, filter_claims
-from service.resources.record_writing import assign_record, check
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -64,30 +65,12 @@ blp = Blueprint("actors", __name__, url_prefix="/api/v1/actors",
                 description="Actors: people, states, governments, institutions, coalitions, armed forces.")
 
 
-class ActorSchema(RecordSchema):
-    id = fields.Integer(required=True)
-    url = permalink("/api/v1/actors/{slug}")
-    slug = fields.String(required=True, metadata={"example": "emmanuel-macron"})
-    name = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(v.ACTOR_KINDS))
-    role = fields.String(allow_none=True)
-    country = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2"})
-    parent = link_of("parent", "actors", "The actor this one belongs to (a leader's state ...)")
-    aliases = fields.Function(lambda actor: [a.alias for a in actor.aliases],
-                              metadata={"type": "array", "items": {"type": "string"},
-                                        "description": "Other names the sources use (metonyms)"})
-    citations = Spans("content")
-
-
 SORTS = {"name": Actor.name, "slug": Actor.slug, "kind": Actor.kind}
 
 
 class ActorArgs(ListArgs):
     kind = fields.String(validate=validate.OneOf(v.ACTOR_KINDS))
     country = fields.String(validate=FullMatch(r"^[A-Z]{2}$"))
-
-
-ACTOR: Shape = shape({"aliases": {}}, CITED)
 
 
 def actor_options() -> tuple:
@@ -197,6 +180,8 @@ def referrers(actor: Actor) -> list[str]:
     })
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(Actor, "actors", ActorSchema, ACTOR)
 WRITES = WriteSpec("actors", Actor, "slug", "/api/v1/actors/{slug}", ActorSchema,
                    lambda slug: _select().where(Actor.slug == slug), assign, referrers)
 
@@ -215,21 +200,10 @@ class ActorPositions(MethodView):
         actor = get_or_404(select(Actor.id).where(Actor.slug == slug), f"actor with slug {slug!r}")
         include = includes(args)
         stmt = filter_positions(select(Position), args).where(Position.holder_id == actor)
-        return paginate(stmt, Position, args, PositionSchema, POSITION_SORTS, embeds(include),
+        return paginate(stmt, Position, args, PositionSchema, POSITION_SORTS, position_embeds(include),
                         shape=position_shape(include))
 
 
-class RelationSchema(ClaimSchema):
-    id = fields.Integer(required=True)
-    url = permalink("/api/v1/relations/{slug}")
-    slug = fields.String(required=True, metadata={"example": "france-co-hosts-coalition-summit"})
-    subject = link_of("subject", "actors", "The actor the relation goes from")
-    predicate = fields.String(required=True, validate=validate.OneOf(v.RELATION_PREDICATES))
-    object = link_of("object", "actors", "The actor the relation goes to")
-    citations = Spans("content")
-
-
-RELATION_SORTS = {"predicate": ActorRelation.predicate, "slug": ActorRelation.slug}
 DIRECTIONS = {"outgoing": (ActorRelation.subject_id,), "incoming": (ActorRelation.object_id,),
               "both": (ActorRelation.subject_id, ActorRelation.object_id)}
 

@@ -12,8 +12,7 @@ from sqlalchemy import or_, select
 from service import vocabulary as v
 from service.http.request_input import Blueprint
 from service.models import Actor, AidItem, AidPackage
-from service.resources.actors import ACTOR, ActorSchema
-from service.resources.aid_packages import AID_PACKAGE, AidPackageSchema
+from service.read_model import Body
 from service.resources.common import (
     CITED,
     Shape,
@@ -37,6 +36,7 @@ from service.resources.common import (
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
 from service.resources.record_writing import assign_claim, check
+from service.resources.schemas import ACTOR, AID_PACKAGE, ActorSchema, AidPackageSchema
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -152,6 +152,8 @@ def assign(item: AidItem, data: dict) -> None:
     check([("", item)])
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(AidItem, "aid-items", AidItemSchema, CITED)
 WRITES = WriteSpec("aid-items", AidItem, "slug", "/api/v1/aid-items/{slug}", AidItemSchema,
                    lambda key: _select().where(AidItem.slug == key), assign)
 

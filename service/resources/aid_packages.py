@@ -8,23 +8,19 @@ from sqlalchemy import select
 
 from service.http.request_input import Blueprint
 from service.models import Actor, AidPackage
+from service.read_model import Body
 from service.resources.common import (
-    CITED,
-    Shape,
     by_slug,
     get_or_404,
     id_redirect,
-    link_of,
-    links_of,
     list_endpoint,
     list_route,
     options,
     paginate,
-    permalink,
-    shape,
 )
-from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
+from service.resources.record_fields import ClaimArgs, filter_claims
 from service.resources.record_writing import assign_claim, check
+from service.resources.schemas import AID_PACKAGE, AidPackageSchema
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -44,33 +40,12 @@ blp = Blueprint("aid-packages", __name__, url_prefix="/api/v1/aid-packages",
                 description="Aid packages: donor, recipient, value and delivery schedule, with their items.")
 
 
-class AidPackageSchema(ClaimSchema):
-    id = fields.Integer(required=True)
-    url = permalink("/api/v1/aid-packages/{slug}")
-    slug = fields.String(required=True)
-    donor = link_of("donor", "actors", "The donor actor")
-    recipient = link_of("recipient", "actors", "The recipient actor")
-    announced_by = link_of("announced_by", "actors", "The actor who announced it")
-    amount = fields.Decimal(as_string=True, allow_none=True,
-                            metadata={"description": "Total value, as a decimal string", "example": "2000000000.00"})
-    currency = fields.String(allow_none=True, metadata={"description": "ISO 4217", "example": "EUR"})
-    date = fields.Date(allow_none=True)
-    delivery_schedule = fields.String(allow_none=True)
-    summary = fields.String(allow_none=True)
-    items = links_of("items", "aid-items", "The package's aid items")
-    citations = Spans("content")
-
-
 SORTS = {"date": AidPackage.date, "amount": AidPackage.amount, "slug": AidPackage.slug}
 
 
 class AidPackageArgs(ClaimArgs):
     donor = fields.String(metadata={"description": "Donor actor slug"})
     recipient = fields.String(metadata={"description": "Recipient actor slug"})
-
-
-# What AidPackageSchema dumps besides its columns (its actors' slugs are columns too).
-AID_PACKAGE: Shape = shape({"items": {}}, CITED)
 
 
 def _select():
@@ -110,6 +85,8 @@ def referrers(package: AidPackage) -> list[str]:
     return [f"aid items: {len(package.items)}"] if package.items else []
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(AidPackage, "aid-packages", AidPackageSchema, AID_PACKAGE)
 WRITES = WriteSpec("aid-packages", AidPackage, "slug", "/api/v1/aid-packages/{slug}", AidPackageSchema,
                    lambda key: _select().where(AidPackage.slug == key), assign, referrers)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from service import vocabulary as v
 from service.http.request_input import Blueprint
 from service.models import Actor, Event, event_participants
-from service.resources.actors import ACTOR, ActorSchema
+from service.read_model import Body
 from service.resources.common import (
     CITED,
     Shape,
@@ -34,6 +34,7 @@ from service.resources.common import (
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, choice_field, filter_claims
 from service.resources.record_writing import assign_claim, check
+from service.resources.schemas import ACTOR, ActorSchema
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -121,6 +122,8 @@ def assign(event: Event, data: dict) -> None:
     check([("", event)])
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(Event, "events", EventSchema, EVENT)
 WRITES = WriteSpec("events", Event, "slug", "/api/v1/events/{slug}", EventSchema,
                    lambda key: _select().where(Event.slug == key), assign)
 

@@ -11,19 +11,18 @@ import json
 from sqlalchemy import select
 
 from service.extensions import db
-from service.models import Change
+from service.models import RECORDS, Change
+from service.models.base import reference_order
+from service.resources import RESOURCES
 from service.resources.writing import WriteSpec, representation
-
-# Creations in the order their references need (a briefing's composed body names the records it holds).
-ORDER = ("documents", "actors", "relations", "proposals", "events", "positions", "aid-packages", "aid-items",
-         "briefings")
 
 
 def specs() -> list[WriteSpec]:
-    from service.resources import RESOURCES  # the registry imports every resource module
-
-    found = {m.WRITES.resource: m.WRITES for m in RESOURCES if isinstance(getattr(m, "WRITES", None), WriteSpec)}
-    return [found[name] for name in ORDER if name in found] + [s for n, s in found.items() if n not in ORDER]
+    """Every written resource of the registry, in the order its creations need: the records a model's rows
+    refer to come first (models.base.reference_order: a briefing after its records), the record models in the
+    order of service.models.RECORDS."""
+    found = {m.WRITES.model: m.WRITES for m in RESOURCES if isinstance(getattr(m, "WRITES", None), WriteSpec)}
+    return [found[model] for model in reference_order((*RECORDS, *found)) if model in found]
 
 
 def feed_state() -> dict[tuple[str, str], dict | None]:

@@ -44,6 +44,7 @@ from sqlalchemy import (
 from service import read_model, search
 from service import vocabulary as v
 from service.extensions import db
+from service.http import response_cache
 from service.http.json_provider import encode
 from service.models import RecordBody, utf8_bytes
 from service.resources import cursors, loading
@@ -325,8 +326,6 @@ def export_name(path: str) -> str:
 def export_etag(export: str) -> str | None:
     """The export's strong ETag: its bytes are a function of the data version, the path and the query (and the
     type), so it is known before a row is read. None when the data version cannot be read now."""
-    from service.http import response_cache  # imports the models: not at import time of the resources
-
     version = response_cache.current_version(current_app._get_current_object())  # type: ignore[attr-defined]
     if version is None:
         return None

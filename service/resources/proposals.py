@@ -10,21 +10,18 @@ from service import vocabulary as v
 from service.briefings import pages
 from service.http.request_input import Blueprint
 from service.models import Actor, Proposal, ProposalAttribute
+from service.read_model import Body
 from service.resources.common import (
-    CITED,
-    Shape,
     get_or_404,
-    links_of,
     list_endpoint,
     list_route,
     options,
     paginate,
-    permalink,
     shape,
 )
-from service.resources.positions import POSITION, PositionSchema
-from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
+from service.resources.record_fields import ClaimArgs, filter_claims
 from service.resources.record_writing import assign_claim, check
+from service.resources.schemas import POSITION, PROPOSAL, PositionSchema, ProposalSchema
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -43,30 +40,9 @@ blp = Blueprint("proposals", __name__, url_prefix="/api/v1/proposals",
                 description="Proposals under discussion, their structured attributes and who stands where.")
 
 
-class AttributeSchema(ClaimSchema):
-    key = fields.String(required=True, validate=validate.OneOf(v.ATTRIBUTE_KEYS))
-    value = fields.String(required=True)
-    citations = Spans("content")
-
-
-class ProposalSchema(ClaimSchema):
-    id = fields.Integer(required=True)
-    url = permalink("/api/v1/proposals/{slug}")
-    slug = fields.String(required=True, metadata={"example": "reassurance-force"})
-    name = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(v.PROPOSAL_KINDS))
-    description = fields.String(required=True)
-    mandate = fields.String(allow_none=True)
-    status = fields.String(required=True, validate=validate.OneOf(v.PROPOSAL_STATUSES))
-    proposers = links_of("proposers", "actors", "The actors who put it forward")
-    attributes = fields.List(fields.Nested(AttributeSchema), required=True)
-    citations = Spans("content")
-
-
 class ProposalDetailSchema(ProposalSchema):
     positions = fields.List(fields.Nested(PositionSchema), required=True,
                             metadata={"description": "The positions held on this proposal"})
-
 
 
 SORTS = {"name": Proposal.name, "slug": Proposal.slug, "kind": Proposal.kind, "status": Proposal.status}
@@ -75,9 +51,6 @@ SORTS = {"name": Proposal.name, "slug": Proposal.slug, "kind": Proposal.kind, "s
 class ProposalArgs(ClaimArgs):
     kind = fields.String(validate=validate.OneOf(v.PROPOSAL_KINDS))
     status = fields.String(validate=validate.OneOf(v.PROPOSAL_STATUSES))
-
-
-PROPOSAL: Shape = shape({"proposers": {}, "attributes": CITED}, CITED)
 
 
 def proposal_options() -> tuple:
@@ -113,6 +86,8 @@ def _select_detail():
     return select(Proposal).options(*options(Proposal, shape(PROPOSAL, {"positions": POSITION})))
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(Proposal, "proposals", ProposalSchema, PROPOSAL)
 WRITES = WriteSpec("proposals", Proposal, "slug", "/api/v1/proposals/{slug}", ProposalDetailSchema,
                    lambda key: _select_detail().where(Proposal.slug == key), assign,
                    lambda proposal: [f"positions: {len(proposal.positions)}"] if proposal.positions else [])

@@ -1,14 +1,20 @@
 """How any record is named and linked when it turns up outside its own resource: search hits, the
-coverage report and the annotated document view all use record_ref()."""
+coverage report and the annotated document view all use record_ref(). Derived from each record model's
+ref_url, ref_reads and ref_label() (service/models/base.py), for every model of service.models.RECORDS."""
 
 from __future__ import annotations
 
+import operator
+import string
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import request
+from sqlalchemy import inspect as inspect_model
 from sqlalchemy.orm import selectinload
 
-from service.models import Actor, Proposal, Record
+from service.models import RECORDS, Record
 from service.resources.loading import Shape
 
 
@@ -30,53 +36,51 @@ def record_ref(record: Record) -> RecordRef:
                      request.script_root + template.format(key(record)))
 
 
+def _url(model) -> tuple[str, Callable[[Any], Any]]:
+    """(the positional template, the attribute it is formatted with) of MODEL.ref_url (one attribute, dotted
+    through a related record: "/api/v1/actors/{subject.slug}/relations")."""
+    (name,) = [name for _, name, _, _ in string.Formatter().parse(model.ref_url) if name]
+    return model.ref_url.replace("{" + name + "}", "{}"), operator.attrgetter(name)
+
+
+def _reads(model) -> tuple[tuple[str, ...], Shape, dict[str, tuple[str, ...]]]:
+    """What record_ref() reads of MODEL's rows besides records' own columns: its columns (the slug a search hit
+    shows, then those of its label and url; a related record's foreign key), the related records to load, and
+    the columns read of each."""
+    relationships = inspect_model(model).relationships
+    columns: list[str] = ["slug"] if "slug" in inspect_model(model).columns else []
+    related: dict[str, list[str]] = {}
+    url_name = next(name for _, name, _, _ in string.Formatter().parse(model.ref_url) if name)
+    for path in (*model.ref_reads, url_name):
+        head, _, rest = path.partition(".")
+        if head in relationships:
+            columns += [column.key for column in relationships[head].local_columns]
+            related.setdefault(head, []).append(rest)
+        else:
+            columns.append(head)
+    return (tuple(dict.fromkeys(columns)), {name: {} for name in related},
+            {name: tuple(dict.fromkeys(names)) for name, names in related.items()})
+
+
+MODELS = {str(inspect_model(model).polymorphic_identity): model for model in RECORDS}
+RECORD_TYPES = tuple(MODELS)
+LABELS: dict[str, Callable[[Any], str]] = {kind: model.ref_label for kind, model in MODELS.items()}
+# type -> (the URL template of the resource that serves it, the record's key in it)
+URLS = {kind: _url(model) for kind, model in MODELS.items()}
+_READS = {kind: _reads(model) for kind, model in MODELS.items()}
 # What record_ref() reads beyond a record's own columns, by record type (see loading.py)...
-REF_SHAPES: dict[str, Shape] = {"relation": {"subject": {}, "object": {}}, "proposal_attribute": {"proposal": {}}}
+REF_SHAPES: dict[str, Shape] = {kind: shape for kind, (_, shape, _) in _READS.items() if shape}
 # ... and the columns it reads of each type (with the slug a search hit shows), besides records' own; each
-# label and URL below reads no other (tests/test_search.py compares them with the ORM-loaded coverage report).
-REF_COLUMNS: dict[str, tuple[str, ...]] = {
-    "actor": ("slug", "name"),
-    "relation": ("slug", "predicate", "subject_id", "object_id"),
-    "position": ("slug", "summary"),
-    "condition": ("slug", "description", "position_slug"),
-    "aid_package": ("slug", "summary"),
-    "aid_item": ("slug", "description"),
-    "proposal": ("slug", "name"),
-    "proposal_attribute": ("key", "value", "proposal_id"),
-    "event": ("slug", "date", "name"),
-}
+# label and URL reads no other (tests/test_search.py compares them with the ORM-loaded coverage report).
+REF_COLUMNS: dict[str, tuple[str, ...]] = {kind: columns for kind, (columns, _, _) in _READS.items()}
 
 
 def ref_options(record) -> tuple:
     """Loader options for a with_polymorphic(Record, "*") entity so record_ref() runs no query per record."""
-    return (
-        selectinload(record.ActorRelation.subject).load_only(Actor.slug, Actor.name),
-        selectinload(record.ActorRelation.object).load_only(Actor.slug, Actor.name),
-        selectinload(record.ProposalAttribute.proposal).load_only(Proposal.slug, Proposal.name),
-    )
-
-
-LABELS = {
-    "actor": lambda r: r.name,
-    "relation": lambda r: f"{r.subject.name} {r.predicate.replace('_', ' ')} {r.object.name}",
-    "position": lambda r: r.summary,
-    "condition": lambda r: r.description,
-    "aid_package": lambda r: r.summary or r.slug,
-    "aid_item": lambda r: r.description,
-    "proposal": lambda r: r.name,
-    "proposal_attribute": lambda r: f"{r.proposal.name}, {r.key.replace('_', ' ')}: {r.value}",
-    "event": lambda r: f"{r.date.isoformat() if r.date else 'undated'} {r.name}",
-}
-# type -> (the URL template of the resource that serves it, the record's key in it)
-URLS = {
-    "actor": ("/api/v1/actors/{}", lambda r: r.slug),
-    "relation": ("/api/v1/actors/{}/relations", lambda r: r.subject.slug),
-    "position": ("/api/v1/positions/{}", lambda r: r.slug),
-    "condition": ("/api/v1/positions/{}", lambda r: r.position_slug),
-    "aid_package": ("/api/v1/aid-packages/{}", lambda r: r.slug),
-    "aid_item": ("/api/v1/aid-items/{}", lambda r: r.slug),
-    "proposal": ("/api/v1/proposals/{}", lambda r: r.slug),
-    "proposal_attribute": ("/api/v1/proposals/{}", lambda r: r.proposal.slug),
-    "event": ("/api/v1/events/{}", lambda r: r.slug),
-}
-RECORD_TYPES = tuple(LABELS)
+    options = []
+    for kind, (_, related, read) in _READS.items():
+        entity = getattr(record, MODELS[kind].__name__)
+        for name in related:
+            target = inspect_model(MODELS[kind]).relationships[name].mapper.class_
+            options.append(selectinload(getattr(entity, name)).load_only(*(getattr(target, c) for c in read[name])))
+    return tuple(options)

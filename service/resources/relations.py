@@ -9,10 +9,11 @@ from sqlalchemy import select
 from service import vocabulary as v
 from service.http.request_input import Blueprint
 from service.models import Actor, ActorRelation
-from service.resources.actors import RELATION_SORTS, RelationSchema
+from service.read_model import Body
 from service.resources.common import CITED, by_slug, get_or_404, list_endpoint, list_route, options, paginate
 from service.resources.record_fields import ClaimArgs, filter_claims
 from service.resources.record_writing import assign_claim, check
+from service.resources.schemas import RELATION_SORTS, RelationSchema
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -65,6 +66,8 @@ def assign(relation: ActorRelation, data: dict) -> None:
     check([("", relation)])
 
 
+# Its list item as stored in record_bodies, rendered when a record is written (service/read_model.py).
+BODY = Body(ActorRelation, "relations", RelationSchema, CITED)
 WRITES = WriteSpec("relations", ActorRelation, "slug", "/api/v1/relations/{slug}", RelationItemSchema,
                    lambda key: _select().where(ActorRelation.slug == key), assign)
 

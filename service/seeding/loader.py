@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.models import (
+    RECORDS,
     Actor,
     ActorAlias,
     ActorRelation,
@@ -28,6 +29,7 @@ from service.models import (
     ProposalAttribute,
     Record,
 )
+from service.models.base import reference_order
 from service.models.citations import context
 from service.seeding.reader import Seed, record_spans
 
@@ -188,11 +190,8 @@ class _Loader:
         report = LoadReport(self.briefing.slug)
         report.created = len(self.session.new)
         report.updated = sum(1 for o in self.session.dirty if self.session.is_modified(o))
-        # Children before parents, so RESTRICT foreign keys see their referrers gone first.
-        order = (PositionCondition, Position, AidItem, AidPackage, ProposalAttribute, Proposal, Event,
-                 ActorRelation, Actor)
         stale = [r for r in self.existing.values() if r.id not in self.kept]
-        for model in order:
+        for model in DELETION_ORDER:
             for record in stale:
                 if type(record) is model:
                     self.session.delete(record)
@@ -201,6 +200,8 @@ class _Loader:
         return report
 
 
+# Referrers before what they refer to, so RESTRICT foreign keys see their referrers gone first.
+DELETION_ORDER = tuple(model for model in reversed(reference_order(RECORDS)) if model in RECORDS)
 QUANTITY_NONE = (None, None, None, None)
 
 
