@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -43,17 +43,10 @@ from sqlalchemy.orm.interfaces import ONETOMANY
 from service.extensions import db
 from service.http.json_provider import OrjsonProvider, encode
 from service.models import (
-    Actor,
     ActorAlias,
-    ActorRelation,
-    AidItem,
-    AidPackage,
     Citation,
     Document,
-    Event,
-    Position,
     PositionCondition,
-    Proposal,
     ProposalAttribute,
     Record,
     RecordBody,
@@ -78,21 +71,23 @@ class Body:
     shape: Mapping[str, Any]
 
 
-@functools.cache
-def bodies() -> dict[type[Any], Body]:
-    """Every model whose records have a stored body (imported here: the resources import the models)."""
-    from service.resources import actors, aid_items, aid_packages, events, positions, proposals
-    from service.resources.common import CITED
+_REGISTERED: dict[str, Any] = {}
 
-    return {body.model: body for body in (
-        Body(Actor, "actors", actors.ActorSchema, actors.ACTOR),
-        Body(ActorRelation, "relations", actors.RelationSchema, CITED),
-        Body(Position, "positions", positions.PositionSchema, positions.POSITION),
-        Body(Proposal, "proposals", proposals.ProposalSchema, proposals.PROPOSAL),
-        Body(Event, "events", events.EventSchema, events.EVENT),
-        Body(AidPackage, "aid-packages", aid_packages.AidPackageSchema, aid_packages.AID_PACKAGE),
-        Body(AidItem, "aid-items", aid_items.AidItemSchema, CITED),
-    )}
+
+def register(listed: Mapping[type[Any], Body], loader_options: Callable[[type[Any], Mapping[str, Any]], tuple]) -> None:
+    """Called by the registry (service/resources/__init__.py) once its resources are imported: the models whose
+    records have a stored body, and how to build the ORM loader options of a body's shape. Handed over, not
+    imported from here: the resources import the read model (listing.py), so importing them would be a cycle."""
+    _REGISTERED.update(bodies=dict(listed), loader_options=loader_options)
+    for cached in (_schema, _loader_options):
+        cached.cache_clear()
+
+
+def bodies() -> dict[type[Any], Body]:
+    """Every model whose records have a stored body, as the registry declared them (each resource's BODY)."""
+    if "bodies" not in _REGISTERED:
+        raise RuntimeError("the stored bodies are declared by the resources: import service.resources first")
+    return _REGISTERED["bodies"]
 
 
 @functools.cache
@@ -102,9 +97,7 @@ def _schema(model: Any):
 
 @functools.cache
 def _loader_options(model: Any) -> tuple:
-    from service.resources.common import options
-
-    return options(model, bodies()[model].shape)
+    return _REGISTERED["loader_options"](model, bodies()[model].shape)
 
 
 def render_records(records: Iterable) -> list[dict]:

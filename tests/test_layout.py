@@ -37,19 +37,6 @@ SHARED = {
 }
 
 
-# Imports known to close a cycle, each to be removed with its import: read_model.bodies() (and its loader
-# options) import the resources whose schemas render the stored bodies, while listing.py imports read_model.
-# The read model is to be handed its bodies by the registry (service/resources/__init__.py) instead.
-# test_awaited_imports_are_still_there fails once one is gone, so that this list only shrinks.
-AWAITED = {
-    ("service.read_model", "service.resources.actors"),
-    ("service.read_model", "service.resources.aid_items"),
-    ("service.read_model", "service.resources.aid_packages"),
-    ("service.read_model", "service.resources.common"),
-    ("service.read_model", "service.resources.events"),
-    ("service.read_model", "service.resources.positions"),
-    ("service.read_model", "service.resources.proposals"),
-}
 
 
 def module_name(path: Path) -> str:
@@ -162,7 +149,7 @@ def a_cycle(edges: dict[str, set[str]], component: list[str]) -> list[str]:
 
 
 def test_service_has_no_import_cycle():
-    edges = {name: {t for t in targets if (name, t) not in AWAITED} for name, targets in graph().items()}
+    edges = graph()
     found = cycles(edges)
     assert not found, "import cycles in service/ (outside TYPE_CHECKING):\n" + "\n".join(
         f"  {', '.join(c)}\n    e.g. {' -> '.join(a_cycle(edges, c))}" for c in found)
@@ -174,12 +161,6 @@ def test_resource_modules_never_import_each_other():
     borrowed = sorted(f"{n} imports {t}" for n in resources for t in edges[n] if t in resources)
     assert not borrowed, "resource modules import each other (share through service/resources/schemas.py):\n  " \
         + "\n  ".join(borrowed)
-
-
-def test_awaited_imports_are_still_there():
-    edges = graph()
-    gone = sorted(f"{a} -> {b}" for a, b in AWAITED if b not in edges.get(a, ()))
-    assert not gone, "no longer imported: remove from AWAITED in tests/test_layout.py: " + ", ".join(gone)
 
 
 def test_every_shared_module_exists():

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from service import claims, read_model
 from service.models import RECORDS
-from service.resources import RESOURCES, bodies, feed, refs
+from service.resources import RESOURCES, feed, refs
 
 
-def test_registry_declares_every_stored_body_the_read_model_renders():
-    assert bodies() == read_model.bodies()
+def test_the_read_model_renders_the_bodies_the_resources_declare():
+    declared = {module.BODY.model: module.BODY for module in RESOURCES if hasattr(module, "BODY")}
+    assert read_model.bodies() == declared
+    assert {body.collection for body in declared.values()} == {
+        "actors", "relations", "positions", "proposals", "events", "aid-packages", "aid-items"}
 
 
 def test_every_record_model_is_named_and_linked():

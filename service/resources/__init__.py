@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from service import read_model
 from service.read_model import Body
 from service.resources import (
     actors,
@@ -15,6 +16,7 @@ from service.resources import (
     aid_packages,
     briefings,
     changes,
+    common,
     documents,
     events,
     health,
@@ -30,7 +32,9 @@ RESOURCES = (index, health, briefings, documents, actors, positions, aid_package
 
 
 def bodies() -> dict[type[Any], Body]:
-    """Model -> how its records' list items are rendered and stored, for every resource that declares a BODY.
-    read_model.bodies() lists the same by hand today; it cannot import this module (the resources import
-    listing.py, which imports the read model), so the registry is to hand them to it."""
+    """Model -> how its records' list items are rendered and stored, for every resource that declares a BODY
+    (handed to the read model below: it cannot import this module, whose resources import it)."""
     return {module.BODY.model: module.BODY for module in RESOURCES if isinstance(getattr(module, "BODY", None), Body)}
+
+
+read_model.register(bodies(), common.options)
