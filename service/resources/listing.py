@@ -46,7 +46,7 @@ from service import vocabulary as v
 from service.extensions import db
 from service.http import response_cache
 from service.http.json_provider import encode
-from service.models import RecordBody, utf8_bytes
+from service.models import RecordBody, as_bytes, utf8_bytes
 from service.resources import cursors, loading
 from service.resources.dumping import dumper
 from service.resources.loading import Shape
@@ -429,11 +429,9 @@ def _stored_page(body: dict, headers: dict, only: tuple[str, ...] | None, includ
     """The page of stored bodies: joined as they are into the response's JSON (their bytes are the provider's,
     keys sorted), or read, narrowed to ONLY and given their `included` records' stored bodies."""
     rows = body.pop("items")
-    stored: list[bytes] = [row.body for row in rows]  # UTF-8 bytes (utf8_bytes)
-    if None in stored:  # written by raw SQL since the last rebuild: rendered now, served the same
-        rendered = {r["id"]: r["body"].encode() for r in read_model.render(db.session(), [row.id for row in rows
-                                                                                         if row.body is None])}
-        stored = [text if text is not None else rendered[row.id] for row, text in zip(rows, stored, strict=True)]
+    missing = [row.id for row in rows if row.body is None]  # written by raw SQL since the last rebuild
+    rendered = {r["id"]: r["body"] for r in read_model.render(db.session(), missing)} if missing else {}
+    stored = [as_bytes(row.body if row.body is not None else rendered[row.id]) for row in rows]
     response: Response
     if only is None and not include and read_model.joins_bodies(current_app):
         rest = encode(body)  # {"limit":...,"next":...[,"total":...]}: sorted after "items"
