@@ -3,7 +3,7 @@
 from service.models.actors import Actor, ActorAlias, ActorRelation
 from service.models.aid import AidItem, AidPackage
 from service.models.base import Base, Record, RecordBody
-from service.models.briefings import Briefing, Document, briefing_documents
+from service.models.briefings import Briefing, BriefingComposition, Document, briefing_documents
 from service.models.citations import Citation
 from service.models.curation import ApiToken, Change, IdempotencyKey
 from service.models.events import Event, event_participants
@@ -16,7 +16,7 @@ add_slug_columns()
 
 __all__ = [
     "ApiToken", "Change", "IdempotencyKey",
-    "Actor", "ActorAlias", "ActorRelation", "AidItem", "AidPackage", "Base", "Briefing",
+    "Actor", "ActorAlias", "ActorRelation", "AidItem", "AidPackage", "Base", "Briefing", "BriefingComposition",
     "Citation", "Document", "Event", "Position", "PositionCondition", "Proposal",
     "ProposalAttribute", "Record", "RecordBody", "record_text", "briefing_documents", "event_participants",
     "proposal_proposers",
