@@ -80,7 +80,7 @@ def served(session: Session, slug: str, media_type: str) -> str | None:
         return found.text
     text = rendered(slug, column)
     if text is not None:
-        _store(session, found, column, text)
+        store(session, found, column, text)
     return text
 
 
@@ -99,7 +99,7 @@ def rendered(slug: str, column: str) -> str | None:
     return render(composed)
 
 
-def _store(session: Session, found: Found, column: str, text: str) -> None:
+def store(session: Session, found: Found, column: str, text: str) -> None:
     """Store TEXT unless a write committed since FOUND was read (then the next read composes again)."""
     if found.generation is None:
         stmt: Any = (_insert(session).values(briefing_id=found.briefing_id, generation=0, **{column: text})
