@@ -471,12 +471,13 @@ bodies_cli = AppGroup("bodies", help="Stored bodies: each listed record's served
 @bodies_cli.command("rebuild")
 @click.option("--missing", is_flag=True, help="Only the records that have no body yet")
 def rebuild_command(missing: bool) -> None:
-    """Render every listed record's body and every briefing's composition again, in one transaction."""
+    """Render every listed record's body again and clear every briefing's stored composition, in one transaction."""
     from service.briefings import stored  # the composed briefings, stored as served too
     from service.http.response_cache import BUMP  # imports the resources' app wiring: not at import time
 
     count = rebuild(db.session(), only_missing=missing)
-    click.echo(f"compositions: {stored.rebuild(db.session(), only_missing=missing)} rendered")
+    if not missing:  # a missing composition is composed by its first read
+        click.echo(f"compositions: {stored.rebuild(db.session())} cleared, composed again by their next read")
     db.session.connection().execute(BUMP)  # stored responses and ETags were computed from the old bodies
     db.session.commit()
     click.echo(f"bodies: {count} rendered")

@@ -6,7 +6,7 @@ writing transaction (`after_flush`), whatever writes (a view, the seed loader, a
 briefing (its citations, an actor's aliases), the briefing itself (its name, its documents), or a document it
 holds or cites. References never cross briefings (resources/writing.py `ref`), so a write to one briefing's records
 leaves the others' compositions alone. Writes outside the ORM's flush (raw SQL) are not seen, as for the stored
-record bodies: `flask bodies rebuild` renders every composition again.
+record bodies: `flask bodies rebuild` clears every composition, composed again by its next read.
 
 Clearing bumps the row's `generation`, and a reader stores what it rendered only while the row still has the
 generation it read before reading any record (or is still absent): a write that commits while a reader composes
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Table, event, literal, or_, select, true, update
+from sqlalchemy import Table, event, func, literal, or_, select, true, update
 from sqlalchemy import inspect as inspect_model
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
@@ -119,21 +119,12 @@ def _insert(session: Session):
     return (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert(COMPOSITIONS)
 
 
-def rebuild(session: Session, *, only_missing: bool = False) -> int:
-    """Render every briefing's JSON, Markdown and HTML again (only those missing one, ONLY_MISSING); returns how
-    many briefings. In the caller's transaction: a write committing meanwhile waits for it."""
-    stmt = select(BRIEFINGS.c.id, BRIEFINGS.c.slug).order_by(BRIEFINGS.c.id)
-    if only_missing:
-        stmt = stmt.outerjoin(COMPOSITIONS, COMPOSITIONS.c.briefing_id == BRIEFINGS.c.id).where(
-            or_(*(COMPOSITIONS.c[column].is_(None) for column in MEDIA_TYPES.values())))
-    briefings = session.connection().execute(stmt).all()
-    for briefing_id, slug in briefings:
-        texts = {column: cast(str, rendered(slug, column)) for column in MEDIA_TYPES.values()}  # in this transaction
-        session.connection().execute(
-            _insert(session).values(briefing_id=briefing_id, generation=0, **texts)
-            .on_conflict_do_update(index_elements=[COMPOSITIONS.c.briefing_id],
-                                   set_={"generation": COMPOSITIONS.c.generation + 1, **texts}))
-    return len(briefings)
+def rebuild(session: Session) -> int:
+    """Clear every briefing's stored composition, in the caller's transaction: each is composed again by its next
+    read, with the code that serves it (after a change of representation, or a repair in raw SQL). Returns how
+    many briefings."""
+    clear(session, Affected(everything=True))
+    return session.connection().execute(select(func.count()).select_from(BRIEFINGS)).scalar_one()
 
 
 # --- clearing, in the writing transaction -----------------------------------------------------------------
