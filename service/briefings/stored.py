@@ -19,7 +19,20 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Table, event, func, literal, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    LargeBinary,
+    Table,
+    event,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy import inspect as inspect_model
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
@@ -58,30 +71,38 @@ UNSHOWN = (Change, IdempotencyKey, ApiToken, RecordBody, BriefingComposition)
 class Found:
     briefing_id: int
     generation: int | None  # None: the briefing has no row yet
-    text: str | None
+    body: bytes | None      # the stored text's UTF-8 bytes, as the response sends them
 
 
 def find(session: Session, slug: str, column: str) -> Found | None:
     """The briefing SLUG's stored COLUMN and the row's generation, in one SELECT; None for no such briefing."""
     row = session.connection().execute(
-        select(BRIEFINGS.c.id, COMPOSITIONS.c.generation, COMPOSITIONS.c[column])
+        select(BRIEFINGS.c.id, COMPOSITIONS.c.generation, _utf8(session, COMPOSITIONS.c[column]))
         .outerjoin(COMPOSITIONS, COMPOSITIONS.c.briefing_id == BRIEFINGS.c.id)
         .where(BRIEFINGS.c.slug == slug)).one_or_none()
     return None if row is None else Found(*row)
 
 
-def served(session: Session, slug: str, media_type: str) -> str | None:
+def _utf8(session: Session, text: ColumnElement) -> ColumnElement:
+    """TEXT read as its UTF-8 bytes: a large composition is neither decoded by the driver nor encoded again."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.convert_to(text, literal_column("'UTF8'"), type_=LargeBinary)
+    return sql_cast(text, LargeBinary)  # SQLite keeps TEXT as UTF-8: the bytes as they are
+
+
+def served(session: Session, slug: str, media_type: str) -> bytes | None:
     """The briefing SLUG in MEDIA_TYPE as served: stored, or composed now and stored; None for no such briefing."""
     column = MEDIA_TYPES[media_type]
     found = find(session, slug, column)  # first: the generation is read before any record
     if found is None:
         return None
-    if found.text is not None:
-        return found.text
+    if found.body is not None:
+        return bytes(found.body)
     text = rendered(slug, column)
-    if text is not None:
-        store(session, found, column, text)
-    return text
+    if text is None:
+        return None
+    store(session, found, column, text)
+    return text.encode()
 
 
 def rendered(slug: str, column: str) -> str | None:
