@@ -1,6 +1,6 @@
 """Each briefing's composed representations (JSON, Markdown, HTML) stored as served (briefing_compositions).
 
-Only the table: a composition is what the code serves, which a migration cannot know. Missing ones are rendered
+Only the table (on PostgreSQL, its texts stored uncompressed): a composition is what the code serves, which a migration cannot know. Missing ones are rendered
 by the first read that finds them missing, with the code that serves them (service/briefings/stored.py);
 `flask bodies rebuild` renders them all again.
 
@@ -31,6 +31,11 @@ def upgrade() -> None:
                                 name=op.f("fk_briefing_compositions_briefing_id_briefings"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("briefing_id", name=op.f("pk_briefing_compositions")),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        # Read whole on every uncached GET: stored out of line uncompressed, a read need not inflate 400 kB
+        # (the seed briefing's JSON in 1.1 ms instead of 2.1 here).
+        for column in ("json", "markdown", "html"):
+            op.execute(f"ALTER TABLE briefing_compositions ALTER COLUMN {column} SET STORAGE EXTERNAL")
 
 
 def downgrade() -> None:
