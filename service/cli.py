@@ -8,7 +8,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from service import migrate, read_model, search
+from service.briefings import stored
 from service.extensions import db
+from service.http.response_cache import BUMP
 from service.resources import feed
 from service.seeding.cli import echo_reports, load_all, read_all, seed_cli, seed_folders
 
@@ -57,9 +59,25 @@ def backfill_command(principal: str) -> None:
     click.echo(f"changes feed: {written} entr{'y' if written == 1 else 'ies'} written")
 
 
+bodies_cli = AppGroup("bodies", help="Stored bodies: each listed record's served JSON (service/read_model.py) and "
+                                     "each briefing's composition (service/briefings/stored.py).")
+
+
+@bodies_cli.command("rebuild")
+@click.option("--missing", is_flag=True, help="Only the records that have no body yet")
+def rebuild_command(missing: bool) -> None:
+    """Render every listed record's body again and clear every briefing's stored composition, in one transaction."""
+    count = read_model.rebuild(db.session(), only_missing=missing)
+    if not missing:  # a missing composition is composed by its first read
+        click.echo(f"compositions: {stored.rebuild(db.session())} cleared, composed again by their next read")
+    db.session.connection().execute(BUMP)  # stored responses and ETags were computed from the old bodies
+    db.session.commit()
+    click.echo(f"bodies: {count} rendered")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(changes_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(init_command)
-    read_model.init_app(app)
+    app.cli.add_command(bodies_cli)

@@ -18,10 +18,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-import click
 import orjson
 from flask import Flask
-from flask.cli import AppGroup
 from sqlalchemy import (
     BindParameter,
     Table,
@@ -40,7 +38,6 @@ from sqlalchemy import inspect as inspect_model
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction
 from sqlalchemy.orm.interfaces import ONETOMANY
 
-from service.extensions import db
 from service.http.json_provider import OrjsonProvider, encode
 from service.models import (
     ActorAlias,
@@ -454,24 +451,3 @@ def relink(session: Session, renames: list[tuple[type[Any], int, str, str]]) -> 
 
 def _link_text(collection: str, slug: str) -> str:
     return encode({"slug": slug, "url": f"/api/v1/{collection}/{slug}"}).decode()
-
-
-# --- the CLI ------------------------------------------------------------------------------------------------
-
-bodies_cli = AppGroup("bodies", help="Stored bodies: each listed record's served JSON (service/read_model.py).")
-
-
-@bodies_cli.command("rebuild")
-@click.option("--missing", is_flag=True, help="Only the records that have no body yet")
-def rebuild_command(missing: bool) -> None:
-    """Render every listed record's body again, in one transaction."""
-    from service.http.response_cache import BUMP  # imports the resources' app wiring: not at import time
-
-    count = rebuild(db.session(), only_missing=missing)
-    db.session.connection().execute(BUMP)  # stored responses and ETags were computed from the old bodies
-    db.session.commit()
-    click.echo(f"bodies: {count} rendered")
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(bodies_cli)

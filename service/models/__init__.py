@@ -3,7 +3,7 @@
 from service.models.actors import Actor, ActorAlias, ActorRelation
 from service.models.aid import AidItem, AidPackage
 from service.models.base import Base, Record, RecordBody, as_bytes, utf8_bytes
-from service.models.briefings import Briefing, Document, briefing_documents
+from service.models.briefings import Briefing, BriefingComposition, Document, briefing_documents
 from service.models.citations import Citation
 from service.models.curation import ApiToken, Change, IdempotencyKey
 from service.models.events import Event, event_participants
@@ -20,7 +20,7 @@ RECORDS: tuple[type[Record], ...] = (Actor, ActorRelation, Position, PositionCon
 
 __all__ = [
     "ApiToken", "Change", "IdempotencyKey",
-    "Actor", "ActorAlias", "ActorRelation", "AidItem", "AidPackage", "Base", "Briefing",
+    "Actor", "ActorAlias", "ActorRelation", "AidItem", "AidPackage", "Base", "Briefing", "BriefingComposition",
     "Citation", "Document", "Event", "Position", "PositionCondition", "Proposal",
     "ProposalAttribute", "RECORDS", "Record", "RecordBody", "record_text", "as_bytes", "utf8_bytes",
     "briefing_documents", "event_participants", "proposal_proposers",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from service.models.base import Base
@@ -68,3 +68,19 @@ class Briefing(Base):
     documents: Mapped[list[Document]] = relationship(
         secondary=briefing_documents, order_by=briefing_documents.c.position
     )
+
+
+class BriefingComposition(Base):
+    """A briefing's composed representations, stored as served (service/briefings/stored.py): each rendered on
+    the first read that finds it missing, all of them cleared by any write that can change the composition.
+
+    `generation` counts those writes, so that a reader stores what it rendered only if no write committed since
+    it began: a row is never left holding a composition older than the records."""
+
+    __tablename__ = "briefing_compositions"
+
+    briefing_id: Mapped[int] = mapped_column(ForeignKey("briefings.id", ondelete="CASCADE"), primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    json: Mapped[str | None] = mapped_column(Text)
+    markdown: Mapped[str | None] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
