@@ -75,3 +75,25 @@ def slug(ref: dict | None) -> str | None:
         return None
     assert isinstance(ref, dict) and ref["url"].endswith("/" + ref["slug"]), ref
     return ref["slug"]
+
+
+def count_statements(app, url: str, headers: dict | None = None) -> int:
+    """The SQL statements a GET of URL runs (it must answer 200)."""
+    from sqlalchemy import event
+
+    from service.extensions import db
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = app.test_client().get(url, headers=headers or {})
+        assert response.status_code == 200, response.data[:300]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(statements)

@@ -6,11 +6,9 @@ import re
 
 import pytest
 import yaml
-from sqlalchemy import event
 
-from service.extensions import db
 from tests.conftest import SOURCE_FILE
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, count_statements
 
 URL = "/api/v1/briefings/coalition-of-the-willing-paris-2025"
 TEXT = SOURCE_FILE.read_text(encoding="utf-8")
@@ -181,22 +179,6 @@ def test_get_briefing_as_markdown_revalidates_with_its_own_etag(client):
     assert first.headers["ETag"] != client.get(URL).headers["ETag"]
     again = client.get(URL, headers={"Accept": "text/markdown", "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
-
-
-def count_statements(app, url: str) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert app.test_client().get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def grow(folder, copies: int) -> None:

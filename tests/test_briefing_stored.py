@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 
 from service.briefings import stored
 from service.extensions import db
@@ -22,7 +22,7 @@ from tests.conftest import (
     make_proposal,
     unique,
 )
-from tests.helpers import BRIEFING
+from tests.helpers import BRIEFING, count_statements
 
 COLUMNS = stored.MEDIA_TYPES  # media type -> its column
 DOCUMENT = "lemonde-2025-03-26-coalition-of-the-willing"
@@ -158,28 +158,12 @@ def test_write_to_another_briefing_keeps_this_one_stored(writable_app, writer):
     assert row(writable_app, BRIEFING)["json"] is None
 
 
-def count_statements(app, url: str, media_type: str) -> int:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = app.test_client().get(url, headers={"Accept": media_type, "Cache-Control": "no-cache"})
-        assert response.status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def test_get_stored_briefing_runs_one_statement_whatever_its_size(writable_app, writer):
     small = in_second_briefing(writer)
     for slug in (BRIEFING, small):
         served(writable_app, slug)
-    counts = {(slug, media_type): count_statements(writable_app, f"/api/v1/briefings/{slug}", media_type)
+    counts = {(slug, media_type): count_statements(
+        writable_app, f"/api/v1/briefings/{slug}", {"Accept": media_type, "Cache-Control": "no-cache"})
               for slug in (BRIEFING, small) for media_type in COLUMNS}
     assert set(counts.values()) == {1}, counts
 
