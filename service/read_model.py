@@ -355,15 +355,18 @@ def _relink(model: Any):
 
 
 @functools.cache
-def _through() -> dict[type[Any], tuple[tuple[type[Any], object], ...]]:
-    """Model -> (model showing a Link of it two hops away, the foreign key of the first hop): an aid item shows
-    its package's donor, so any change to a package renders its items."""
+def _through() -> dict[type[Any], tuple[tuple[type[Any], object, tuple[str, ...]], ...]]:
+    """Model -> (model showing a Link of it two hops away, the foreign key of the first hop, the attributes of
+    the second hop): an aid item shows its package's donor, so a package's change of donor renders its items
+    (its rename does not: relink() replaces its Link in them)."""
     found: dict[type[Any], list] = defaultdict(list)
     for model, path in _link_paths():
         hops = _hops(model, path)
         if len(hops) > 1:
             (column,) = hops[0].local_columns
-            found[hops[0].mapper.class_].append((model, column))
+            second = hops[1]
+            keys = (second.key, *(second.parent.get_property_by_column(each).key for each in second.local_columns))
+            found[hops[0].mapper.class_].append((model, column, keys))
     return {key: tuple(dict.fromkeys(value)) for key, value in found.items()}
 
 
@@ -437,7 +440,9 @@ def _after_flush(session: Session, _context) -> None:
                 pending.render.add(obj.id)
                 _note_rename(pending, model, obj)
             pending.render.update(v for key in _containers().get(model, ()) if (v := values.get(key)) is not None)
-            pending.through.update((shower, column, obj.id) for shower, column in _through().get(model, ()))
+            state = inspect_model(obj)
+            pending.through.update((shower, column, obj.id) for shower, column, keys in _through().get(model, ())
+                                   if obj in deleted or any(state.attrs[key].history.has_changes() for key in keys))
         elif isinstance(obj, Record) and type(obj) in OWNERS:
             pending.render.add(values.get(OWNERS[type(obj)]))
         elif isinstance(obj, Citation):
