@@ -5,7 +5,7 @@ Rendering happens in the transaction that writes, whatever writes (a view, the s
 flush notes what it changed (`after_flush`), and just before the commit the records whose representation changed
 are rendered through their resource's schema. Records that show another only by its Link (`{slug, url}`) are not
 rendered again when that one is renamed: the Link is replaced in their stored JSON, set-wise (a renamed actor's
-thousand positions are one SELECT and one executemany UPDATE). `flask bodies rebuild` renders every body again
+thousand positions are one UPDATE that finds them by foreign key). `flask bodies rebuild` renders every body again
 (after a migration that changes a representation, or a repair in raw SQL); tests/test_read_model.py checks that it
 changes nothing after API writes.
 """
@@ -22,6 +22,7 @@ import orjson
 from flask import Flask
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     Table,
     bindparam,
     delete,
@@ -275,53 +276,87 @@ def _link_paths() -> tuple[tuple[type[Any], str], ...]:
 RECORD_ID: BindParameter[int] = bindparam("record_id")
 
 
-def _pointing(model: type[Any], path: str):
-    """SELECT the ids of MODEL's records whose PATH leads to the record :record_id."""
+def _pointing(model: type[Any], path: str, selected: str = "id"):
+    """SELECT the column SELECTED (the id by default) of MODEL's records whose PATH leads to the record
+    :record_id: each hop an `IN (SELECT ...)` on a foreign key's index, from the record's end."""
+    from service.resources.rows import key_columns, secondary_key_columns  # the resources import this module
+
     hops = _hops(model, path)
     last = hops[-1]
+    criterion: ColumnElement[bool]
     if last.secondary is not None:
-        criterion = last.class_attribute.any(last.mapper.class_.id == RECORD_ID)
+        local, remote = key_columns(last)  # an event's id, the participants table's event_id
+        _, far = secondary_key_columns(last)  # the participants table's actor_id
+        column, criterion = local, local.in_(select(remote).where(far == RECORD_ID))
     else:
         (column,) = last.local_columns
         criterion = column == RECORD_ID
     for prop in reversed(hops[:-1]):
-        criterion = prop.class_attribute.has(criterion)
-    return select(model.id).where(criterion)
+        local, remote = key_columns(prop)  # an item's package_id, the package's id
+        criterion = local.in_(_select(prop.mapper, remote, column, criterion))
+        column = local
+    mapper: Mapper = inspect_model(model)
+    own = next(each for each in mapper.get_property(selected).columns if each.table is mapper.local_table)
+    return _select(mapper, own, column, criterion)
+
+
+def _select(mapper: Mapper, selected, column, criterion):
+    """SELECT SELECTED WHERE CRITERION (on COLUMN), from the one table of the two when both are the same (not
+    the join of MAPPER's inheritance: a position's holder_id is in positions, no need for records)."""
+    stmt = select(selected).where(criterion)
+    return stmt if selected.table is column.table else stmt.select_from(mapper)
 
 
 @functools.cache  # built (and compiled) once per model
-def _dependents_select(model: Any):
-    """One SELECT of the ids of the records that show the record :record_id (of MODEL) by its Link."""
-    selects = [_pointing(shower, path) for shower, path in _link_paths()
-               if issubclass(model, _hops(shower, path)[-1].mapper.class_)]
+def _showing_select(model: Any):
+    """One SELECT of the ids of the listed records whose bodies show the record :record_id (of MODEL) by its
+    Link, a record served inside another standing for that one (a position for its conditions)."""
+    selects = []
+    for shower, path in _link_paths():
+        if not issubclass(model, _hops(shower, path)[-1].mapper.class_):
+            continue
+        if shower not in OWNERS:
+            selects.append(_pointing(shower, path))
+        selects += [_pointing(inside, path, key) for inside, key in OWNERS.items()
+                    if issubclass(inside, shower)]  # owners are listed records (a condition's position)
     if not selects:
         return None  # nothing shows a record of MODEL by its Link alone (an aid item: its package lists it)
     return union_all(*selects) if len(selects) > 1 else selects[0]
 
 
 def link_dependents(session: Session, model: type[Any], ids: list[int]) -> set[int]:
-    """The records whose bodies show a record of MODEL among IDS by its Link (their served-inside ones too)."""
+    """The listed records whose bodies show a record of MODEL among IDS by its Link."""
     found: set[int] = set()
-    stmt = _dependents_select(model)  # type: ignore[arg-type]  # mypy takes type[Any] for unhashable
+    stmt = _showing_select(model)  # type: ignore[arg-type]  # mypy takes type[Any] for unhashable
     for record_id in ids if stmt is not None else ():
         found.update(session.scalars(stmt, {"record_id": record_id}))
     return found
 
 
-RELINK = (update(BODIES).where(BODIES.c.id.in_(bindparam("ids", expanding=True)))
-          .values(body=func.replace(BODIES.c.body, bindparam("old"), bindparam("new"))))
+@functools.cache
+def _relink(model: Any):
+    """One UPDATE replacing the Link :old by :new in the bodies of the records showing the record :record_id
+    (of MODEL): set-wise in the database, whatever the number of those records."""
+    showing = _showing_select(model)
+    if showing is None:
+        return None
+    return (update(BODIES).where(BODIES.c.id.in_(showing))
+            .values(body=func.replace(BODIES.c.body, bindparam("old"), bindparam("new"))))
 
 
 @functools.cache
-def _through() -> dict[type[Any], tuple[tuple[type[Any], object], ...]]:
-    """Model -> (model showing a Link of it two hops away, the foreign key of the first hop): an aid item shows
-    its package's donor, so any change to a package renders its items."""
+def _through() -> dict[type[Any], tuple[tuple[type[Any], object, tuple[str, ...]], ...]]:
+    """Model -> (model showing a Link of it two hops away, the foreign key of the first hop, the attributes of
+    the second hop): an aid item shows its package's donor, so a package's change of donor renders its items
+    (its rename does not: relink() replaces its Link in them)."""
     found: dict[type[Any], list] = defaultdict(list)
     for model, path in _link_paths():
         hops = _hops(model, path)
         if len(hops) > 1:
             (column,) = hops[0].local_columns
-            found[hops[0].mapper.class_].append((model, column))
+            second = hops[1]
+            keys = (second.key, *(second.parent.get_property_by_column(each).key for each in second.local_columns))
+            found[hops[0].mapper.class_].append((model, column, keys))
     return {key: tuple(dict.fromkeys(value)) for key, value in found.items()}
 
 
@@ -395,7 +430,9 @@ def _after_flush(session: Session, _context) -> None:
                 pending.render.add(obj.id)
                 _note_rename(pending, model, obj)
             pending.render.update(v for key in _containers().get(model, ()) if (v := values.get(key)) is not None)
-            pending.through.update((shower, column, obj.id) for shower, column in _through().get(model, ()))
+            state = inspect_model(obj)
+            pending.through.update((shower, column, obj.id) for shower, column, keys in _through().get(model, ())
+                                   if obj in deleted or any(state.attrs[key].history.has_changes() for key in keys))
         elif isinstance(obj, Record) and type(obj) in OWNERS:
             pending.render.add(values.get(OWNERS[type(obj)]))
         elif isinstance(obj, Citation):
@@ -437,16 +474,16 @@ def _render_pending(session: Session) -> None:
 
 
 def relink(session: Session, renames: list[tuple[type[Any], int, str, str]]) -> None:
-    """Replace each renamed record's Link in the stored bodies that show it, set-wise in the database (bodies are
-    compact with sorted keys: a Link is exactly `{"slug":...,"url":...}`): per rename, one SELECT of the records
-    showing it, one UPDATE of their bodies."""
+    """Replace each renamed record's Link in the stored bodies that show it: per rename one UPDATE, which selects
+    those bodies by the foreign keys and replaces the Link's exact text in them (bodies are compact with sorted
+    keys, so a Link is exactly `{"slug":...,"url":...}`, and within a JSON string its quotes would be escaped:
+    the text matches that Link object only)."""
     for model, record_id, old, new in renames:
-        collection = bodies()[model].collection
-        ids = [found for found, _ in _listed(session, link_dependents(session, model, [record_id]))]
-        for start in range(0, len(ids), BATCH * 10):
-            session.connection().execute(RELINK, {"ids": ids[start:start + BATCH * 10],
-                                                  "old": _link_text(collection, old),
-                                                  "new": _link_text(collection, new)})
+        stmt = _relink(model)  # type: ignore[arg-type]  # mypy takes type[Any] for unhashable
+        if stmt is not None:
+            collection = bodies()[model].collection
+            session.connection().execute(stmt, {"record_id": record_id, "old": _link_text(collection, old),
+                                                "new": _link_text(collection, new)})
 
 
 def _link_text(collection: str, slug: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import delete, event, select, update
 
 from service.extensions import db
@@ -210,3 +211,71 @@ def test_list_statements_do_not_grow_with_the_page_size(app, client):
             event.remove(engine, "before_cursor_execute", count)
         counts[limit] = len(seen)
     assert counts[1] == counts[100]
+
+
+def _showing(writer, kind: str, slug: str) -> None:
+    """One more record whose body shows the KIND record SLUG by its Link."""
+    if kind == "aid-packages":
+        created(writer.post("/api/v1/aid-items", json={
+            "package": slug, "slug": unique("item"), "category": "drone", "description": "Drones",
+            "status": "announced", **OUTLET, "citations": [{"quote": "and drones"}]}))
+        return
+    holder = slug if kind == "actors" else "france"
+    position = {"briefing": BRIEFING, "slug": unique("pos"), "holder": holder, "topic": "reassurance_force",
+                "stance": "demands", "summary": "A position.", **said_by(holder, "urgent demands from Europeans"),
+                "citations": [{"quote": "urgent demands from Europeans, led by the British"}]}
+    if kind == "proposals":
+        position["proposal"] = slug
+    elif kind == "events":  # shown by a condition, inside its position's body
+        position["conditions"] = [{"slug": unique("cond"), "description": "If it happens.", "event": slug,
+                                   **OUTLET, "citations": [{"quote": "in the event of a direct confrontation"}]}]
+    created(writer.post("/api/v1/positions", json=position))
+
+
+RENAMED = {
+    "actors": {"briefing": BRIEFING, "name": "Keir Starmer", "kind": "person",
+               "citations": [{"quote": "led by the British"}]},
+    "proposals": {"briefing": BRIEFING, "name": "Backstop", "kind": "security_guarantee",
+                  "description": "A US backstop.", "status": "floated", **OUTLET,
+                  "citations": [{"quote": "the slightest security backstop"}]},
+    "events": {"briefing": BRIEFING, "date": "2025-03-27", "name": "Summit", "status": "scheduled",
+               "date_precision": "day", "date_provenance": "stated", **OUTLET,
+               "date_evidence": [{"quote": "on Thursday, March 27"}],
+               "citations": [{"quote": "on Thursday, March 27"}]},
+    "aid-packages": {"briefing": BRIEFING, "donor": "france", "recipient": "ukraine", "amount": "2000000000",
+                     "currency": "EUR", **OUTLET, "citations": [{"quote": "worth €2 billion"}]},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(RENAMED))
+def test_rename_with_dependents_stores_fresh_bodies_in_statements_not_growing_with_them(writable_app, writer, kind):
+    """A rename replaces the record's Link in the bodies that show it in as many statements for 1 of those as
+    for 4, and leaves every body as a fresh render would."""
+    rebuild(writable_app, "--missing")  # other tests leave records written by raw SQL without a body
+    with writable_app.app_context():
+        engine = db.engine
+    counts = {}
+    for dependents in (1, 4):
+        record = created(writer.post(f"/api/v1/{kind}", json={"slug": unique("renamed"), **RENAMED[kind]}))
+        for _ in range(dependents):
+            _showing(writer, kind, record["slug"])
+        tag = etag(writer, record)
+        seen: list[str] = []
+
+        def count(conn, cursor, statement, parameters, context, executemany, seen=seen):
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            new = unique("renamed")
+            response = writer.patch(record["url"], json={"slug": new}, headers={"If-Match": tag})
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == 200, response.get_json()
+        counts[dependents] = len(seen)
+        before = stored(writable_app)
+        assert sum(f'"slug":"{new}"' in body for body in before.values() if body) == dependents + 1
+        assert sum(f'"slug":"{record["slug"]}"' in body for body in before.values() if body) == 0
+        rebuild(writable_app)
+        assert stored(writable_app) == before
+    assert counts[1] == counts[4]
