@@ -49,6 +49,7 @@ from service.models import (
     Record,
     RecordBody,
 )
+from service.models.keys import key_columns, secondary_key_columns
 from service.models.slugs import FIRST_OF, SLUG_PATHS
 
 PENDING = "service.read_model"  # session.info key: what this transaction's flushes changed
@@ -279,7 +280,6 @@ RECORD_ID: BindParameter[int] = bindparam("record_id")
 def _pointing(model: type[Any], path: str, selected: str = "id"):
     """SELECT the column SELECTED (the id by default) of MODEL's records whose PATH leads to the record
     :record_id: each hop an `IN (SELECT ...)` on a foreign key's index, from the record's end."""
-    from service.resources.rows import key_columns, secondary_key_columns  # the resources import this module
 
     hops = _hops(model, path)
     last = hops[-1]

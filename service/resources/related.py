@@ -11,15 +11,14 @@ from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Mapper, RelationshipProperty
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE, ONETOMANY
 
+from service.models.keys import key_columns, secondary_key_columns
 from service.resources.rows import (
     KEYS,
     Shape,
     columns,
     fetch,
     joinable,
-    key_columns,
     prepare,
-    secondary_key_columns,
     shape,
 )
 

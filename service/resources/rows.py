@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import functools
 import inspect
-import operator
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Connection, Select, bindparam
+from sqlalchemy import BindParameter, Connection, Select, bindparam
 from sqlalchemy.orm import Mapper, RelationshipProperty
 from sqlalchemy.orm.interfaces import MANYTOONE
-from sqlalchemy.sql.elements import BinaryExpression
+
+from service.models.keys import key_columns, one_pair
 
 # What to load below a model's columns: relationship name -> what to load below its rows.
 Shape = Mapping[str, "Shape"]
@@ -122,32 +122,6 @@ def joinable(mapper: Mapper, wanted: Shape) -> tuple[RelationshipProperty, ...]:
         prop = mapper.relationships[name]
         target = prop.mapper
         if (prop.direction is MANYTOONE and not below and target.inherits is None and not target.polymorphic_map
-                and _one_pair(prop.primaryjoin)):
+                and one_pair(prop.primaryjoin)):
             props.append(prop)
     return tuple(props)
-
-
-def key_columns(prop: RelationshipProperty) -> tuple[ColumnElement, ColumnElement]:
-    """(local, remote) of a relationship joined on one pair of columns: the parent's column and the one it meets
-    (the target's, or the secondary table's for a many-to-many), read off the relationship's documented
-    `primaryjoin` and `remote_side`."""
-    return _pair(prop.primaryjoin, lambda column: column in prop.remote_side)
-
-
-def secondary_key_columns(prop: RelationshipProperty) -> tuple[ColumnElement, ColumnElement]:
-    """(the target's column, the secondary table's) of a many-to-many relationship, from its `secondaryjoin`."""
-    assert prop.secondary is not None and prop.secondaryjoin is not None
-    secondary = prop.secondary
-    return _pair(prop.secondaryjoin, lambda column: getattr(column, "table", None) is secondary)
-
-
-def _pair(join: ColumnElement, is_second) -> tuple[ColumnElement, ColumnElement]:
-    if not _one_pair(join):
-        raise ValueError(f"not a join on one pair of columns: {join}")
-    assert isinstance(join, BinaryExpression)
-    left, right = join.left, join.right
-    return (left, right) if is_second(right) else (right, left)
-
-
-def _one_pair(join: ColumnElement) -> bool:
-    return isinstance(join, BinaryExpression) and join.operator is operator.eq
