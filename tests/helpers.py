@@ -77,8 +77,9 @@ def slug(ref: dict | None) -> str | None:
     return ref["slug"]
 
 
-def count_statements(app, url: str, headers: dict | None = None) -> int:
-    """The SQL statements a GET of URL runs (it must answer 200)."""
+@contextmanager
+def recorded_statements(app):
+    """The SQL statements APP's engine runs inside the block, as a list filled as they run."""
     from sqlalchemy import event
 
     from service.extensions import db
@@ -92,8 +93,14 @@ def count_statements(app, url: str, headers: dict | None = None) -> int:
         engine = db.engine
     event.listen(engine, "before_cursor_execute", record)
     try:
-        response = app.test_client().get(url, headers=headers or {})
-        assert response.status_code == 200, response.data[:300]
+        yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def count_statements(app, url: str, headers: dict | None = None) -> int:
+    """The SQL statements a GET of URL runs (it must answer 200)."""
+    with recorded_statements(app) as statements:
+        response = app.test_client().get(url, headers=headers or {})
+    assert response.status_code == 200, response.data[:300]
     return len(statements)

@@ -3,32 +3,13 @@
 import csv
 import io
 import json
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
-from service.extensions import db
-from tests.helpers import all_items, assert_problem, slugs
+from tests.helpers import all_items, assert_problem, recorded_statements, slugs
 
 # Count the statements of computing a response, not of replaying it from the response cache.
 COMPUTE = {"Cache-Control": "no-cache"}
-
-
-@contextmanager
-def count_queries(app):
-    statements = []
-
-    def on_execute(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", on_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", on_execute)
 
 
 def test_list_events_sorted_by_date_descending_puts_undated_last(client):
@@ -173,9 +154,9 @@ def test_list_export_honours_filters_and_fields(client):
 def test_list_query_count_does_not_grow_with_page_size(app, url):
     client = app.test_client()
     joiner = "&" if "?" in url else "?"
-    with count_queries(app) as small:
+    with recorded_statements(app) as small:
         assert client.get(f"{url}{joiner}limit=2", headers=COMPUTE).status_code == 200
-    with count_queries(app) as large:
+    with recorded_statements(app) as large:
         assert client.get(f"{url}{joiner}limit=500", headers=COMPUTE).status_code == 200
     # selectin loads skip levels with no rows on a small page, so compare against a fixed bound, far
     # below the dozens of statements a per-row (N+1) load would issue for the large page.
@@ -202,7 +183,7 @@ def test_list_positions_with_unknown_include_is_400_naming_include(client):
 
 def test_list_positions_with_include_keeps_query_count_bounded(app):
     client = app.test_client()
-    with count_queries(app) as statements:
+    with recorded_statements(app) as statements:
         assert client.get("/api/v1/positions?limit=500&include=holder,reported_by,proposal",
                           headers=COMPUTE).status_code == 200
     assert len(statements) <= 16, statements
@@ -214,9 +195,9 @@ def test_list_positions_with_include_keeps_query_count_bounded(app):
                                             ("/api/v1/events?include=participants", 5)])
 def test_list_include_query_count_does_not_grow_with_page_size(app, url, bound):
     client = app.test_client()
-    with count_queries(app) as small:
+    with recorded_statements(app) as small:
         assert client.get(f"{url}&limit=1", headers=COMPUTE).status_code == 200
-    with count_queries(app) as large:
+    with recorded_statements(app) as large:
         assert client.get(f"{url}&limit=500", headers=COMPUTE).status_code == 200
     assert len(small) <= len(large) <= bound, large
 
@@ -240,7 +221,7 @@ def test_list_positions_cursor_page_bounds_the_records_table_too(app):
     joins records from its first row up to the cursor (23 ms at 90% of 100k positions, 0.3 ms with both)."""
     client = app.test_client()
     first = client.get("/api/v1/positions?limit=3", headers=COMPUTE).get_json()
-    with count_queries(app) as statements:
+    with recorded_statements(app) as statements:
         assert client.get(first["next"], headers=COMPUTE).status_code == 200
     page = next(s for s in statements if "FROM records JOIN positions" in s)
     assert "positions.id >" in page and "records.id >" in page

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 
 from service.extensions import db
 from service.models import Record, RecordBody
 from service.read_model import bodies
 from tests.conftest import unique
-from tests.helpers import BRIEFING, OUTLET, said_by
+from tests.helpers import BRIEFING, OUTLET, recorded_statements, said_by
 
 LISTS = ("actors", "positions", "proposals", "events", "aid-packages", "aid-items", "relations")
 
@@ -194,21 +194,11 @@ def urls(limit: int) -> list[str]:
 
 
 def test_list_statements_do_not_grow_with_the_page_size(app, client):
-    with app.app_context():
-        engine = db.engine
     counts = {}
     for limit in (1, 100):
-        seen: list[str] = []
-
-        def count(conn, cursor, statement, parameters, context, executemany, seen=seen):
-            seen.append(statement)
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with recorded_statements(app) as seen:
             for url in urls(limit):
                 assert client.get(url, headers={"Cache-Control": "no-cache"}).status_code == 200, url
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
         counts[limit] = len(seen)
     assert counts[1] == counts[100]
 
@@ -252,25 +242,15 @@ def test_rename_with_dependents_stores_fresh_bodies_in_statements_not_growing_wi
     """A rename replaces the record's Link in the bodies that show it in as many statements for 1 of those as
     for 4, and leaves every body as a fresh render would."""
     rebuild(writable_app, "--missing")  # other tests leave records written by raw SQL without a body
-    with writable_app.app_context():
-        engine = db.engine
     counts = {}
     for dependents in (1, 4):
         record = created(writer.post(f"/api/v1/{kind}", json={"slug": unique("renamed"), **RENAMED[kind]}))
         for _ in range(dependents):
             _showing(writer, kind, record["slug"])
         tag = etag(writer, record)
-        seen: list[str] = []
-
-        def count(conn, cursor, statement, parameters, context, executemany, seen=seen):
-            seen.append(statement)
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            new = unique("renamed")
+        new = unique("renamed")
+        with recorded_statements(writable_app) as seen:
             response = writer.patch(record["url"], json={"slug": new}, headers={"If-Match": tag})
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
         assert response.status_code == 200, response.get_json()
         counts[dependents] = len(seen)
         before = stored(writable_app)

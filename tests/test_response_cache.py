@@ -12,7 +12,7 @@ from service.extensions import db
 from service.http.response_cache import LRU, Entry
 from service.models import Actor
 from tests.conftest import make_app
-from tests.test_listing import count_queries
+from tests.helpers import recorded_statements
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def test_get_cached_item_costs_one_version_read_and_no_orm_statement(cached_app)
     client.get("/api/v1/actors/france")
     reader = cached_app.extensions["data_version_reader"]
     reads = reader.reads
-    with count_queries(cached_app) as statements:
+    with recorded_statements(cached_app) as statements:
         assert client.get("/api/v1/actors/france").headers["X-Cache"] == "hit"
     # The data version, read on the reader's own connection; nothing through SQLAlchemy.
     assert (reader.reads - reads, statements) == (1, [])
@@ -178,7 +178,7 @@ def test_get_with_response_cache_off_never_hits(cached_app):
                       "RESPONSE_CACHE": False})
     client = app.test_client()
     client.get("/api/v1/actors/france")
-    with count_queries(app) as statements:
+    with recorded_statements(app) as statements:
         response = client.get("/api/v1/actors/france")
     assert "X-Cache" not in response.headers and len(statements) > 1
 
@@ -218,7 +218,7 @@ class FakeRedis:
 def test_get_with_no_cache_request_directive_is_computed_afresh(cached_app):
     client = cached_app.test_client()
     client.get("/api/v1/aid-items")
-    with count_queries(cached_app) as statements:
+    with recorded_statements(cached_app) as statements:
         response = client.get("/api/v1/aid-items", headers={"Cache-Control": "no-cache"})
     # Computed: the page's rows were read (a hit reads none; a page is one SELECT of stored bodies)
     assert "X-Cache" not in response.headers and any("FROM records JOIN aid_items" in s for s in statements)
