@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.helpers import all_items
-from tests.test_listing import COMPUTE, count_queries
+from tests.helpers import all_items, recorded_statements
+from tests.test_listing import COMPUTE
 
 
 def test_search_names_a_relation_by_its_actors_and_links_their_relations(client):
@@ -33,7 +33,7 @@ MOST_STATEMENTS = 5
                                              ("force&type=proposal_attribute", "proposal_attribute")])
 def test_search_page_costs_a_fixed_number_of_statements(app, query, kind):
     client = app.test_client()
-    with count_queries(app) as statements:
+    with recorded_statements(app) as statements:
         page = client.get(f"/api/v1/search?q={query}&limit=200", headers=COMPUTE)
     hits = page.get_json()["items"]
     assert len(hits) > 1 and kind in {h["type"] for h in hits}
