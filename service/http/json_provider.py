@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import orjson
+from flask import current_app
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.sansio.response import Response
 
@@ -43,7 +44,11 @@ class OrjsonProvider(DefaultJSONProvider):
         return self.encode(obj)[:-1].decode()
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
-        if (self.compact is None and self._app.debug) or self.compact is False:
+        """Flask's `app.json.response()` (what jsonify calls): ARGS or KWARGS as the JSON body, compact unless
+        Flask would indent it (debug with `compact` unset, or `compact = False`)."""
+        if (self.compact is None and current_app.debug) or self.compact is False:
             return super().response(*args, **kwargs)
-        obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(self.encode(obj), mimetype=self.mimetype)  # type: ignore[arg-type]
+        if args and kwargs:
+            raise TypeError("app.json.response() takes either args or kwargs, not both")
+        obj = (args[0] if len(args) == 1 else args) if args else (kwargs or None)
+        return current_app.response_class(self.encode(obj), mimetype=self.mimetype)
