@@ -21,7 +21,6 @@ SHARED = {
     "service.resources",  # the registry (__init__.py): imports every resource, imported by none of them
     "service.resources.common",
     "service.resources.cursors",
-    "service.resources.dumping",
     "service.resources.feed",
     "service.resources.idempotency",
     "service.resources.listing",

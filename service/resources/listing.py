@@ -48,7 +48,6 @@ from service.http import response_cache
 from service.http.json_provider import encode
 from service.models import RecordBody, as_bytes, utf8_bytes
 from service.resources import cursors, loading
-from service.resources.dumping import dumper
 from service.resources.loading import Shape
 from service.validation import FullMatch
 
@@ -176,10 +175,17 @@ def includes(args: dict) -> tuple[str, ...]:
 Embed = dict[str, tuple[Callable[[object], object], Callable[[object], dict]]]
 
 
+@functools.cache
+def dumper(schema_class: type[ma.Schema], only: tuple[str, ...] | None = None) -> Callable[[object], dict]:
+    """SCHEMA_CLASS's own dump (restricted to ONLY), one schema instance per combination, built once and
+    reused: marshmallow's schemas keep no state between dumps. For what no stored body serves (exports, the
+    documents' and briefings' lists, search hits, an item's `include=`)."""
+    return schema_class(only=only).dump
+
+
 def embeds_for(include: tuple[str, ...], related: dict[str, tuple[str | Callable, type[ma.Schema]]]) -> Embed:
     """paginate's EMBED for the names asked for, from RELATED: {name: (attribute path on the row, or a function
-    of the row, schema of the related resource)}. Only those names: compiling a schema costs more than dumping
-    a small page."""
+    of the row, schema of the related resource)}. Only those names."""
     def getter(path: str | Callable) -> Callable:
         return operator.attrgetter(path) if isinstance(path, str) else path
 

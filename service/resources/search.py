@@ -16,7 +16,7 @@ from service.http.request_input import Blueprint
 from service.models import ActorRelation, PositionCondition, ProposalAttribute, Record
 from service.resources import loading
 from service.resources.common import CITED, CitationSchema, PageArgs, list_endpoint, list_route, paginate, shape
-from service.resources.dumping import dumper
+from service.resources.listing import dumper
 from service.resources.refs import RECORD_TYPES, REF_COLUMNS, REF_SHAPES, RecordRef, record_ref
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1/search",
