@@ -188,9 +188,12 @@ def joins_bodies(app: Flask) -> bool:
         provider.compact is False or (provider.compact is None and app.debug))
 
 
-def included(session: Session, items: list[dict], names: tuple[str, ...]) -> list[dict]:
+def included(session: Session, items: list[dict], names: tuple[str, ...],
+             wrap: Callable[[str], Any] = orjson.loads) -> list[dict]:
     """For each of ITEMS (bodies, read), `{name: the stored body of the record its Link NAME shows (a list of them
-    for a list of Links), or None}`: one SELECT per collection the Links point into."""
+    for a list of Links), or None}`: one SELECT (a UNION ALL) for every collection the Links point into. Each body
+    is its stored text given to WRAP: read by default, or an `orjson.Fragment` that the page's encoding copies as
+    it is (neither parsed nor encoded again)."""
     if not names:
         return [{} for _ in items]
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -200,11 +203,11 @@ def included(session: Session, items: list[dict], names: tuple[str, ...]) -> lis
                 wanted[_collection(link)].add(link["slug"])
     found: dict[tuple[str, str], dict] = {}
     if wanted:
-        found = {(collection, slug): orjson.loads(body)
+        found = {(collection, slug): wrap(body)
                  for collection, slug, body in session.execute(_included_select(wanted))}
     missing = {(collection, slug) for collection, slugs in wanted.items() for slug in slugs} - found.keys()
     if missing:  # written by raw SQL since the last rebuild: rendered now, served the same
-        found.update(_rendered(session, missing))
+        found.update((key, wrap(body)) for key, body in _rendered(session, missing).items())
 
     def embedded(value):
         if value is None:
@@ -216,8 +219,8 @@ def included(session: Session, items: list[dict], names: tuple[str, ...]) -> lis
     return [{name: embedded(item.get(name)) for name in names} for item in items]
 
 
-def _rendered(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], dict]:
-    """The bodies of the records KEYS ((collection, slug)) name, rendered from the ORM."""
+def _rendered(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The bodies (JSON text) of the records KEYS ((collection, slug)) name, rendered from the ORM."""
     by_collection = {body.collection: body.model for body in bodies().values()}
     named: dict[int, tuple[str, str]] = {}
     for collection in {collection for collection, _ in keys}:
@@ -225,7 +228,7 @@ def _rendered(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, s
         slugs = sorted(slug for c, slug in keys if c == collection)
         for record_id, slug in session.execute(select(model.id, model.slug).where(model.slug.in_(slugs))):
             named[record_id] = (collection, slug)
-    return {named[row["id"]]: orjson.loads(row["body"]) for row in render(session, named)}
+    return {named[row["id"]]: row["body"] for row in render(session, named)}
 
 
 def _included_select(wanted: dict[str, set[str]]):
@@ -457,8 +460,8 @@ def _forget(session: Session, previous: SessionTransaction) -> None:
 
 
 @event.listens_for(Session, "before_commit")
-def _render_pending(session: Session) -> None:
-    """Render what this transaction changed, in it, just before it commits."""
+def render_pending(session: Session) -> None:
+    """Render what this transaction changed, in it: just before it commits, or earlier for stored_now()."""
     if PENDING not in session.info:
         return
     session.flush()
@@ -471,6 +474,14 @@ def _render_pending(session: Session) -> None:
     relink(session, pending.renames)  # first: the bodies rendered next are rendered whole
     write(session, render(session, ids))
     session.info.pop(PENDING, None)  # rendering flushed nothing new: nothing left to render
+
+
+def stored_now(session: Session, record_id: int) -> str | None:
+    """The stored body of RECORD_ID as this transaction's changes make it (rendered now, as the commit would
+    have): what a write answers, rendered once for the response and the read model alike. None for a record
+    without one."""
+    render_pending(session)
+    return session.connection().scalar(select(BODIES.c.body).where(BODIES.c.id == record_id))
 
 
 def relink(session: Session, renames: list[tuple[type[Any], int, str, str]]) -> None:

@@ -439,13 +439,16 @@ def _stored_page(body: dict, headers: dict, only: tuple[str, ...] | None, includ
     rendered = {r["id"]: r["body"] for r in read_model.render(db.session(), missing)} if missing else {}
     stored = [as_bytes(row.body if row.body is not None else rendered[row.id]) for row in rows]
     response: Response
-    if only is None and not include and read_model.joins_bodies(current_app):
+    joins = read_model.joins_bodies(current_app)
+    if only is None and not include and joins:
         rest = encode(body)  # {"limit":...,"next":...[,"total":...]}: sorted after "items"
         data = b'{"items":[' + b",".join(stored) + b"]," + rest[1:] + b"\n"
         response = current_app.response_class(data, mimetype=current_app.json.mimetype)  # type: ignore[attr-defined]
     else:
         items = [orjson.loads(text) for text in stored]
-        included = read_model.included(db.session(), items, include)
+        # The included records' bodies go into the page as they are stored, when the page is encoded the way
+        # they are (compact, keys sorted): not parsed, not encoded again.
+        included = read_model.included(db.session(), items, include, orjson.Fragment if joins else orjson.loads)
         if only is not None:
             items = [{name: item[name] for name in only if name in item} for item in items]
         for item, embedded in zip(items, included, strict=True):

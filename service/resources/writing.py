@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NoReturn, cast
 
 import marshmallow as ma
+import orjson
 from flask import Response, current_app, g, request
 from flask_smorest import abort
 from sqlalchemy import CursorResult, Table, func, select, update
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 from werkzeug.http import generate_etag
 
+from service import read_model
 from service.extensions import db
 from service.http import compression
 from service.http.auth import SECURITY, require
@@ -82,8 +84,13 @@ def write_op(blp, *, create: bool = False, delete: bool = False):
 
 
 def representation(spec: WriteSpec, obj) -> dict:
-    """What a GET of OBJ returns now (after this transaction's changes)."""
+    """What a GET of OBJ returns now (after this transaction's changes): the stored body the read model renders
+    for it in this transaction, when that is the GET's representation, rather than a second rendering."""
     db.session.flush()
+    if spec.represent is None and read_model.serves(spec.model, spec.schema):
+        stored = read_model.stored_now(db.session(), obj.id)
+        if stored is not None:
+            return orjson.loads(stored)
     db.session.expire(obj)
     if spec.represent is not None:
         return spec.represent(obj)
