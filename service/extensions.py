@@ -10,8 +10,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from service.http import db_deadlines
+from service.http import db_deadlines, sqlite_writers
 from service.http.api import ProblemApi
+
+SQLITE_BUSY_SECONDS = 30  # how long a SQLite writer waits for the lock (its queue, then SQLite's busy timeout)
 
 
 class Database:
@@ -53,8 +55,10 @@ def make_engine(url: str, connect_timeout: int | None = None, statement_timeout:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            sqlite_writers.init_engine(engine, parsed.database, SQLITE_BUSY_SECONDS)
         return engine
     connect_args: dict = {}
     if connect_timeout:
@@ -75,7 +79,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.close()
 
 
