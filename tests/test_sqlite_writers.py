@@ -53,9 +53,10 @@ def test_a_write_holds_the_queue_until_its_transaction_ends_and_a_read_takes_not
     assert flock_is_free(path)
 
 
-def test_a_writer_waits_for_the_one_before_it_then_both_writes_count(database):
-    engine, _ = database
-    first_wrote, second_done = threading.Event(), threading.Event()
+def test_a_writer_waits_in_the_queue_for_the_one_before_it_then_both_writes_count(database):
+    engine, path = database
+    queue = sqlite_writers.queue_of(str(path))
+    second_done = threading.Event()
 
     def second():
         with engine.begin() as conn:
@@ -64,10 +65,10 @@ def test_a_writer_waits_for_the_one_before_it_then_both_writes_count(database):
 
     with engine.connect() as conn:
         conn.execute(text("UPDATE t SET n = n + 1"))
-        first_wrote.set()
         waiter = threading.Thread(target=second)
         waiter.start()
-        assert not second_done.wait(0.3)  # queued behind the open transaction, not failed
+        assert not second_done.wait(0.3)  # waiting, not failed
+        assert set(queue.holders) == {threading.get_ident()}  # in the queue (not in SQLite's busy loop)
         conn.commit()
     waiter.join(5)
     assert second_done.is_set()
@@ -143,3 +144,58 @@ def test_waiting_in_the_queue_is_bounded_by_the_busy_timeout(database):
     with engine.begin() as conn:  # the queue is free again once the holder is done
         conn.execute(text("UPDATE t SET n = 3"))
     engine.dispose()
+
+
+def test_two_engines_on_one_file_share_its_queue(database):
+    """A second engine (another app of the process, the CLI's) queues with the first, and one thread writing
+    through both does not wait for itself."""
+    engine, path = database
+    other = queued_engine(path, queue_seconds=2, busy_seconds=0.1)
+    assert sqlite_writers.queue_of(str(path)) is sqlite_writers.queue_of(f"{path.parent}/./{path.name}")
+    with engine.connect() as first, other.connect() as second:
+        first.execute(text("UPDATE t SET n = 1"))
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="locked"):
+            second.execute(text("UPDATE t SET n = 2"))
+        assert time.monotonic() - started < 1
+        first.rollback()
+    other.dispose()
+
+
+def test_a_lock_file_that_cannot_be_opened_leaves_writers_to_sqlite(database):
+    engine, path = database
+    os.remove(f"{path}.writers")  # made by the fixture's first write
+    os.mkdir(f"{path}.writers")  # not a file: it cannot be opened for writing
+    try:
+        for n in (1, 2):  # the second write is not kept waiting by the first's failed turn
+            started = time.monotonic()
+            with engine.begin() as conn:
+                conn.execute(text("UPDATE t SET n = :n"), {"n": n})
+            assert time.monotonic() - started < 1
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT n FROM t")).scalar_one() == 2
+    finally:
+        os.rmdir(f"{path}.writers")
+
+
+@pytest.mark.parametrize(("statement", "writes"), [
+    ("SELECT n FROM t", False), ("  select 1", False), ("PRAGMA journal_mode", False),
+    ("WITH x AS (SELECT 1) SELECT * FROM x", False), ("BEGIN", False), ("BEGIN DEFERRED", False),
+    ("BEGIN IMMEDIATE", True), ("begin exclusive transaction", True), ("INSERT INTO t VALUES (2, 0)", True),
+    ("REPLACE INTO t VALUES (1, 0)", True), ("UPDATE t SET n = 0", True), ("DELETE FROM t", True),
+    ("CREATE TABLE u (id INTEGER)", True), ("DROP TABLE u", True), ("", False),
+])
+def test_which_statements_queue(statement, writes):
+    assert sqlite_writers.writes(statement, None) is writes
+
+
+def test_a_core_insert_led_by_a_cte_queues(database):
+    from sqlalchemy import column, insert, literal, select, table
+
+    engine, path = database
+    t = table("t", column("id"), column("n"))
+    source = select(literal(9).label("id"), literal(0).label("n")).cte("source")
+    with engine.connect() as conn:
+        conn.execute(insert(t).from_select(["id", "n"], select(source)))
+        assert sqlite_writers.HELD in conn.info
+        conn.rollback()
