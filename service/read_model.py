@@ -460,11 +460,14 @@ def _forget(session: Session, previous: SessionTransaction) -> None:
 
 
 @event.listens_for(Session, "before_commit")
-def render_pending(session: Session) -> None:
-    """Render what this transaction changed, in it: just before it commits, or earlier for stored_now()."""
+def render_pending(session: Session) -> set[int]:
+    """Render what this transaction changed, in it: just before it commits, or earlier for stored_now(). Returns
+    the ids of the records rendered whole."""
+    if PENDING not in session.info and not (session.new or session.dirty or session.deleted):
+        return set()
+    session.flush()  # what is still to flush is noted too (the audit of a write that stored_now() rendered)
     if PENDING not in session.info:
-        return
-    session.flush()
+        return set()
     pending: Pending = session.info.pop(PENDING)
     ids = set(pending.render)
     if pending.documents:
@@ -472,15 +475,18 @@ def render_pending(session: Session) -> None:
     for shower, column, record_id in pending.through:
         ids.update(session.scalars(select(shower.id).where(column == record_id)))  # type: ignore[arg-type]
     relink(session, pending.renames)  # first: the bodies rendered next are rendered whole
-    write(session, render(session, ids))
+    rows = render(session, ids)
+    write(session, rows)
     session.info.pop(PENDING, None)  # rendering flushed nothing new: nothing left to render
+    return {row["id"] for row in rows}
 
 
 def stored_now(session: Session, record_id: int) -> str | None:
-    """The stored body of RECORD_ID as this transaction's changes make it (rendered now, as the commit would
-    have): what a write answers, rendered once for the response and the read model alike. None for a record
-    without one."""
-    render_pending(session)
+    """The body of RECORD_ID rendered now from this transaction's changes (as its commit would have), and stored:
+    what a write answers, rendered once for the response and the read model alike. None when this transaction
+    did not render it (nothing of it changed: its stored body may predate a raw-SQL repair)."""
+    if record_id not in render_pending(session):
+        return None
     return session.connection().scalar(select(BODIES.c.body).where(BODIES.c.id == record_id))
 
 

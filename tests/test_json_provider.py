@@ -30,3 +30,8 @@ def test_debug_output_is_flasks_indented_json(app):
     finally:
         app.debug = False
     assert data == '{\n  "a": [\n    1\n  ]\n}\n'
+
+
+def test_it_answers_outside_an_app_context_with_its_own_app(app):
+    """As Flask's provider: bound to its app, not to whichever app is current."""
+    assert app.json.response({"a": 1}).get_data() == b'{"a":1}\n'

@@ -10,10 +10,11 @@ beyond 64 bits ...) is encoded by Flask's provider instead.
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
 import orjson
-from flask import current_app
+from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.sansio.response import Response
 
@@ -31,6 +32,10 @@ def encode(obj: Any) -> bytes:
 
 
 class OrjsonProvider(DefaultJSONProvider):
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
+        self.app = weakref.proxy(app)  # its own app, as Flask's provider keeps it (not current_app)
+
     def encode(self, obj: Any) -> bytes:
         """OBJ as compact JSON bytes ending in a newline, as Flask's response() writes it."""
         try:
@@ -46,9 +51,9 @@ class OrjsonProvider(DefaultJSONProvider):
     def response(self, *args: Any, **kwargs: Any) -> Response:
         """Flask's `app.json.response()` (what jsonify calls): ARGS or KWARGS as the JSON body, compact unless
         Flask would indent it (debug with `compact` unset, or `compact = False`)."""
-        if (self.compact is None and current_app.debug) or self.compact is False:
+        if (self.compact is None and self.app.debug) or self.compact is False:
             return super().response(*args, **kwargs)
         if args and kwargs:
             raise TypeError("app.json.response() takes either args or kwargs, not both")
         obj = (args[0] if len(args) == 1 else args) if args else (kwargs or None)
-        return current_app.response_class(self.encode(obj), mimetype=self.mimetype)
+        return self.app.response_class(self.encode(obj), mimetype=self.mimetype)

@@ -175,11 +175,11 @@ def includes(args: dict) -> tuple[str, ...]:
 Embed = dict[str, tuple[Callable[[object], object], Callable[[object], dict]]]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)  # bounded: ONLY comes from a client's fields=
 def dumper(schema_class: type[ma.Schema], only: tuple[str, ...] | None = None) -> Callable[[object], dict]:
     """SCHEMA_CLASS's own dump (restricted to ONLY), one schema instance per combination, built once and
-    reused: marshmallow's schemas keep no state between dumps. For what no stored body serves (exports, the
-    documents' and briefings' lists, search hits, an item's `include=`)."""
+    reused: marshmallow's schemas keep no state between dumps. For what no stored body serves (the documents'
+    and briefings' lists and their exports, the changes feed, search hits, an item's `include=`)."""
     return schema_class(only=only).dump
 
 
@@ -590,7 +590,7 @@ def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tupl
     def rows() -> Iterator[dict]:
         batch = first
         while True:
-            yield from map(dump, batch)
+            yield from (each for each in map(dump, batch) if each is not None)
             if len(batch) < EXPORT_BATCH:
                 return
             last = batch[-1]
@@ -619,13 +619,17 @@ def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tupl
     return Response(stream_with_context(body), mimetype=EXPORT_TYPES[export])
 
 
-def _stored_dump(schema: ma.Schema) -> Callable[[Any], dict]:
+def _stored_dump(schema: ma.Schema) -> Callable[[Any], dict | None]:
     """A row of stored bodies (id, body) -> what SCHEMA's dump gives for its record: the body read, narrowed
     to SCHEMA's fields and in their order (a body's keys are sorted)."""
     names = tuple(field.data_key or name for name, field in schema.dump_fields.items())
 
-    def dump(row) -> dict:
-        text = row.body if row.body is not None else read_model.render(db.session(), [row.id])[0]["body"]
+    def dump(row) -> dict | None:
+        text = row.body
+        if text is None:  # written by raw SQL since the last rebuild: rendered now (None if deleted since)
+            text = next((each["body"] for each in read_model.render(db.session(), [row.id])), None)
+            if text is None:
+                return None
         body = orjson.loads(text)
         return {name: body[name] for name in names if name in body}
 
