@@ -63,6 +63,7 @@ class Generator:
             self.first_briefing = (conn.scalar(select(Briefing.id).order_by(Briefing.id.desc()).limit(1)) or 0) + 1
             self.first_document = (conn.scalar(select(Document.id).order_by(Document.id.desc()).limit(1)) or 0) + 1
         self.docs: dict[int, tuple[int, list[tuple[int, int, str]]]] = {}  # briefing -> (doc id, sentences)
+        self.briefing_of: dict[int, int] = {}  # record id -> its briefing
 
     def briefings(self, count: int) -> None:
         rows_b, rows_d, rows_bd = [], [], []
@@ -90,8 +91,9 @@ class Generator:
             conn.execute(insert(briefing_documents), rows_bd)
 
     def records(self, model, count: int, make, label: str, citations: int, claim=None) -> list[int]:
-        """Insert COUNT records of MODEL (MAKE(i, id, briefing) -> row) with CITATIONS each, in chunks; CLAIM(row)
-        -> who says it and how surely (the records row's attribution columns), for records that state a claim."""
+        """Insert COUNT records of MODEL (MAKE(i, id, briefing) -> row) with CITATIONS each, in chunks; CLAIM(row,
+        briefing) -> who says it and how surely (the records row's attribution columns), for records that state
+        a claim."""
         ids = []
         briefing_ids = sorted(self.docs)
         with tqdm(total=count, desc=label, unit="rows", file=sys.stderr, mininterval=1) as bar:
@@ -100,13 +102,14 @@ class Generator:
                 for i in range(start, min(count, start + self.chunk)):
                     rid, briefing = self.next_id, briefing_ids[i % len(briefing_ids)]
                     self.next_id += 1
+                    self.briefing_of[rid] = briefing
                     row = make(i, rid, briefing)
                     quotes = self.cite(rid, briefing, citations, cites)
                     parts = [row.get(name) for name in model.search_fields] + quotes
                     records.append({"id": rid, "type": model.__mapper__.polymorphic_identity,
                                     "briefing_id": briefing, "version": 1,
                                     "search_text": "\n".join(str(p) for p in parts if p),
-                                    **NOT_A_CLAIM, **(claim(row) if claim else {})})
+                                    **NOT_A_CLAIM, **(claim(row, briefing) if claim else {})})
                     rows.append(row)
                     ids.append(rid)
                 with self.engine.begin() as conn:
@@ -128,8 +131,18 @@ class Generator:
             quotes.append(quote)
         return sorted(quotes)
 
-    def pick(self, ids: list[int]) -> int:
-        return ids[self.rng.randrange(len(ids))]
+    def by_briefing(self, ids: list[int]) -> dict[int, list[int]]:
+        """IDS (records made here) grouped by their briefing, for pick()."""
+        grouped: dict[int, list[int]] = {}
+        for rid in ids:
+            grouped.setdefault(self.briefing_of[rid], []).append(rid)
+        return grouped
+
+    def pick(self, grouped: dict[int, list[int]], briefing: int) -> int:
+        """One of the records GROUPED (by_briefing()) in BRIEFING: a reference never crosses briefings (the API
+        refuses one that would, and the composed briefing shows only its own records)."""
+        within = grouped[briefing]
+        return within[self.rng.randrange(len(within))]
 
 
 # The attribution columns of a record that states no claim (an actor).
@@ -149,35 +162,35 @@ def generate(url: str, *, briefings: int, actors: int, proposals: int, positions
     gen = Generator(engine, seed, chunk)
     rng = gen.rng
     gen.briefings(briefings)
-    actor_ids = gen.records(Actor, actors, lambda i, rid, b: {
+    actor_ids = gen.by_briefing(gen.records(Actor, actors, lambda i, rid, b: {
         "id": rid, "slug": f"actor-{i}", "name": f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}",
         "kind": rng.choice(v.ACTOR_KINDS), "role": sentence(rng, 4), "country": None, "parent_id": None,
-    }, "actors", citations)
-    def claim(row: dict) -> dict:
-        speaker = row.get("holder_id") or gen.pick(actor_ids)
-        return {"speaker_id": speaker, "reported_by_id": gen.pick(actor_ids), "speech": rng.choice(tuple(v.SPEECH)),
+    }, "actors", citations))
+    def claim(row: dict, b: int) -> dict:
+        speaker = row.get("holder_id") or gen.pick(actor_ids, b)
+        return {"speaker_id": speaker, "reported_by_id": gen.pick(actor_ids, b), "speech": rng.choice(tuple(v.SPEECH)),
                 "factuality": rng.choice(v.FACTUALITY_ORDER), "polarity": "positive"}
 
-    proposal_ids = gen.records(Proposal, proposals, lambda i, rid, b: {
+    proposal_ids = gen.by_briefing(gen.records(Proposal, proposals, lambda i, rid, b: {
         "id": rid, "slug": f"proposal-{i}", "name": f"Proposal {i}: {sentence(rng, 3)}",
         "kind": rng.choice(v.PROPOSAL_KINDS), "description": sentence(rng, 20), "mandate": None,
         "status": rng.choice(v.PROPOSAL_STATUSES),
-    }, "proposals", citations, claim)
+    }, "proposals", citations, claim))
     gen.records(Position, positions, lambda i, rid, b: {
-        "id": rid, "slug": f"position-{i}", "holder_id": gen.pick(actor_ids),
-        "about_id": gen.pick(actor_ids) if rng.random() < 0.2 else None,
+        "id": rid, "slug": f"position-{i}", "holder_id": gen.pick(actor_ids, b),
+        "about_id": gen.pick(actor_ids, b) if rng.random() < 0.2 else None,
         "topic": rng.choice(TOPICS), "stance": rng.choice(tuple(v.STANCES)), "summary": sentence(rng, 16),
-        "proposal_id": gen.pick(proposal_ids) if rng.random() < 0.5 else None,
+        "proposal_id": gen.pick(proposal_ids, b) if rng.random() < 0.5 else None,
         "date": dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(700)) if rng.random() < 0.9 else None,
     }, "positions", citations, claim)
-    package_ids = gen.records(AidPackage, packages, lambda i, rid, b: {
-        "id": rid, "slug": f"package-{i}", "donor_id": gen.pick(actor_ids), "recipient_id": gen.pick(actor_ids),
+    package_ids = gen.by_briefing(gen.records(AidPackage, packages, lambda i, rid, b: {
+        "id": rid, "slug": f"package-{i}", "donor_id": gen.pick(actor_ids, b), "recipient_id": gen.pick(actor_ids, b),
         "announced_by_id": None, "amount": rng.randrange(1, 5000) * 1_000_000, "currency": "EUR",
         "date": dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(700)),
         "delivery_schedule": None, "summary": sentence(rng, 12),
-    }, "aid packages", citations, claim)
+    }, "aid packages", citations, claim))
     gen.records(AidItem, aid_items, lambda i, rid, b: {
-        "id": rid, "slug": f"aid-item-{i}", "package_id": gen.pick(package_ids), "system": rng.choice(WORDS).title(),
+        "id": rid, "slug": f"aid-item-{i}", "package_id": gen.pick(package_ids, b), "system": rng.choice(WORDS).title(),
         "category": rng.choice(CATEGORIES), "role": None, "description": sentence(rng, 10),
         "quantity": rng.randrange(1, 100), "status": rng.choice(v.AID_STATUSES), "donor_id": None,
         "recipient_id": None,
