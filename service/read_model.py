@@ -460,14 +460,14 @@ def _forget(session: Session, previous: SessionTransaction) -> None:
 
 
 @event.listens_for(Session, "before_commit")
-def render_pending(session: Session) -> set[int]:
+def render_pending(session: Session) -> dict[int, str]:
     """Render what this transaction changed, in it: just before it commits, or earlier for stored_now(). Returns
-    the ids of the records rendered whole."""
+    the bodies it rendered and stored, by record id."""
     if PENDING not in session.info and not (session.new or session.dirty or session.deleted):
-        return set()
+        return {}
     session.flush()  # what is still to flush is noted too (the audit of a write that stored_now() rendered)
     if PENDING not in session.info:
-        return set()
+        return {}
     pending: Pending = session.info.pop(PENDING)
     ids = set(pending.render)
     if pending.documents:
@@ -478,16 +478,14 @@ def render_pending(session: Session) -> set[int]:
     rows = render(session, ids)
     write(session, rows)
     session.info.pop(PENDING, None)  # rendering flushed nothing new: nothing left to render
-    return {row["id"] for row in rows}
+    return {row["id"]: row["body"] for row in rows}
 
 
 def stored_now(session: Session, record_id: int) -> str | None:
     """The body of RECORD_ID rendered now from this transaction's changes (as its commit would have), and stored:
     what a write answers, rendered once for the response and the read model alike. None when this transaction
     did not render it (nothing of it changed: its stored body may predate a raw-SQL repair)."""
-    if record_id not in render_pending(session):
-        return None
-    return session.connection().scalar(select(BODIES.c.body).where(BODIES.c.id == record_id))
+    return render_pending(session).get(record_id)
 
 
 def relink(session: Session, renames: list[tuple[type[Any], int, str, str]]) -> None:
