@@ -53,12 +53,14 @@ def make_engine(url: str, connect_timeout: int | None = None, statement_timeout:
     app passes its settings; migrations and the bench generator run without a statement timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        database = parsed.database or ""
+        on_disk = database not in ("", ":memory:")
+        if on_disk:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
-        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
-            sqlite_writers.init_engine(engine, parsed.database, SQLITE_BUSY_SECONDS)
+        if on_disk and not database.startswith("file:"):  # a URI names no plain path to queue beside
+            sqlite_writers.init_engine(engine, database, SQLITE_BUSY_SECONDS)
         return engine
     connect_args: dict = {}
     if connect_timeout:

@@ -15,9 +15,9 @@ import hashlib
 import io
 import json
 import operator
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import NoReturn
 from urllib.parse import quote, urlencode
 
 import marshmallow as ma
@@ -370,7 +370,8 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     served = _stored(model, schema, sorts or {}, keys)
     export = args.get(EXPORTING)
     if export and schema is not None:
-        return _stream(stmt, keys, schema, only, export, window, served or read, served is not None)
+        dumps = _stored_dicts(schema(only=only)) if served is not None else _dumps(dumper(schema, only))
+        return _stream(stmt, keys, schema, only, export, window, served or read, dumps)
     limit = min(args["limit"], current_app.config["PAGE_MAX_LIMIT"])
     cursor = args.get("cursor")
     if cursor is not None and cursor["s"] != sort_text:
@@ -434,10 +435,7 @@ def _stored_columns(model, sort_columns: tuple) -> tuple[tuple, FromClause]:
 def _stored_page(body: dict, headers: dict, only: tuple[str, ...] | None, include: tuple[str, ...]) -> Response:
     """The page of stored bodies: joined as they are into the response's JSON (their bytes are the provider's,
     keys sorted), or read, narrowed to ONLY and given their `included` records' stored bodies."""
-    rows = body.pop("items")
-    missing = [row.id for row in rows if row.body is None]  # written by raw SQL since the last rebuild
-    rendered = {r["id"]: r["body"] for r in read_model.render(db.session(), missing)} if missing else {}
-    stored = [as_bytes(row.body if row.body is not None else rendered[row.id]) for row in rows]
+    stored = _stored_bodies(body.pop("items"))
     response: Response
     joins = read_model.joins_bodies(current_app)
     if only is None and not include and joins:
@@ -459,6 +457,15 @@ def _stored_page(body: dict, headers: dict, only: tuple[str, ...] | None, includ
         response.mimetype = SPARSE
     response.headers.update(headers)
     return response
+
+
+def _stored_bodies(rows: list) -> list[bytes]:
+    """The stored bodies of ROWS (id, body) as bytes: those without one (written by raw SQL since the last
+    rebuild) rendered now, in one go; a record deleted since it was selected left out."""
+    missing = [row.id for row in rows if row.body is None]
+    rendered = {r["id"]: r["body"] for r in read_model.render(db.session(), missing)} if missing else {}
+    texts = (row.body if row.body is not None else rendered.get(row.id) for row in rows)
+    return [as_bytes(text) for text in texts if text is not None]
 
 
 def _embedded(value, dump: Callable[[object], dict]):
@@ -577,11 +584,10 @@ def _export_type() -> str:
 
 
 def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tuple[str, ...] | None,
-            export: str, window: Window | None, read: Read, stored: bool = False) -> Response:
-    """Every matching row, fetched in keyset batches so memory stays flat whatever the size. STORED: READ
-    gives the rows' stored bodies (read, not rendered again), else records to dump."""
+            export: str, window: Window | None, read: Read, dumps: Callable[[list], Iterable[dict]]) -> Response:
+    """Every matching row, fetched in keyset batches so memory stays flat whatever the size; DUMPS: a batch of
+    READ's rows -> their records as served."""
     schema = schema_class(only=only)
-    dump = _stored_dump(schema) if stored else dumper(schema_class, only)
 
     # Each batch on the session's connection (as the stream runs, db.session is the one of its request
     # context): released when that ends, however the stream does.
@@ -590,7 +596,7 @@ def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tupl
     def rows() -> Iterator[dict]:
         batch = first
         while True:
-            yield from (each for each in map(dump, batch) if each is not None)
+            yield from dumps(batch)
             if len(batch) < EXPORT_BATCH:
                 return
             last = batch[-1]
@@ -619,21 +625,22 @@ def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tupl
     return Response(stream_with_context(body), mimetype=EXPORT_TYPES[export])
 
 
-def _stored_dump(schema: ma.Schema) -> Callable[[Any], dict | None]:
-    """A row of stored bodies (id, body) -> what SCHEMA's dump gives for its record: the body read, narrowed
-    to SCHEMA's fields and in their order (a body's keys are sorted)."""
+def _dumps(dump: Callable[[object], dict]) -> Callable[[list], Iterable[dict]]:
+    """_stream's DUMPS for rows that are records: each dumped."""
+    return lambda batch: map(dump, batch)
+
+
+def _stored_dicts(schema: ma.Schema) -> Callable[[list], Iterable[dict]]:
+    """_stream's DUMPS for rows of stored bodies (id, body): what SCHEMA's dump gives for their records, each
+    body read and narrowed to SCHEMA's fields, in their order (a body's keys are sorted)."""
     names = tuple(field.data_key or name for name, field in schema.dump_fields.items())
 
-    def dump(row) -> dict | None:
-        text = row.body
-        if text is None:  # written by raw SQL since the last rebuild: rendered now (None if deleted since)
-            text = next((each["body"] for each in read_model.render(db.session(), [row.id])), None)
-            if text is None:
-                return None
-        body = orjson.loads(text)
-        return {name: body[name] for name in names if name in body}
+    def dumps(batch: list) -> Iterator[dict]:
+        for text in _stored_bodies(batch):
+            body = orjson.loads(text)
+            yield {name: body[name] for name in names if name in body}
 
-    return dump
+    return dumps
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection): OWASP's advice is to
