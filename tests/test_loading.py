@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.models import Actor, ActorRelation, AidItem, AidPackage, Event, Position, Proposal
-from service.resources import loading
+from service.resources import shapes
 from service.resources.actors import ACTOR, ActorSchema, RelationSchema
 from service.resources.aid_items import AidItemSchema, aid_item_shape
 from service.resources.aid_packages import AID_PACKAGE, AidPackageSchema
@@ -30,7 +30,7 @@ LISTS = {
 def orm_dump(app, model, shape, schema) -> dict[int, dict]:
     """Every record of MODEL loaded by the ORM (with the shape's loader options) and dumped by marshmallow."""
     with app.app_context():
-        records = db.session.scalars(select(model).options(*loading.options(model, shape))).unique().all()
+        records = db.session.scalars(select(model).options(*shapes.options(model, shape))).unique().all()
         return {record.id: schema().dump(record) for record in records}
 
 

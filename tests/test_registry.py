@@ -16,7 +16,7 @@ def test_the_read_model_renders_the_bodies_the_resources_declare():
 
 def test_every_record_model_is_named_and_linked():
     assert set(refs.RECORD_TYPES) == {model.__mapper__.polymorphic_identity for model in RECORDS}
-    assert set(refs.LABELS) == set(refs.URLS) == set(refs.REF_COLUMNS) == set(claims.STATEMENT_FIELDS)
+    assert set(refs.LABELS) == set(refs.URLS) == set(claims.STATEMENT_FIELDS)
     for model in RECORDS:
         assert model.ref_url.startswith("/api/v1/") and "ref_label" in vars(model), model
 

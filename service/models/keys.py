@@ -1,5 +1,5 @@
 """A relationship's key columns, read off its documented `primaryjoin`, `secondaryjoin` and `remote_side`: what the
-Core row loaders (service/resources/rows.py, related.py) and the read model's set-wise re-rendering join on."""
+read model's set-wise re-rendering joins on."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from service.extensions import db
 from service.models.citations import CONTEXT, selectors
 from service.models.slugs import column_name as slug_column
 
-# Lists live in listing.py, shapes in loading.py; re-exported here so resources import their helpers from one place.
+# Lists live in listing.py, shapes in shapes.py; re-exported here so resources import their helpers from one place.
 from service.resources.listing import (  # noqa: E402,F401
     LINK_HEADER,
     ListArgs,
@@ -33,7 +33,7 @@ from service.resources.listing import (  # noqa: E402,F401
     query_args,
     with_included,
 )
-from service.resources.loading import CITED, Shape, options, shape  # noqa: E402,F401
+from service.resources.shapes import CITED, Shape, options, shape  # noqa: E402,F401
 
 SPAN_URL_DESCRIPTION = ("The span in the document's annotated view: `/api/v1/documents/{slug}#span-{start}-{end}` "
                         "(the element with that id highlights it)")

@@ -16,6 +16,7 @@ import io
 import json
 import operator
 from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import NoReturn
 from urllib.parse import quote, urlencode
@@ -47,8 +48,8 @@ from service.extensions import db
 from service.http import response_cache
 from service.http.json_provider import encode
 from service.models import RecordBody, as_bytes, utf8_bytes
-from service.resources import cursors, loading
-from service.resources.loading import Shape
+from service.resources import cursors
+from service.resources.shapes import Shape, options
 from service.validation import FullMatch
 
 LINK_HEADER = {
@@ -62,7 +63,7 @@ EXPORT = "export"  # the path segment of a list's export operation (so no record
 EXPORTING = "service.export"  # in a view's args: the export type the export operation streams
 # (last id served or None, page size) -> a WHERE condition selecting that page's rows (see paginate)
 Window = Callable[[int | None, int], ColumnElement[bool]]
-# (a connection, an ordered, limited select of the list's rows) -> those rows, read (see loading.py)
+# (a connection, an ordered, limited select of the list's rows) -> those rows, read
 Read = Callable[[Connection, Select], list]
 EXPORT_BATCH = 1000
 
@@ -350,7 +351,8 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
              shape: Shape | None = None, read: Read | None = None):
     """Serve STMT (a select of MODEL, filtered) as a list: a keyset page of JSON, or a streamed CSV/NDJSON export.
 
-    Rows are read with the relationships SHAPE names (see loading.py), or by READ ((a connection, an
+    A list of records that have stored bodies serves those (service/read_model.py). Other rows are loaded by
+    the ORM with the relationships SHAPE names (see shapes.py), or by READ ((the session's connection, an
     ordered select) -> its rows). Without SCHEMA, returns (body, 200, headers) for flask-smorest to serialize (plain
     id-ordered pages). EMBED (see embeds_for) makes each item carry `included: {name: record, records
     or null}`; SHAPE must load what it embeds. WINDOW (lists sorted by id only) gives, for the last id
@@ -360,7 +362,7 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     if window is not None and sorts:
         raise ValueError("a window narrows id-ordered lists only")
     if read is None:
-        read = functools.partial(loading.load, model=model, wanted=shape or {})
+        read = _loaded(model, shape or {})
     keys, sort_text = _sort_keys(model, args.get("sort"), sorts or {})
     if args.get("q"):
         stmt = stmt.where(model.id.in_(search.matching_ids(db.session, args["q"])))
@@ -379,10 +381,10 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     after = None
     if cursor is not None:
         after = [*_typed(cursor["v"], keys[:-1]), cursor["id"]]
-    if served is not None:
-        read = served
-    with db.engine.connect() as conn:  # a list only reads: no Session, no unit of work to set up and tear down
-        rows = _page(conn, stmt, keys, after, limit + 1, window, read)
+    # Stored bodies are read on a connection of their own: no Session, no unit of work to set up and tear down.
+    reading = db.engine.connect() if served is not None else nullcontext(db.session.connection())
+    with reading as conn:
+        rows = _page(conn, stmt, keys, after, limit + 1, window, served or read)
     body: dict = {"items": rows[:limit], "limit": limit, "next": None}
     headers = {}
     if len(rows) > limit:
@@ -409,6 +411,20 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
         response.mimetype = SPARSE
     response.headers.update(headers)
     return response
+
+
+def _loaded(model, wanted: Shape) -> Read:
+    """The READ of a list no stored body serves: MODEL's rows loaded by the ORM in the request's session (whose
+    connection it is given), with the relationships WANTED names; or, with none to load, read as rows (a row
+    answers its columns' names as attributes, as an entity does, at a fraction of an entity's cost)."""
+    if not wanted:
+        return lambda conn, stmt: list(conn.execute(stmt))
+    loader_options = options(model, wanted)
+
+    def read(conn: Connection, stmt: Select) -> list:
+        return list(db.session.scalars(stmt.options(*loader_options)))
+
+    return read
 
 
 def _stored(model, schema: type[ma.Schema] | None, sorts: dict, keys: tuple) -> Read | None:
@@ -597,6 +613,7 @@ def _stream(stmt: Select, keys: tuple, schema_class: type[ma.Schema], only: tupl
         batch = first
         while True:
             yield from dumps(batch)
+            db.session.expunge_all()  # records the ORM loaded for this batch are not kept for the next
             if len(batch) < EXPORT_BATCH:
                 return
             last = batch[-1]

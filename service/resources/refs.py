@@ -12,10 +12,10 @@ from typing import Any
 
 from flask import request
 from sqlalchemy import inspect as inspect_model
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.interfaces import MANYTOONE
 
-from service.models import RECORDS, Record
-from service.resources.loading import Shape
+from service.models import RECORDS
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,11 @@ class RecordRef:
     url: str
 
 
-def record_ref(record: Record) -> RecordRef:
-    """Below the app's root (as url_for gives it): the templates are those of the resources' routes, and
-    slugs are URL-safe (SLUG_PATTERN), so nothing needs quoting; url_for cost more than the rest of a hit."""
+def record_ref(record: Any) -> RecordRef:
+    """RECORD (an entity, or a row with the attributes READS names: search hits) named and linked.
+
+    Below the app's root (as url_for gives it): the templates are those of the resources' routes, and slugs are
+    URL-safe (SLUG_PATTERN), so nothing needs quoting; url_for cost more than the rest of a hit."""
     template, key = URLS[record.type]
     return RecordRef(record.type, record.id, LABELS[record.type](record),
                      request.script_root + template.format(key(record)))
@@ -43,10 +45,10 @@ def _url(model) -> tuple[str, Callable[[Any], Any]]:
     return model.ref_url.replace("{" + name + "}", "{}"), operator.attrgetter(name)
 
 
-def _reads(model) -> tuple[tuple[str, ...], Shape, dict[str, tuple[str, ...]]]:
-    """What record_ref() reads of MODEL's rows besides records' own columns: its columns (the slug a search hit
-    shows, then those of its label and url; a related record's foreign key), the related records to load, and
-    the columns read of each."""
+def _reads(model) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """What record_ref() reads of MODEL's records besides records' own columns: its columns (the slug a search hit
+    shows, then those of its label and url; a related record's foreign key), and the related records it reads
+    with the columns it reads of each."""
     relationships = inspect_model(model).relationships
     columns: list[str] = ["slug"] if "slug" in inspect_model(model).columns else []
     related: dict[str, list[str]] = {}
@@ -58,8 +60,7 @@ def _reads(model) -> tuple[tuple[str, ...], Shape, dict[str, tuple[str, ...]]]:
             related.setdefault(head, []).append(rest)
         else:
             columns.append(head)
-    return (tuple(dict.fromkeys(columns)), {name: {} for name in related},
-            {name: tuple(dict.fromkeys(names)) for name, names in related.items()})
+    return tuple(dict.fromkeys(columns)), {name: tuple(dict.fromkeys(names)) for name, names in related.items()}
 
 
 MODELS = {str(inspect_model(model).polymorphic_identity): model for model in RECORDS}
@@ -67,20 +68,18 @@ RECORD_TYPES = tuple(MODELS)
 LABELS: dict[str, Callable[[Any], str]] = {kind: model.ref_label for kind, model in MODELS.items()}
 # type -> (the URL template of the resource that serves it, the record's key in it)
 URLS = {kind: _url(model) for kind, model in MODELS.items()}
-_READS = {kind: _reads(model) for kind, model in MODELS.items()}
-# What record_ref() reads beyond a record's own columns, by record type (see loading.py)...
-REF_SHAPES: dict[str, Shape] = {kind: shape for kind, (_, shape, _) in _READS.items() if shape}
-# ... and the columns it reads of each type (with the slug a search hit shows), besides records' own; each
-# label and URL reads no other (tests/test_search.py compares them with the ORM-loaded coverage report).
-REF_COLUMNS: dict[str, tuple[str, ...]] = {kind: columns for kind, (columns, _, _) in _READS.items()}
+# type -> (the columns record_ref() reads of its records, {relationship: the columns it reads of the related record})
+READS = {kind: _reads(model) for kind, model in MODELS.items()}
 
 
 def ref_options(record) -> tuple:
     """Loader options for a with_polymorphic(Record, "*") entity so record_ref() runs no query per record."""
     options = []
-    for kind, (_, related, read) in _READS.items():
+    for kind, (_, related) in READS.items():
         entity = getattr(record, MODELS[kind].__name__)
-        for name in related:
-            target = inspect_model(MODELS[kind]).relationships[name].mapper.class_
-            options.append(selectinload(getattr(entity, name)).load_only(*(getattr(target, c) for c in read[name])))
+        for name, read in related.items():
+            prop = inspect_model(MODELS[kind]).relationships[name]
+            load = joinedload if prop.direction is MANYTOONE else selectinload  # to one: in the records' SELECT
+            options.append(load(getattr(entity, name)).load_only(*(getattr(prop.mapper.class_, c) for c in read)))
     return tuple(options)
+

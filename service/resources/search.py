@@ -2,55 +2,139 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 import marshmallow as ma
 from flask import g, request
 from flask.views import MethodView
 from marshmallow import fields, validate
-from sqlalchemy import select
+from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy.orm import aliased, with_polymorphic
 
 from service import search
 from service.extensions import db
 from service.http.request_input import Blueprint
-from service.models import ActorRelation, PositionCondition, ProposalAttribute, Record
-from service.resources import loading
-from service.resources.common import CITED, CitationSchema, PageArgs, list_endpoint, list_route, paginate, shape
+from service.models import ActorRelation, Citation, Document, PositionCondition, ProposalAttribute, Record
+from service.resources.common import CitationSchema, PageArgs, list_endpoint, list_route, paginate
 from service.resources.listing import dumper
-from service.resources.refs import RECORD_TYPES, REF_COLUMNS, REF_SHAPES, RecordRef, record_ref
+from service.resources.refs import MODELS, READS, RECORD_TYPES, RecordRef, record_ref
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1/search",
                 description="Full-text search across actors, positions, aid, proposals and events.")
 
-# What a hit is dumped from: its citations, and what its label names.
-HIT_SHAPES = {kind: shape(CITED, REF_SHAPES.get(kind, {})) for kind in RECORD_TYPES}
+# A hit's citations, with what their references say of the cited document, in one SELECT.
+CITATION_COLUMNS = (Citation.record_id, Citation.start, Citation.end, Citation.quote, Citation.prefix,
+                    Citation.suffix, Document.slug, Document.publisher, Document.name, Document.date, Document.url)
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """The cited document as a citation's Link and reference read it (Document.reference, from a row)."""
+
+    slug: str
+    publisher: str | None
+    name: str
+    date: dt.date | None
+    url: str | None
+
+    def reference(self, quote: str) -> str:
+        return Document.reference(self, quote)  # type: ignore[arg-type]  # reads only these columns
+
+
+@dataclass(frozen=True)
+class HitCitation:
+    """A citation of a hit, as CitationSchema dumps it, read as a row."""
+
+    document: CitedDocument
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a hit is dumped from: its record's type, id and slug, how the record is named and linked, and its
+    citations in the record's order."""
+
+    type: str
+    id: int
+    slug: str | None
+    ref: RecordRef
+    citations: list[HitCitation]
 
 
 class SearchHitSchema(ma.Schema):
     type = fields.String(required=True, validate=validate.OneOf(RECORD_TYPES))
     id = fields.Integer(required=True)
-    slug = fields.Function(lambda r: getattr(r, "slug", None), allow_none=True,
-                           metadata={"type": "string", "nullable": True})
-    label = fields.Function(lambda r: hit_ref(r).label,
+    slug = fields.Function(lambda hit: hit.slug, allow_none=True, metadata={"type": "string", "nullable": True})
+    label = fields.Function(lambda hit: hit.ref.label,
                             metadata={"type": "string", "description": "A readable name for the hit"})
-    url = fields.Function(lambda r: hit_ref(r).url,
+    url = fields.Function(lambda hit: hit.ref.url,
                           metadata={"type": "string",
                                     "description": "Permalink of the record (or its parent)"})
     citation = fields.Method("matching_citation", metadata={"description": "The citation that best matches"})
 
-    def matching_citation(self, record):
+    def matching_citation(self, hit: Hit):
         stems = g.get("search_stems") or _stems(request.args.get("q", ""))
-        chosen = next((c for c in record.citations if any(s in c.quote.lower() for s in stems)),
-                      record.citations[0] if record.citations else None)
+        chosen = next((c for c in hit.citations if any(s in c.quote.lower() for s in stems)),
+                      hit.citations[0] if hit.citations else None)
         return dumper(CitationSchema)(chosen) if chosen else None
 
 
-def hit_ref(record) -> RecordRef:
-    """record_ref(RECORD), worked out once for the label and the url of its hit."""
-    ref = record.__dict__.get("_hit_ref")
-    if ref is None:
-        ref = record.__dict__["_hit_ref"] = record_ref(record)
-    return ref
+def hits(conn: Connection, ids: list[int]) -> list[Hit]:
+    """The hits of the records with these IDS, in that order (a record deleted since is left out): two SELECTs
+    (the records, their citations with their documents) whatever the number, read as rows, not entities."""
+    found = {}
+    for found_row in conn.execute(_records(), {"ids": ids}).mappings():
+        record = _named(found_row)
+        found[record.id] = Hit(record.type, record.id, getattr(record, "slug", None), record_ref(record), [])
+    cited = select(*CITATION_COLUMNS).join(Citation.document).where(Citation.record_id.in_(ids))
+    documents: dict[str, CitedDocument] = {}
+    for row in conn.execute(cited.order_by(Citation.record_id, Citation.start, Citation.id)):
+        document = documents.get(row.slug)
+        if document is None:  # one per document, however many times the page cites it
+            document = documents[row.slug] = CitedDocument(row.slug, row.publisher, row.name, row.date, row.url)
+        if (hit := found.get(row.record_id)) is not None:
+            hit.citations.append(HitCitation(document, row.start, row.end, row.quote, row.prefix, row.suffix))
+    return [found[i] for i in ids if i in found]
+
+
+@functools.cache  # built once, so compiled and cached once
+def _records() -> Select:
+    """The SELECT of :ids' records as rows: each one's type and id, and of each type only what record_ref() reads
+    (refs.READS), its related records' columns by LEFT OUTER JOIN, labelled `type.column` and
+    `type.relationship.column`. Not every column of every type, nor an entity per hit."""
+    record: Any = with_polymorphic(Record, "*")
+    read = [record.type.label("type"), record.id.label("id")]
+    stmt = select().select_from(record)
+    for kind, (columns, related) in READS.items():
+        entity = getattr(record, MODELS[kind].__name__)
+        read += [getattr(entity, column).label(f"{kind}.{column}") for column in columns]
+        for name, names in related.items():
+            target = aliased(getattr(entity, name).property.mapper.class_, flat=True)  # tables, not a subquery
+            stmt = stmt.outerjoin(getattr(entity, name).of_type(target))
+            read += [getattr(target, column).label(f"{kind}.{name}.{column}") for column in names]
+    return stmt.add_columns(*read).where(record.id.in_(bindparam("ids", expanding=True)))
+
+
+def _named(row: Mapping) -> SimpleNamespace:
+    """A record of ROW's type as record_ref() reads it: the columns _records() read of that type, each related record
+    a namespace of its own columns (None when the record has none)."""
+    kind = row["type"]
+    columns, related = READS[kind]
+    values: dict[str, Any] = {"type": kind, "id": row["id"]}
+    values.update({column: row[f"{kind}.{column}"] for column in columns})
+    for name, names in related.items():
+        linked = {column: row[f"{kind}.{name}.{column}"] for column in names}
+        values[name] = SimpleNamespace(**linked) if any(v is not None for v in linked.values()) else None
+    return SimpleNamespace(**values)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -80,9 +164,8 @@ class Search(MethodView):
                                                      record_type=args.get("type")))
 
         def read(conn, stmt):
-            """The page's ids, then each hit as a record of its own type."""
-            ids = list(conn.execute(stmt.with_only_columns(Record.id)).scalars())
-            return loading.load_by_id(conn, Record, ids, HIT_SHAPES, REF_COLUMNS)
+            """The page's ids, then each hit as a record of its own type, in the page's order."""
+            return hits(conn, list(conn.execute(stmt.with_only_columns(Record.id)).scalars()))
 
         return paginate(select(Record), Record, {**args, "q": None}, SearchHitSchema, window=window, read=read)
 

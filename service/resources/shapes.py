@@ -1,0 +1,43 @@
+"""What a record is served with, said once as a shape, and the ORM loader options that load it.
+
+A shape names the relationships to load below a model's own columns, e.g. a position's
+`{"conditions": CITED, "citations": {"document": {}}}`. `options()` turns it into loader options: one
+`SELECT ... IN` per relationship, whatever the number of records. Item views and writes load one record with
+them; the lists no stored body serves (documents, briefings, the changes feed, search hits) load their page
+with them. The record lists serve stored bodies (service/read_model.py) and load nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import inspect as inspect_model
+from sqlalchemy.orm import Mapper, RelationshipProperty, selectinload
+
+__all__ = ["CITED", "Shape", "options", "shape"]
+
+# What to load below a model's columns: relationship name -> what to load below its rows.
+Shape = Mapping[str, "Shape"]
+
+CITED: Shape = {"citations": {"document": {}}}
+
+
+def shape(*parts: Shape) -> dict:
+    """The union of PARTS (nested shapes merge)."""
+    merged: dict = {}
+    for part in parts:
+        for name, below in part.items():
+            merged[name] = shape(merged.get(name, {}), below)
+    return merged
+
+
+def options(model: type, wanted: Shape) -> tuple:
+    """ORM loader options that load WANTED below MODEL, each relationship by one `SELECT ... IN`."""
+    mapper: Mapper = inspect_model(model)
+    return tuple(_option(mapper.relationships[name], below) for name, below in wanted.items())
+
+
+def _option(prop: RelationshipProperty, below: Shape):
+    loader = selectinload(prop.class_attribute)
+    target = prop.mapper
+    return loader.options(*(_option(target.relationships[n], b) for n, b in below.items())) if below else loader
