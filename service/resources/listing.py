@@ -361,8 +361,6 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     """
     if window is not None and sorts:
         raise ValueError("a window narrows id-ordered lists only")
-    if read is None:
-        read = _loaded(model, shape or {})
     keys, sort_text = _sort_keys(model, args.get("sort"), sorts or {})
     if args.get("q"):
         stmt = stmt.where(model.id.in_(search.matching_ids(db.session, args["q"])))
@@ -370,10 +368,14 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
         stmt = stmt.where(model.review_status == args["review_status"])
     only = _fields(args.get("fieldset"), schema)
     served = _stored(model, schema, sorts or {}, keys)
+    if served is not None:
+        read = served
+    elif read is None:
+        read = _loaded(model, shape or {})
     export = args.get(EXPORTING)
     if export and schema is not None:
         dumps = _stored_dicts(schema(only=only)) if served is not None else _dumps(dumper(schema, only))
-        return _stream(stmt, keys, schema, only, export, window, served or read, dumps)
+        return _stream(stmt, keys, schema, only, export, window, read, dumps)
     limit = min(args["limit"], current_app.config["PAGE_MAX_LIMIT"])
     cursor = args.get("cursor")
     if cursor is not None and cursor["s"] != sort_text:
@@ -384,7 +386,7 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     # Stored bodies are read on a connection of their own: no Session, no unit of work to set up and tear down.
     reading = db.engine.connect() if served is not None else nullcontext(db.session.connection())
     with reading as conn:
-        rows = _page(conn, stmt, keys, after, limit + 1, window, served or read)
+        rows = _page(conn, stmt, keys, after, limit + 1, window, read)
     body: dict = {"items": rows[:limit], "limit": limit, "next": None}
     headers = {}
     if len(rows) > limit:
