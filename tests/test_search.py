@@ -1,7 +1,13 @@
 """/search: every kind of record found by its words, named and linked the way the document view names it."""
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import with_polymorphic
 
+from service.extensions import db
+from service.models import Record
+from service.resources.refs import RECORD_TYPES, record_ref
+from service.resources.search import hits
 from tests.helpers import all_items, recorded_statements
 from tests.test_listing import COMPUTE
 
@@ -38,3 +44,19 @@ def test_search_page_costs_a_fixed_number_of_statements(app, query, kind):
     hits = page.get_json()["items"]
     assert len(hits) > 1 and kind in {h["type"] for h in hits}
     assert len(statements) <= MOST_STATEMENTS, statements
+
+
+def test_every_record_is_named_and_linked_in_its_hit_as_the_orm_loaded_record(app):
+    """A hit is read as a row of only what refs.READS declares (search.hits): for every seeded record of every
+    type, its slug, label, url and citations equal those of the ORM-loaded record, so a label or url that reads
+    anything undeclared fails here."""
+    with app.test_request_context():
+        records = db.session.scalars(select(with_polymorphic(Record, "*"))).all()
+        with db.engine.connect() as conn:
+            found = {hit.id: hit for hit in hits(conn, [record.id for record in records])}
+        assert {record.type for record in records} == set(RECORD_TYPES)
+        for record in records:
+            hit = found[record.id]
+            assert (hit.type, hit.slug, hit.ref) == (record.type, getattr(record, "slug", None), record_ref(record))
+            assert [(c.document.slug, c.start, c.end, c.quote) for c in hit.citations] == [
+                (c.document.slug, c.start, c.end, c.quote) for c in record.citations]

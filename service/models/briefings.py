@@ -41,7 +41,12 @@ class Document(Base):
 
     def reference(self, quote: str) -> str:
         """Outlet, title, date (and URL) with the quote: a citation ready to paste into a text."""
-        return f"{reference_head(self.publisher, self.name, self.date, self.url)}: \u201c{quote}\u201d"
+        return reference(self.publisher, self.name, self.date, self.url, quote)
+
+
+def reference(publisher: str | None, title: str, date: dt.date | None, url: str | None, quote: str) -> str:
+    """Document.reference of a document read as a row (search hits)."""
+    return f"{reference_head(publisher, title, date, url)}: \u201c{quote}\u201d"
 
 
 @functools.lru_cache(maxsize=4096)  # a page cites a few documents many times; formatting the date is the cost

@@ -25,12 +25,12 @@ def secondary_key_columns(prop: RelationshipProperty) -> tuple[ColumnElement, Co
 
 
 def _pair(join: ColumnElement, is_second) -> tuple[ColumnElement, ColumnElement]:
-    if not one_pair(join):
+    if not _one_pair(join):
         raise ValueError(f"not a join on one pair of columns: {join}")
     assert isinstance(join, BinaryExpression)
     left, right = join.left, join.right
     return (left, right) if is_second(right) else (right, left)
 
 
-def one_pair(join: ColumnElement) -> bool:
+def _one_pair(join: ColumnElement) -> bool:
     return isinstance(join, BinaryExpression) and join.operator is operator.eq

@@ -12,8 +12,7 @@ from typing import Any
 
 from flask import request
 from sqlalchemy import inspect as inspect_model
-from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.interfaces import MANYTOONE
+from sqlalchemy.orm import MANYTOONE, joinedload, selectinload
 
 from service.models import RECORDS
 
@@ -46,9 +45,10 @@ def _url(model) -> tuple[str, Callable[[Any], Any]]:
 
 
 def _reads(model) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
-    """What record_ref() reads of MODEL's records besides records' own columns: its columns (the slug a search hit
-    shows, then those of its label and url; a related record's foreign key), and the related records it reads
-    with the columns it reads of each."""
+    """What record_ref() reads of MODEL's records: its columns (the slug a search hit shows, then those of its
+    label and url; a related record's foreign key), and the related records it reads with the columns it reads of
+    each. A record's label and url read only these (search.py reads hits as rows of them, not as entities): columns
+    of the record's own type, and of one record it refers to (to one)."""
     relationships = inspect_model(model).relationships
     columns: list[str] = ["slug"] if "slug" in inspect_model(model).columns else []
     related: dict[str, list[str]] = {}
@@ -56,6 +56,8 @@ def _reads(model) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     for path in (*model.ref_reads, url_name):
         head, _, rest = path.partition(".")
         if head in relationships:
+            if relationships[head].direction is not MANYTOONE or "." in rest:
+                raise TypeError(f"{model.__name__}.ref_reads: {path!r} is not a column of a record it refers to")
             columns += [column.key for column in relationships[head].local_columns]
             related.setdefault(head, []).append(rest)
         else:
@@ -82,4 +84,3 @@ def ref_options(record) -> tuple:
             load = joinedload if prop.direction is MANYTOONE else selectinload  # to one: in the records' SELECT
             options.append(load(getattr(entity, name)).load_only(*(getattr(prop.mapper.class_, c) for c in read)))
     return tuple(options)
-

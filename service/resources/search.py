@@ -13,13 +13,14 @@ import marshmallow as ma
 from flask import g, request
 from flask.views import MethodView
 from marshmallow import fields, validate
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import BindParameter, Connection, Select, bindparam, select
 from sqlalchemy.orm import aliased, with_polymorphic
 
 from service import search
 from service.extensions import db
 from service.http.request_input import Blueprint
 from service.models import ActorRelation, Citation, Document, PositionCondition, ProposalAttribute, Record
+from service.models.briefings import reference
 from service.resources.common import CitationSchema, PageArgs, list_endpoint, list_route, paginate
 from service.resources.listing import dumper
 from service.resources.refs import MODELS, READS, RECORD_TYPES, RecordRef, record_ref
@@ -28,6 +29,7 @@ blp = Blueprint("search", __name__, url_prefix="/api/v1/search",
                 description="Full-text search across actors, positions, aid, proposals and events.")
 
 # A hit's citations, with what their references say of the cited document, in one SELECT.
+IDS: BindParameter = bindparam("ids", expanding=True)  # expanding: one compiled statement whatever the number
 CITATION_COLUMNS = (Citation.record_id, Citation.start, Citation.end, Citation.quote, Citation.prefix,
                     Citation.suffix, Document.slug, Document.publisher, Document.name, Document.date, Document.url)
 
@@ -43,7 +45,7 @@ class CitedDocument:
     url: str | None
 
     def reference(self, quote: str) -> str:
-        return Document.reference(self, quote)  # type: ignore[arg-type]  # reads only these columns
+        return reference(self.publisher, self.name, self.date, self.url, quote)
 
 
 @dataclass(frozen=True)
@@ -91,13 +93,14 @@ class SearchHitSchema(ma.Schema):
 def hits(conn: Connection, ids: list[int]) -> list[Hit]:
     """The hits of the records with these IDS, in that order (a record deleted since is left out): two SELECTs
     (the records, their citations with their documents) whatever the number, read as rows, not entities."""
+    if not ids:
+        return []
     found = {}
     for found_row in conn.execute(_records(), {"ids": ids}).mappings():
         record = _named(found_row)
         found[record.id] = Hit(record.type, record.id, getattr(record, "slug", None), record_ref(record), [])
-    cited = select(*CITATION_COLUMNS).join(Citation.document).where(Citation.record_id.in_(ids))
     documents: dict[str, CitedDocument] = {}
-    for row in conn.execute(cited.order_by(Citation.record_id, Citation.start, Citation.id)):
+    for row in conn.execute(_citations(), {"ids": ids}):
         document = documents.get(row.slug)
         if document is None:  # one per document, however many times the page cites it
             document = documents[row.slug] = CitedDocument(row.slug, row.publisher, row.name, row.date, row.url)
@@ -120,20 +123,28 @@ def _records() -> Select:
         for name, names in related.items():
             target = aliased(getattr(entity, name).property.mapper.class_, flat=True)  # tables, not a subquery
             stmt = stmt.outerjoin(getattr(entity, name).of_type(target))
-            read += [getattr(target, column).label(f"{kind}.{name}.{column}") for column in names]
-    return stmt.add_columns(*read).where(record.id.in_(bindparam("ids", expanding=True)))
+            read += [getattr(target, column).label(f"{kind}.{name}.{column}") for column in ("id", *names)]
+    return stmt.add_columns(*read).where(record.id.in_(IDS))
+
+
+@functools.cache
+def _citations() -> Select:
+    """The SELECT of the citations of :ids' records, with what their references say of their documents, in each
+    record's order."""
+    return (select(*CITATION_COLUMNS).join(Citation.document).where(Citation.record_id.in_(IDS))
+            .order_by(Citation.record_id, Citation.start, Citation.id))
 
 
 def _named(row: Mapping) -> SimpleNamespace:
     """A record of ROW's type as record_ref() reads it: the columns _records() read of that type, each related record
-    a namespace of its own columns (None when the record has none)."""
+    a namespace of its own columns (None when the record refers to none: its joined id is NULL)."""
     kind = row["type"]
     columns, related = READS[kind]
     values: dict[str, Any] = {"type": kind, "id": row["id"]}
     values.update({column: row[f"{kind}.{column}"] for column in columns})
     for name, names in related.items():
         linked = {column: row[f"{kind}.{name}.{column}"] for column in names}
-        values[name] = SimpleNamespace(**linked) if any(v is not None for v in linked.values()) else None
+        values[name] = SimpleNamespace(**linked) if row[f"{kind}.{name}.id"] is not None else None
     return SimpleNamespace(**values)
 
 

@@ -3,8 +3,8 @@
 A shape names the relationships to load below a model's own columns, e.g. a position's
 `{"conditions": CITED, "citations": {"document": {}}}`. `options()` turns it into loader options: one
 `SELECT ... IN` per relationship, whatever the number of records. Item views and writes load one record with
-them; the lists no stored body serves (documents, briefings, the changes feed, search hits) load their page
-with them. The record lists serve stored bodies (service/read_model.py) and load nothing.
+them, and so does the briefings' list its page. The record lists serve stored bodies (service/read_model.py) and
+load nothing; the documents' list and the changes feed read rows (listing.py), search hits their own (search.py).
 """
 
 from __future__ import annotations
