@@ -352,13 +352,13 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
              shape: Shape | None = None, read: Read | None = None):
     """Serve STMT (a select of MODEL, filtered) as a list: a keyset page of JSON, or a streamed CSV/NDJSON export.
 
-    A list of records that have stored bodies serves those (service/read_model.py). Other rows are loaded by
-    the ORM with the relationships SHAPE names (see shapes.py), or by READ ((the session's connection, an
-    ordered select) -> its rows). Without SCHEMA, returns (body, 200, headers) for flask-smorest to serialize (plain
-    id-ordered pages). EMBED (see embeds_for) makes each item carry `included: {name: record, records
-    or null}`; SHAPE must load what it embeds. WINDOW (lists sorted by id only) gives, for the last id
-    served and a page size, a condition that already narrows STMT to that page's rows, e.g. from a
-    full-text index (see /search).
+    A list of records that have stored bodies serves those (service/read_model.py). Other rows are read by READ
+    ((the session's connection, an ordered select) -> its rows), else loaded by the ORM with the relationships
+    SHAPE names (see shapes.py), or read as rows when it names none (see _loaded). Without SCHEMA, returns (body,
+    200, headers) for flask-smorest to serialize (plain id-ordered pages). EMBED (see embeds_for) makes each item
+    carry `included: {name: record, records or null}`; SHAPE must load what it embeds. WINDOW (lists sorted by
+    id only) gives, for the last id served and a page size, a condition that already narrows STMT to that page's
+    rows, e.g. from a full-text index (see /search).
     """
     if window is not None and sorts:
         raise ValueError("a window narrows id-ordered lists only")

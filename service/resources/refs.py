@@ -46,9 +46,9 @@ def _url(model) -> tuple[str, Callable[[Any], Any]]:
 
 def _reads(model) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     """What record_ref() reads of MODEL's records: its columns (the slug a search hit shows, then those of its
-    label and url; a related record's foreign key), and the related records it reads with the columns it reads of
-    each. A record's label and url read only these (search.py reads hits as rows of them, not as entities): columns
-    of the record's own type, and of one record it refers to (to one)."""
+    label and url), and the related records it reads with the columns it reads of each. A record's label and url
+    read only these (search.py reads hits as rows of them, not as entities): columns of the record's own type, and
+    of one record it refers to (to one)."""
     relationships = inspect_model(model).relationships
     columns: list[str] = ["slug"] if "slug" in inspect_model(model).columns else []
     related: dict[str, list[str]] = {}
@@ -58,7 +58,6 @@ def _reads(model) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
         if head in relationships:
             if relationships[head].direction is not MANYTOONE or "." in rest:
                 raise TypeError(f"{model.__name__}.ref_reads: {path!r} is not a column of a record it refers to")
-            columns += [column.key for column in relationships[head].local_columns]
             related.setdefault(head, []).append(rest)
         else:
             columns.append(head)

@@ -28,8 +28,8 @@ from service.resources.refs import MODELS, READS, RECORD_TYPES, RecordRef, recor
 blp = Blueprint("search", __name__, url_prefix="/api/v1/search",
                 description="Full-text search across actors, positions, aid, proposals and events.")
 
-# A hit's citations, with what their references say of the cited document, in one SELECT.
 IDS: BindParameter = bindparam("ids", expanding=True)  # expanding: one compiled statement whatever the number
+# A hit's citations, with what their references say of the cited document, in one SELECT.
 CITATION_COLUMNS = (Citation.record_id, Citation.start, Citation.end, Citation.quote, Citation.prefix,
                     Citation.suffix, Document.slug, Document.publisher, Document.name, Document.date, Document.url)
 
