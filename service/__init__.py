@@ -10,7 +10,6 @@ from service.config import finalize, load_config
 from service.extensions import api, db
 from service.http import (
     auth,
-    cache_hits,
     compression,
     cors,
     docs,
@@ -47,19 +46,20 @@ def create_app(config: dict | None = None) -> Flask:
     security_headers.init_merge_vary(app)  # runs after flask-cors's hook: one Vary line
     cors.init_app(app)  # before the response cache, so CORS headers are never stored in it
     auth.init_app(app)
-    request_input.init_app(app)  # before the response cache and any view: no NUL reaches a lookup
+    # A hit is answered here: the checks below are functions of the path, query and Accept, which its key holds,
+    # and the response stored under that key was a 200 that passed them.
+    response_cache.init_app(app)
+    request_input.init_app(app)  # before any view: no NUL reaches a database lookup
     query_rules.init_app(app)  # unknown or repeated query parameters: a 400, on every operation of the spec
     for resource in RESOURCES:
         api.register_blueprint(resource.blp)
     docs.init_app(app)
     negotiation.init_app(app)  # what each endpoint negotiates on Accept, from the complete spec
-    response_cache.init_app(app)
     compression.init_app(app)  # called by http_caching's hook, not a hook of its own
     http_caching.init_app(app)
     security_headers.init_app(app)  # after http_caching: its headers are set before a response is stored
-    request_bounds.init_app(app)  # body deadline, header limits (hits, bodiless, are replayed in front)
+    request_bounds.init_app(app)  # WSGI: body deadline, header limits
     compression.init_wsgi(app)  # WSGI: Accept-Encoding reduced to the coding chosen, for flask-compress
-    cache_hits.init_app(app)  # WSGI middleware in front of Flask: hits that need nothing more than replaying
     behind_proxies(app, app.config.get("TRUSTED_PROXIES", 0))  # outermost: every layer sees the client
     cli.init_app(app)
     return app

@@ -24,9 +24,8 @@ from service.models import ApiToken
 
 log = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# The limit, counter and keys that refused a request; REFUSED: where the WSGI hit path leaves them.
+# The limit, counter and keys that refused a request.
 Refusal = tuple[RateLimitItem, FixedWindowRateLimiter, tuple[str, ...]]
-REFUSED = "service.rate_refused"
 # Probes and the documentation UI must answer however busy a client is.
 EXEMPT_PATHS = ("/healthz", "/readyz")
 EXEMPT_PREFIXES = ("/docs",)
@@ -86,11 +85,9 @@ class RateLimiter:
 
     def check(self) -> Response | None:
         """before_request: the 429 problem once any of the client's limits is used up."""
-        refused = request.environ.pop(REFUSED, None)  # counted already, by the WSGI hit path
-        if refused is None:
-            if is_exempt():
-                return None
-            refused = self.count(request.endpoint, client_key(), request.method)
+        if is_exempt():
+            return None
+        refused = self.count(request.endpoint, client_key(), request.method)
         return rate_limited(*refused) if refused else None
 
     def count(self, endpoint: str | None, client: str, method: str) -> Refusal | None:

@@ -15,8 +15,6 @@ A WSGI middleware in front of the app, for `make run` (gunicorn alone, no proxy 
   hold; the compose stack's nginx holds them instead (README, "Deploy with docker compose").
 - **Header limits** below gunicorn's (gunicorn.conf.py sets gunicorn's to twice these): a request
   target, a header field or a header count over them is a 414/431 problem, not gunicorn's HTML page.
-  It sits inside the cache-hit middleware (service/http/cache_hits.py): a hit has no body, and its headers
-  are held to gunicorn's limits only.
 """
 
 from __future__ import annotations

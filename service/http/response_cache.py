@@ -40,7 +40,6 @@ BUMP = update(data_version).where(data_version.c.id == 1).values(version=data_ve
 TRANSIENT = {"x-request-id", "date", "server", "content-length", "set-cookie", "connection"}
 # A client asking for a fresh answer (RFC 9111 request directives) gets one computed for it.
 BYPASS = {"no-cache", "no-store"}
-DATABASE_DOWN = "service.database_down"  # the error that kept find() from reading the data version
 ANONYMOUS = "anonymous"  # the principal of a request no token authenticated
 REDIS_TTL = 3600  # entries of an old data version are never read again; let Redis forget them
 
@@ -64,20 +63,19 @@ class Entry:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
-    endpoint: str | None = None  # the view that made it: a hit counts against that route's rate limit
 
     def size(self) -> int:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 64
 
     def dumps(self) -> bytes:
-        head = json.dumps({"status": self.status, "headers": self.headers, "endpoint": self.endpoint}).encode()
+        head = json.dumps({"status": self.status, "headers": self.headers}).encode()
         return len(head).to_bytes(4, "big") + head + self.body
 
     @classmethod
     def loads(cls, raw: bytes) -> Entry:
         length = int.from_bytes(raw[:4], "big")
         head = json.loads(raw[4:4 + length])
-        return cls(head["status"], [tuple(h) for h in head["headers"]], raw[4 + length:], head.get("endpoint"))
+        return cls(head["status"], [tuple(h) for h in head["headers"]], raw[4 + length:])
 
 
 class LRU:
@@ -292,28 +290,6 @@ def cacheable(app: Flask, environ: dict) -> bool:
             and not ("HTTP_CACHE_CONTROL" in environ and BYPASS & _directives(environ["HTTP_CACHE_CONTROL"])))
 
 
-def find(app: Flask, environ: dict, principal: str = ANONYMOUS) -> Entry | None:
-    """The stored response for the request ENVIRON describes (by PRINCIPAL), at the current data version, if
-    any. The key is kept in the environ either way, for store() to file the response under it on a miss."""
-    if "service.cache_key" in environ:  # looked up already, by the WSGI hit path
-        return environ.get("service.cache_entry")
-    if not cacheable(app, environ):
-        return None
-    try:
-        version = current_version(app)
-    except OperationalError as exc:  # the app answers the 503 (lookup), without waiting for the database again
-        environ["service.cache_key"], environ[DATABASE_DOWN] = None, exc
-        return None
-    if version is None:
-        return None
-    cache: ResponseCache = app.extensions["response_cache"]
-    cache.local.saw_version(version)
-    media_types = app.extensions[negotiation.EXTENSION].media_types
-    key = environ["service.cache_key"] = request_key(environ, version, principal, media_types)
-    entry = environ["service.cache_entry"] = cache.get(key)
-    return entry
-
-
 def replay(entry: Entry) -> Response:
     response = Response(entry.body, status=entry.status, headers=entry.headers)
     response.headers["X-Cache"] = "hit"
@@ -325,12 +301,21 @@ def _directives(header: str | None) -> set[str]:
 
 
 def lookup() -> Response | None:
-    """before_request: a stored response for this request at the current data version, if any (for the
-    requests the WSGI hit path, cache_hits.py, leaves to the app)."""
-    if DATABASE_DOWN in request.environ:
-        raise request.environ.pop(DATABASE_DOWN)  # errors.py: a 503 problem
+    """before_request (after the rate limit and auth): the stored response for this request at the current data
+    version, if any. The key is kept in the environ either way, for store() to file the response under it on a
+    miss. A database that cannot be read raises OperationalError (errors.py answers a 503 problem)."""
+    app, environ = current_app._get_current_object(), request.environ  # type: ignore[attr-defined]
+    if not cacheable(app, environ):
+        return None
+    version = current_version(app)
+    if version is None:
+        return None
+    cache: ResponseCache = app.extensions["response_cache"]
+    cache.local.saw_version(version)
+    media_types = app.extensions[negotiation.EXTENSION].media_types
     principal = g.get("principal") or ANONYMOUS  # set by auth when reads need a token (it runs first)
-    entry = find(current_app._get_current_object(), request.environ, principal)  # type: ignore[attr-defined]
+    key = environ["service.cache_key"] = request_key(environ, version, principal, media_types)
+    entry = cache.get(key)
     return replay(entry) if entry is not None else None
 
 
@@ -349,7 +334,7 @@ def store(response: Response) -> None:
             or "no-store" in cache_control or "private" in cache_control):
         return
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in TRANSIENT and k != "X-Cache"]
-    current_app.extensions["response_cache"].put(key, Entry(200, headers, response.get_data(), request.endpoint))
+    current_app.extensions["response_cache"].put(key, Entry(200, headers, response.get_data()))
 
 
 def init_app(app: Flask) -> None:

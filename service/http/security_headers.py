@@ -2,7 +2,7 @@
 
 A small after_request hook rather than flask-talisman: the policy's hashes are computed here, at start, from
 the pages' own inline blocks; the headers must be set before the response cache stores a response, so its
-replays (in front of Flask too) carry them; `Vary` must be merged with the values other layers add (flask-cors
+replays carry them (and this hook leaves a replay alone); `Vary` must be merged with the values other layers add (flask-cors
 adds its own line); and talisman's other work (HTTPS redirects, HSTS, cookie flags) is the TLS proxy's here.
 
 The policy allows the service's own assets and nothing else: no inline script or style except the exact blocks
@@ -19,7 +19,7 @@ import re
 
 from flask import Flask, Response, request
 
-from service.http import negotiation
+from service.http import negotiation, response_cache
 
 # The pages' inline style blocks: `<style>{% include NAME %}</style>` in briefing.html and document_view.html.
 INLINE_STYLES = ("briefing.css", "document_view.css")
@@ -77,6 +77,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response: Response) -> Response:
+        if response_cache.is_hit(response):  # stored with them
+            return response
         response.headers.setdefault("Content-Security-Policy", policy)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)

@@ -1,4 +1,5 @@
-"""Cache hits answered in front of Flask (service/http/cache_hits.py): the app's answer, the app's rate limits."""
+"""What a response-cache hit answers (service/http/response_cache.py): the miss's representation, the app's rate
+limits, If-None-Match and HEAD, with the view not run again."""
 
 from __future__ import annotations
 
@@ -15,35 +16,35 @@ URL = "/api/v1/positions?limit=3&sort=-date"
 
 @pytest.fixture()
 def make_app(seeded_app):
-    """Apps over the seeded database, cache on, with rate limits of their own; app.inner counts the requests
-    that reach Flask."""
+    """Apps over the seeded database, cache on, with rate limits of their own; app.views counts the requests
+    that reached the positions' list view."""
     def make(**config):
         app = create_app({"TESTING": True, "DATABASE_URL": seeded_app.config["DATABASE_URL"],
                           "SEED_DIR": str(SEED_DIR), "RATELIMIT_ENABLED": True,
                           "RATELIMIT_KEY_PREFIX": f"test-hits-{uuid.uuid4().hex[:12]}", **config})
-        middleware = app.wsgi_app if hasattr(app.wsgi_app, "wsgi_app") else app.wsgi_app.app  # under ProxyFix
-        inner = middleware.wsgi_app
-        app.inner = []
+        endpoint = next(rule.endpoint for rule in app.url_map.iter_rules() if rule.rule == "/api/v1/positions")
+        view = app.view_functions[endpoint]
+        app.views = []
 
-        def counting(environ, start_response):
-            app.inner.append(environ["PATH_INFO"])
-            return inner(environ, start_response)
+        def counting(*args, **kwargs):
+            app.views.append(endpoint)
+            return view(*args, **kwargs)
 
-        middleware.wsgi_app = counting
+        app.view_functions[endpoint] = counting
         return app
 
     return make
 
 
-def test_get_twice_second_is_answered_before_flask_with_the_same_representation(make_app):
+def test_get_twice_second_is_a_hit_with_the_same_representation(make_app):
     app = make_app()
     client = app.test_client()
     miss = client.get(URL)
     hit = client.get(URL, headers={"X-Request-ID": "trace-42"})
     assert (miss.headers["X-Cache"], hit.headers["X-Cache"]) == ("miss", "hit")
-    assert app.inner == ["/api/v1/positions"]
+    assert len(app.views) == 1
     assert hit.data == miss.data and hit.status_code == 200
-    for name in ("ETag", "Content-Type", "Cache-Control", "Link", "Content-Length"):
+    for name in ("ETag", "Content-Type", "Cache-Control", "Link", "Content-Length", "Vary"):
         assert hit.headers[name] == miss.headers[name], name
     assert hit.headers["X-Request-ID"] == "trace-42"
     assert client.get(URL).headers["X-Request-ID"] != miss.headers["X-Request-ID"]
@@ -58,17 +59,17 @@ def test_get_hit_with_matching_if_none_match_is_304_and_head_has_no_body(make_ap
     assert client.get(URL, headers={"If-None-Match": '"stale"'}).status_code == 200
     head = client.head(URL)
     assert head.status_code == 200 and head.data == b"" and head.headers["X-Cache"] == "hit"
-    assert app.inner == ["/api/v1/positions"]
+    assert len(app.views) == 1
 
 
-def test_get_hits_count_against_the_route_rate_limit_and_the_429_is_the_apps(make_app):
+def test_get_hits_count_against_the_route_rate_limit(make_app):
     app = make_app(RATELIMIT_DEFAULT="3/minute")
     client = app.test_client()
     assert [client.get(URL).status_code for _ in range(3)] == [200, 200, 200]
     refused = client.get(URL)
     assert_problem(refused, 429)
     assert int(refused.headers["Retry-After"]) >= 1 and refused.headers["X-Request-ID"]
-    assert app.inner == ["/api/v1/positions", "/api/v1/positions"]  # the miss, then the refusal
+    assert len(app.views) == 1  # the miss; the hits and the refusal ran no view
     # Another route keeps its own budget, hits or not.
     assert client.get("/api/v1/actors?limit=1").status_code == 200
 
@@ -82,27 +83,24 @@ def test_get_hits_behind_a_trusted_proxy_count_each_forwarded_client(make_app):
 
 
 @pytest.mark.parametrize(("config", "headers"), [
-    ({}, {"Authorization": "Bearer made-up"}),  # the token must be looked up
     ({}, {"Cache-Control": "no-cache"}),
-    ({"CORS_ORIGINS": ["https://analyst.example.org"]}, {"Origin": "https://analyst.example.org"}),
     ({"RESPONSE_CACHE": False}, {}),
 ])
-def test_get_that_may_need_more_than_the_stored_response_goes_to_the_app(make_app, config, headers):
+def test_get_that_asks_for_or_configures_no_cache_runs_the_view_each_time(make_app, config, headers):
     app = make_app(**config)
     client = app.test_client()
     first, second = client.get(URL, headers=headers), client.get(URL, headers=headers)
-    assert first.status_code == second.status_code == 200
-    assert app.inner == ["/api/v1/positions"] * 2
+    assert first.status_code == second.status_code == 200 and first.data == second.data
+    assert len(app.views) == 2
 
 
-def test_get_entry_stored_without_its_endpoint_is_replayed_by_the_app(make_app):
-    """An entry from Redis written before entries named their view: the app replays it, rate limit and all."""
-    app = make_app()
+def test_get_hit_with_cors_on_carries_the_requests_own_cors_headers(make_app):
+    app = make_app(CORS_ORIGINS=["https://analyst.example.org", "https://desk.example.org"])
     client = app.test_client()
-    client.get(URL)
-    cache = app.extensions["response_cache"]
-    (key, entry), = cache.local.entries.items()
-    cache.local.put(key, type(entry)(entry.status, entry.headers, entry.body))
-    again = client.get(URL)
-    assert again.headers["X-Cache"] == "hit" and again.data == entry.body
-    assert app.inner == ["/api/v1/positions"] * 2
+    first = client.get(URL, headers={"Origin": "https://analyst.example.org"})
+    hit = client.get(URL, headers={"Origin": "https://desk.example.org"})
+    assert hit.headers["X-Cache"] == "hit" and hit.data == first.data and len(app.views) == 1
+    assert first.headers["Access-Control-Allow-Origin"] == "https://analyst.example.org"
+    assert hit.headers["Access-Control-Allow-Origin"] == "https://desk.example.org"
+    unlisted = client.get(URL, headers={"Origin": "https://elsewhere.example.net"})
+    assert unlisted.headers["X-Cache"] == "hit" and "Access-Control-Allow-Origin" not in unlisted.headers
