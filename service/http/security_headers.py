@@ -2,8 +2,9 @@
 
 A small after_request hook rather than flask-talisman: the policy's hashes are computed here, at start, from
 the pages' own inline blocks; the headers must be set before the response cache stores a response, so its
-replays carry them (and this hook leaves a replay alone); `Vary` must be merged with the values other layers add (flask-cors
-adds its own line); and talisman's other work (HTTPS redirects, HSTS, cookie flags) is the TLS proxy's here.
+replays carry them (and this hook leaves a replay alone); `Vary` must be merged with the values other layers
+add (flask-cors adds its own line); and talisman's other work (HTTPS redirects, HSTS, cookie flags) is the TLS
+proxy's here.
 
 The policy allows the service's own assets and nothing else: no inline script or style except the exact blocks
 the pages ship (by their SHA-256), no frame may embed a page, no form posts anywhere. The briefing and document
