@@ -124,7 +124,6 @@ def update_record(spec: WriteSpec, obj, data: dict) -> Response:
     before = _check_if_match(spec, obj)
     with db.session.no_autoflush:
         spec.assign(obj, data)
-    _take_lock(spec, obj)  # the transaction's first write: on SQLite it queues for the file from here (README)
     _flush_or_409()
     body = representation(spec, obj)
     _audit(spec, "update", obj, before, body, spec.url.format(**{spec.key: getattr(obj, spec.key)}))
@@ -137,7 +136,6 @@ def delete_record(spec: WriteSpec, obj) -> Response:
     if blocking:
         db.session.rollback()
         abort(409, message=f"Still referred to by {', '.join(blocking)}; delete or change those first.")
-    _take_lock(spec, obj)
     url = spec.url.format(**{spec.key: getattr(obj, spec.key)})
     _audit(spec, "delete", obj, before, None, url)
     db.session.delete(obj)
@@ -146,19 +144,13 @@ def delete_record(spec: WriteSpec, obj) -> Response:
 
 
 def _check_if_match(spec: WriteSpec, obj) -> dict:
-    """428 without If-Match, 412 when stale: the representation the client's ETag must name."""
+    """428 without If-Match, 412 when stale; then take the record's optimistic lock."""
     if "If-Match" not in request.headers:
         abort(428, message="Send If-Match with the ETag from a GET of this record.")
     before = spec.represent(obj) if spec.represent is not None else spec.schema().dump(obj)
     tags = compression.etags_of(etag_of(before).strip('"'))  # a compressed GET's ETag names its coding
     if not (request.if_match.star_tag or any(request.if_match.contains(tag) for tag in tags)):
         abort(412, message="The record changed since you read it; GET it again and retry.")
-    return before
-
-
-def _take_lock(spec: WriteSpec, obj) -> None:
-    """The record's optimistic lock: its version moves on only if nobody moved it since it was read (else 412).
-    Taken once the change is checked, so that the writing part of the transaction starts as late as it can."""
     if spec.versioned:
         table: Table = sa_inspect(spec.model).columns["version"].table  # records' for every record type
         bumped = db.session.execute(
@@ -167,6 +159,7 @@ def _take_lock(spec: WriteSpec, obj) -> None:
         if cast(CursorResult, bumped).rowcount != 1:
             db.session.rollback()
             abort(412, message="The record changed since you read it; GET it again and retry.")
+    return before
 
 
 def _flush_or_409() -> None:
