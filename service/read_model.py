@@ -180,6 +180,12 @@ def _same_fields(schema: Any, stored: Any) -> bool:
     return issubclass(schema, stored) and set(schema().fields) == set(stored().fields)
 
 
+def stored_body(session: Session, model: type[Any], criterion: Any) -> str | None:
+    """The stored body of the MODEL record CRITERION selects (one SELECT); None when no record matches, or the one
+    that does has no stored body."""
+    return session.scalar(select(BODIES.c.body).join_from(BODIES, model, BODIES.c.id == model.id).where(criterion))
+
+
 def joins_bodies(app: Flask) -> bool:
     """Whether APP's JSON responses are the compact, sorted bytes stored bodies are (not Flask's indented debug
     output): then a page is its bodies joined."""

@@ -25,6 +25,7 @@ from service.resources.common import (
     ListArgs,
     get_or_404,
     includes,
+    item_or_404,
     list_endpoint,
     list_route,
     options,
@@ -125,10 +126,10 @@ class ActorBySlug(MethodView):
         actor holds, those it states for others and those others state about it, each with who says it and
         how surely, linked to the quotes.
         """
-        actor = get_or_404(_select().where(Actor.slug == slug), f"actor with slug {slug!r}")
+        stmt = _select().where(Actor.slug == slug)
         if pages.wants_html():
-            return pages.actor_page(actor)
-        return actor, 200, {"Vary": "Accept"}
+            return pages.actor_page(get_or_404(stmt, f"actor with slug {slug!r}"))
+        return item_or_404(Actor, ActorSchema, stmt, f"actor with slug {slug!r}", headers={"Vary": "Accept"})
 
     @write_op(blp)
     @blp.arguments(partial(ActorPatch))

@@ -18,12 +18,12 @@ from service.resources.common import (
     Shape,
     by_slug,
     embeds_for,
-    get_or_404,
     id_redirect,
     include_arg,
     included_field,
     includes,
     item_include_args,
+    item_or_404,
     link_of,
     list_endpoint,
     list_route,
@@ -32,7 +32,6 @@ from service.resources.common import (
     permalink,
     query_args,
     shape,
-    with_included,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
 from service.resources.record_writing import assign_claim, check
@@ -197,8 +196,8 @@ class AidItemBySlug(MethodView):
     @id_redirect(blp, AidItem, "aid-items", "aid item")
     def get(self, args, slug):
         """Get an aid item"""
-        found = get_or_404(_select().where(AidItem.slug == slug), f"aid item with slug {slug!r}")
-        return with_included(found, AidItemSchema, embeds_for(includes(args), INCLUDES))
+        return item_or_404(AidItem, AidItemSchema, _select().where(AidItem.slug == slug),
+                           f"aid item with slug {slug!r}", embeds_for(includes(args), INCLUDES))
 
     @write_op(blp)
     @blp.arguments(partial(AidItemPatch))

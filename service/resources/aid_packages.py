@@ -11,8 +11,8 @@ from service.models import Actor, AidPackage
 from service.read_model import Body
 from service.resources.common import (
     by_slug,
-    get_or_404,
     id_redirect,
+    item_or_404,
     list_endpoint,
     list_route,
     options,
@@ -118,8 +118,8 @@ class AidPackageBySlug(MethodView):
     @id_redirect(blp, AidPackage, "aid-packages", "aid package")
     def get(self, slug):
         """Get an aid package"""
-        stmt = _select().where(AidPackage.slug == slug)
-        return get_or_404(stmt, f"aid package with slug {slug!r}")
+        return item_or_404(AidPackage, AidPackageSchema, _select().where(AidPackage.slug == slug),
+                           f"aid package with slug {slug!r}")
 
     @write_op(blp)
     @blp.arguments(partial(AidPackagePatch))

@@ -26,6 +26,7 @@ from service.resources.listing import (  # noqa: E402,F401
     included_field,
     includes,
     item_include_args,
+    item_or_404,
     list_endpoint,
     list_route,
     page_of,

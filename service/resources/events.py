@@ -16,12 +16,12 @@ from service.resources.common import (
     Shape,
     by_slug,
     embeds_for,
-    get_or_404,
     id_redirect,
     include_arg,
     included_field,
     includes,
     item_include_args,
+    item_or_404,
     links_of,
     list_endpoint,
     list_route,
@@ -30,7 +30,6 @@ from service.resources.common import (
     permalink,
     query_args,
     shape,
-    with_included,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, choice_field, filter_claims
 from service.resources.record_writing import assign_claim, check
@@ -165,8 +164,8 @@ class EventBySlug(MethodView):
     @id_redirect(blp, Event, "events", "event")
     def get(self, args, slug):
         """Get an event"""
-        return with_included(get_or_404(_select().where(Event.slug == slug), f"event with slug {slug!r}"),
-                             EventSchema, embeds_for(includes(args), INCLUDES))
+        return item_or_404(Event, EventSchema, _select().where(Event.slug == slug), f"event with slug {slug!r}",
+                           embeds_for(includes(args), INCLUDES))
 
     @write_op(blp)
     @blp.arguments(partial(EventPatch))

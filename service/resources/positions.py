@@ -9,15 +9,14 @@ from service.http.request_input import Blueprint
 from service.models import Actor, Event, Position, PositionCondition, Proposal
 from service.read_model import Body
 from service.resources.common import (
-    get_or_404,
     id_redirect,
     includes,
     item_include_args,
+    item_or_404,
     list_endpoint,
     list_route,
     paginate,
     query_args,
-    with_included,
 )
 from service.resources.record_writing import assign_claim, check
 from service.resources.schemas import (
@@ -112,8 +111,8 @@ class PositionBySlug(MethodView):
     def get(self, args, slug):
         """Get a position"""
         stmt = select(Position).options(*position_options()).where(Position.slug == slug)
-        return with_included(get_or_404(stmt, f"position with slug {slug!r}"), PositionSchema,
-                             position_embeds(includes(args)))
+        return item_or_404(Position, PositionSchema, stmt, f"position with slug {slug!r}",
+                           position_embeds(includes(args)))
 
     @write_op(blp)
     @blp.arguments(partial(PositionPatch))

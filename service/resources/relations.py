@@ -10,7 +10,7 @@ from service import vocabulary as v
 from service.http.request_input import Blueprint
 from service.models import Actor, ActorRelation
 from service.read_model import Body
-from service.resources.common import CITED, by_slug, get_or_404, list_endpoint, list_route, options, paginate
+from service.resources.common import CITED, by_slug, item_or_404, list_endpoint, list_route, options, paginate
 from service.resources.record_fields import ClaimArgs, filter_claims
 from service.resources.record_writing import assign_claim, check
 from service.resources.schemas import RELATION_SORTS, RelationSchema
@@ -100,7 +100,8 @@ class RelationBySlug(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug):
         """Get a relation"""
-        return get_or_404(_select().where(ActorRelation.slug == slug), f"relation {slug!r}")
+        return item_or_404(ActorRelation, RelationItemSchema, _select().where(ActorRelation.slug == slug),
+                           f"relation {slug!r}")
 
     @write_op(blp)
     @blp.arguments(partial(RelationPatch))
