@@ -8,11 +8,11 @@ from service.extensions import db
 from service.models import Actor, ActorRelation, AidItem, AidPackage, Event, Position, Proposal, RecordBody
 from service.resources import shapes
 from service.resources.actors import ACTOR, ActorSchema, RelationSchema
-from service.resources.aid_items import AidItemSchema, aid_item_shape
+from service.resources.aid_items import AidItemSchema
 from service.resources.aid_packages import AID_PACKAGE, AidPackageSchema
 from service.resources.common import CITED
 from service.resources.events import EVENT, EventSchema
-from service.resources.positions import PositionSchema, position_shape
+from service.resources.positions import POSITION, PositionSchema
 from service.resources.proposals import PROPOSAL, ProposalSchema
 from tests.helpers import assert_problem, count_statements
 from tests.test_listing import COMPUTE
@@ -20,8 +20,8 @@ from tests.test_listing import COMPUTE
 # list URL -> (model, its shape, the schema its items are dumped with)
 LISTS = {
     "/api/v1/actors": (Actor, ACTOR, ActorSchema),
-    "/api/v1/positions": (Position, position_shape(), PositionSchema),
-    "/api/v1/aid-items": (AidItem, aid_item_shape(), AidItemSchema),
+    "/api/v1/positions": (Position, POSITION, PositionSchema),
+    "/api/v1/aid-items": (AidItem, CITED, AidItemSchema),
     "/api/v1/aid-packages": (AidPackage, AID_PACKAGE, AidPackageSchema),
     "/api/v1/events": (Event, EVENT, EventSchema),
     "/api/v1/proposals": (Proposal, PROPOSAL, ProposalSchema),

@@ -21,15 +21,12 @@ from service.models import (
 )
 from service.read_model import Body
 from service.resources.common import (
-    CITED,
     ListArgs,
     get_or_404,
-    includes,
     item_or_404,
     list_endpoint,
     list_route,
     options,
-    paginate,
 )
 from service.resources.record_fields import ClaimArgs, filter_claims
 from service.resources.record_writing import assign_record, check
@@ -42,8 +39,6 @@ from service.resources.schemas import (
     PositionSchema,
     RelationSchema,
     filter_positions,
-    position_embeds,
-    position_shape,
 )
 from service.resources.writing import (
     WRITE_HEADERS,
@@ -92,14 +87,14 @@ class ActorPatch(seed_schema.ActorIn):
 
 @list_route(blp, "")
 class Actors(MethodView):
-    @list_endpoint(blp, ActorArgs, ActorSchema, SORTS)
+    @list_endpoint(blp, ActorArgs, ActorSchema, SORTS, model=Actor)
     def get(self, args):
         """List actors"""
         stmt = select(Actor)
         for name in ("kind", "country"):
             if name in args:
                 stmt = stmt.where(getattr(Actor, name) == args[name])
-        return paginate(stmt, Actor, args, ActorSchema, SORTS, shape=ACTOR)
+        return stmt
 
     @write_op(blp, create=True)
     @blp.arguments(ActorIn)
@@ -194,15 +189,12 @@ class ActorPositionArgs(PositionArgs):
 
 @list_route(blp, "/<slug>/positions")
 class ActorPositions(MethodView):
-    @list_endpoint(blp, ActorPositionArgs, PositionSchema, POSITION_SORTS)
+    @list_endpoint(blp, ActorPositionArgs, PositionSchema, POSITION_SORTS, model=Position)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, slug):
         """List the positions an actor holds (of which it is the holder)"""
         actor = get_or_404(select(Actor.id).where(Actor.slug == slug), f"actor with slug {slug!r}")
-        include = includes(args)
-        stmt = filter_positions(select(Position), args).where(Position.holder_id == actor)
-        return paginate(stmt, Position, args, PositionSchema, POSITION_SORTS, position_embeds(include),
-                        shape=position_shape(include))
+        return filter_positions(select(Position), args).where(Position.holder_id == actor)
 
 
 DIRECTIONS = {"outgoing": (ActorRelation.subject_id,), "incoming": (ActorRelation.object_id,),
@@ -217,7 +209,7 @@ class ActorRelationArgs(ClaimArgs):
 
 @list_route(blp, "/<slug>/relations")
 class ActorRelations(MethodView):
-    @list_endpoint(blp, ActorRelationArgs, RelationSchema, RELATION_SORTS)
+    @list_endpoint(blp, ActorRelationArgs, RelationSchema, RELATION_SORTS, model=ActorRelation)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, slug):
         """List the relations the sources state between an actor and others"""
@@ -226,5 +218,4 @@ class ActorRelations(MethodView):
         stmt = select(ActorRelation).where(or_(*(side == actor for side in sides)))
         if "predicate" in args:
             stmt = stmt.where(ActorRelation.predicate == args["predicate"])
-        stmt = filter_claims(stmt, ActorRelation, args)
-        return paginate(stmt, ActorRelation, args, RelationSchema, RELATION_SORTS, shape=CITED)
+        return filter_claims(stmt, ActorRelation, args)

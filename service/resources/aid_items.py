@@ -3,8 +3,6 @@ any package (already supplied, or only discussed)."""
 
 from __future__ import annotations
 
-import functools
-
 from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import or_, select
@@ -15,7 +13,6 @@ from service.models import Actor, AidItem, AidPackage
 from service.read_model import Body
 from service.resources.common import (
     CITED,
-    Shape,
     by_slug,
     embeds_for,
     id_redirect,
@@ -28,14 +25,12 @@ from service.resources.common import (
     list_endpoint,
     list_route,
     options,
-    paginate,
     permalink,
     query_args,
-    shape,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, filter_claims
 from service.resources.record_writing import assign_claim, check
-from service.resources.schemas import ACTOR, AID_PACKAGE, ActorSchema, AidPackageSchema
+from service.resources.schemas import ActorSchema, AidPackageSchema
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -99,15 +94,6 @@ class AidItemArgs(ClaimArgs):
     include = include_arg(INCLUDES)
 
 
-@functools.cache  # shapes are read, never changed: build each combination once
-def aid_item_shape(include: tuple[str, ...] = ()) -> Shape:
-    """What an aid item is served with (the package's and donor's slugs are columns of its row, see
-    service/models/slugs.py), and the related records `include=` embeds in full."""
-    related: dict[str, Shape] = {"package": {"package": AID_PACKAGE},
-                                 "donor": {"package": {"donor": ACTOR}, "donor": ACTOR}}
-    return shape(CITED, *(related[name] for name in include))
-
-
 def _select():
     return select(AidItem).options(*options(AidItem, CITED))
 
@@ -159,10 +145,9 @@ WRITES = WriteSpec("aid-items", AidItem, "slug", "/api/v1/aid-items/{slug}", Aid
 
 @list_route(blp, "")
 class AidItems(MethodView):
-    @list_endpoint(blp, AidItemArgs, AidItemSchema, SORTS)
+    @list_endpoint(blp, AidItemArgs, AidItemSchema, SORTS, model=AidItem)
     def get(self, args):
         """List aid items"""
-        include = includes(args)
         stmt = select(AidItem)
         if "package" in args:
             stmt = stmt.where(AidItem.package_id == by_slug(AidPackage, args["package"]))
@@ -177,8 +162,7 @@ class AidItems(MethodView):
         for name in ("category", "status", "system"):
             if name in args:
                 stmt = stmt.where(getattr(AidItem, name) == args[name])
-        return paginate(stmt, AidItem, args, AidItemSchema, SORTS, embeds_for(include, INCLUDES),
-                        shape=aid_item_shape(include))
+        return stmt
 
     @write_op(blp, create=True)
     @blp.arguments(AidItemIn)

@@ -16,7 +16,6 @@ from service.resources.common import (
     list_endpoint,
     list_route,
     options,
-    paginate,
 )
 from service.resources.record_fields import ClaimArgs, filter_claims
 from service.resources.record_writing import assign_claim, check
@@ -92,7 +91,7 @@ WRITES = WriteSpec("aid-packages", AidPackage, "slug", "/api/v1/aid-packages/{sl
 
 @list_route(blp, "")
 class AidPackages(MethodView):
-    @list_endpoint(blp, AidPackageArgs, AidPackageSchema, SORTS)
+    @list_endpoint(blp, AidPackageArgs, AidPackageSchema, SORTS, model=AidPackage)
     def get(self, args):
         """List aid packages"""
         stmt = select(AidPackage)
@@ -100,8 +99,7 @@ class AidPackages(MethodView):
             stmt = stmt.where(AidPackage.donor_id == by_slug(Actor, args["donor"]))
         if "recipient" in args:
             stmt = stmt.where(AidPackage.recipient_id == by_slug(Actor, args["recipient"]))
-        stmt = filter_claims(stmt, AidPackage, args)
-        return paginate(stmt, AidPackage, args, AidPackageSchema, SORTS, shape=AID_PACKAGE)
+        return filter_claims(stmt, AidPackage, args)
 
 
     @write_op(blp, create=True)

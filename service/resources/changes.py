@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from service.http.request_input import Blueprint
 from service.models import Change
-from service.resources.common import PageArgs, list_endpoint, list_route, paginate
+from service.resources.common import PageArgs, list_endpoint, list_route
 from service.validation import INTEGER_MAX
 
 blp = Blueprint("changes", __name__, url_prefix="/api/v1/changes",
@@ -59,7 +59,7 @@ class ChangeArgs(PageArgs):
 
 @list_route(blp, "")
 class Changes(MethodView):
-    @list_endpoint(blp, ChangeArgs, ChangeSchema)
+    @list_endpoint(blp, ChangeArgs, ChangeSchema, model=Change)
     def get(self, args):
         """List changes since a point"""
         stmt = select(Change)
@@ -70,4 +70,4 @@ class Changes(MethodView):
             stmt = stmt.where(Change.at > since)  # compared in UTC on both backends (UTCDateTime)
         if "resource" in args:
             stmt = stmt.where(Change.resource == args["resource"])
-        return paginate(stmt, Change, args, ChangeSchema)
+        return stmt

@@ -26,14 +26,13 @@ from service.resources.common import (
     list_endpoint,
     list_route,
     options,
-    paginate,
     permalink,
     query_args,
     shape,
 )
 from service.resources.record_fields import ClaimArgs, ClaimSchema, Spans, choice_field, filter_claims
 from service.resources.record_writing import assign_claim, check
-from service.resources.schemas import ACTOR, ActorSchema
+from service.resources.schemas import ActorSchema
 from service.resources.writing import (
     WRITE_HEADERS,
     WriteSpec,
@@ -129,10 +128,9 @@ WRITES = WriteSpec("events", Event, "slug", "/api/v1/events/{slug}", EventSchema
 
 @list_route(blp, "")
 class Events(MethodView):
-    @list_endpoint(blp, EventArgs, EventSchema, SORTS)
+    @list_endpoint(blp, EventArgs, EventSchema, SORTS, model=Event)
     def get(self, args):
         """List events"""
-        include = includes(args)
         stmt = select(Event)
         if "date_from" in args:
             stmt = stmt.where(Event.date >= args["date_from"])
@@ -145,8 +143,7 @@ class Events(MethodView):
         if "participant" in args:
             stmt = stmt.where(Event.id.in_(select(event_participants.c.event_id).where(
                 event_participants.c.actor_id == by_slug(Actor, args["participant"]))))
-        return paginate(stmt, Event, args, EventSchema, SORTS, embeds_for(include, INCLUDES),
-                        shape=shape(EVENT, {"participants": ACTOR} if "participants" in include else {}))
+        return stmt
 
     @write_op(blp, create=True)
     @blp.arguments(EventIn)

@@ -221,19 +221,30 @@ def query_args(blp, schema: type[ma.Schema]):
     return blp.arguments(schema(), location="query", error_status_code=400, unknown=ma.RAISE)
 
 
-def list_endpoint(blp, args_schema: type[ma.Schema], item_schema: type[ma.Schema], sorts=()):
-    """The decorators of a list view: strict args, the page schema, the Link header, and the 308 that sends the
-    old `format=csv|ndjson` to the export operation. export_endpoint() reads what it records on the view."""
+def list_endpoint(blp, args_schema: type[ma.Schema], item_schema: type[ma.Schema], sorts: dict | None = None,
+                  model=None):
+    """A list, declared once: its query ARGS_SCHEMA, ITEM_SCHEMA, SORTS ({name: column}) and, with MODEL, a view
+    that returns its filtered statement (a select of MODEL), paginated here (its `include=` names, the stored bodies'
+    links); a view that pages itself (search) returns its response. The decorators: strict args, the page schema, the
+    Link header, and the 308 that sends the old `format=csv|ndjson` to the export operation. export_endpoint() reads
+    what it records on the view."""
     page = page_of(item_schema)
     sort_note = f"Sortable by: {', '.join(sorts)}." if sorts else ""
 
     def decorator(view):
+        def serve(*args, **kwargs):
+            result = view(*args, **kwargs)
+            if not isinstance(result, Select):
+                return result
+            query = args[-1]
+            return paginate(result, model, query, item_schema, sorts, include=includes(query))
+
         @functools.wraps(view)
         def listing(*args, **kwargs):
             query = args[-1]
             if query.get("format") in EXPORT_TYPES:
                 return export_redirect()
-            return view(*args, **kwargs)
+            return serve(*args, **kwargs)
 
         # The sparse type first: Prism, validating, takes the first media type a response's type matches.
         content = {SPARSE: {"schema": page_of(sparse_of(item_schema))}} if "fieldset" in args_schema().fields else {}
@@ -243,7 +254,7 @@ def list_endpoint(blp, args_schema: type[ma.Schema], item_schema: type[ma.Schema
         listing = blp.alt_response(308, description=FORMAT_REDIRECT, headers=EXPORT_LOCATION)(listing)
         listing = blp.response(200, description=PAGE_DESCRIPTION, headers=LINK_HEADER)(listing)
         listing = query_args(blp, args_schema)(listing)
-        listing.exports = Exports(args_schema, item_schema, tuple(sorts), view)
+        listing.exports = Exports(args_schema, item_schema, tuple(sorts or ()), serve)
         return listing
 
     return decorator
@@ -275,7 +286,7 @@ class Exports:
     args_schema: type[ma.Schema]
     item_schema: type[ma.Schema]
     sorts: tuple[str, ...]
-    view: Callable
+    view: Callable  # (the view's self, its args, path parameters) -> its response
 
 
 PAGE_ONLY = ("limit", "cursor", "total", "include")  # a page's parameters, which an export has no use for
@@ -367,18 +378,17 @@ def bad_query(field: str, message: str) -> NoReturn:
 
 
 def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = None,
-             sorts: dict | None = None, embed: Embed | None = None, window: Window | None = None,
+             sorts: dict | None = None, include: tuple[str, ...] = (), window: Window | None = None,
              shape: Shape | None = None, read: Read | None = None):
     """Serve STMT (a select of MODEL, filtered) as a list: a keyset page of JSON, or a streamed CSV/NDJSON export.
 
     A list of records that have stored bodies serves those (service/read_model.py). Other rows are read by READ
     ((the session's connection, an ordered select) -> its rows), else loaded by the ORM with the relationships
     SHAPE names (see shapes.py), or read as rows when it names none (see _loaded). Without SCHEMA, returns (body,
-    200, headers) for flask-smorest to serialize (plain id-ordered pages). EMBED (see embeds_for) makes each item
-    carry `included: {name: record, records or null}`; SHAPE must load what it embeds. WINDOW (lists sorted by
-    id only) gives, for the last id served and a page size, a condition that already narrows STMT to that page's
-    rows, e.g. from a full-text index (see /search).
-    """
+    200, headers) for flask-smorest to serialize (plain id-ordered pages). INCLUDE (names of links in the stored
+    bodies) makes each item carry `included: {name: record, records or null}`, their stored bodies. WINDOW (lists
+    sorted by id only) gives, for the last id served and a page size, a condition that already narrows STMT to that
+    page's rows, e.g. from a full-text index (see /search)."""
     if window is not None and sorts:
         raise ValueError("a window narrows id-ordered lists only")
     keys, sort_text = _sort_keys(model, args.get("sort"), sorts or {})
@@ -388,6 +398,8 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
         stmt = stmt.where(model.review_status == args["review_status"])
     only = _fields(args.get("fieldset"), schema)
     served = _stored(model, schema, sorts or {}, keys)
+    if include and served is None:
+        raise ValueError(f"include= is served from stored bodies: {model.__name__} in {schema} has none")
     if served is not None:
         read = served
     elif read is None:
@@ -421,13 +433,9 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     if schema is None:
         return body, 200, headers
     if served is not None:
-        return _stored_page(body, headers, only, tuple(embed or ()))
-    rows = body["items"]
+        return _stored_page(body, headers, only, include)
     dump = dumper(schema, only)
-    body["items"] = [dump(row) for row in rows]
-    if embed:
-        for row, item in zip(rows, body["items"], strict=True):
-            item["included"] = {name: _embedded(get(row), dump) for name, (get, dump) in embed.items()}
+    body["items"] = [dump(row) for row in body["items"]]
     response = current_app.json.response(body)
     if only is not None:
         response.mimetype = SPARSE

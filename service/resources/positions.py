@@ -15,7 +15,6 @@ from service.resources.common import (
     item_or_404,
     list_endpoint,
     list_route,
-    paginate,
     query_args,
 )
 from service.resources.record_writing import assign_claim, check
@@ -28,7 +27,6 @@ from service.resources.schemas import (
     filter_positions,
     position_embeds,
     position_options,
-    position_shape,
 )
 from service.resources.writing import (
     WRITE_HEADERS,
@@ -87,12 +85,10 @@ WRITES = WriteSpec("positions", Position, "slug", "/api/v1/positions/{slug}", Po
 
 @list_route(blp, "")
 class Positions(MethodView):
-    @list_endpoint(blp, PositionArgs, PositionSchema, POSITION_SORTS)
+    @list_endpoint(blp, PositionArgs, PositionSchema, POSITION_SORTS, model=Position)
     def get(self, args):
         """List positions"""
-        include = includes(args)
-        return paginate(filter_positions(select(Position), args), Position, args, PositionSchema,
-                        POSITION_SORTS, position_embeds(include), shape=position_shape(include))
+        return filter_positions(select(Position), args)
 
     @write_op(blp, create=True)
     @blp.arguments(PositionIn)

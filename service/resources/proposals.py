@@ -16,7 +16,6 @@ from service.resources.common import (
     list_endpoint,
     list_route,
     options,
-    paginate,
     shape,
 )
 from service.resources.record_fields import ClaimArgs, filter_claims
@@ -94,15 +93,14 @@ WRITES = WriteSpec("proposals", Proposal, "slug", "/api/v1/proposals/{slug}", Pr
 
 @list_route(blp, "")
 class Proposals(MethodView):
-    @list_endpoint(blp, ProposalArgs, ProposalSchema, SORTS)
+    @list_endpoint(blp, ProposalArgs, ProposalSchema, SORTS, model=Proposal)
     def get(self, args):
         """List proposals"""
         stmt = select(Proposal)
         for name in ("kind", "status"):
             if name in args:
                 stmt = stmt.where(getattr(Proposal, name) == args[name])
-        stmt = filter_claims(stmt, Proposal, args)
-        return paginate(stmt, Proposal, args, ProposalSchema, SORTS, shape=PROPOSAL)
+        return filter_claims(stmt, Proposal, args)
 
 
     @write_op(blp, create=True)

@@ -10,7 +10,7 @@ from service import vocabulary as v
 from service.http.request_input import Blueprint
 from service.models import Actor, ActorRelation
 from service.read_model import Body
-from service.resources.common import CITED, by_slug, item_or_404, list_endpoint, list_route, options, paginate
+from service.resources.common import CITED, by_slug, item_or_404, list_endpoint, list_route, options
 from service.resources.record_fields import ClaimArgs, filter_claims
 from service.resources.record_writing import assign_claim, check
 from service.resources.schemas import RELATION_SORTS, RelationSchema
@@ -74,7 +74,7 @@ WRITES = WriteSpec("relations", ActorRelation, "slug", "/api/v1/relations/{slug}
 
 @list_route(blp, "")
 class Relations(MethodView):
-    @list_endpoint(blp, RelationArgs, RelationItemSchema, RELATION_SORTS)
+    @list_endpoint(blp, RelationArgs, RelationItemSchema, RELATION_SORTS, model=ActorRelation)
     def get(self, args):
         """List relations"""
         stmt = select(ActorRelation)
@@ -83,8 +83,7 @@ class Relations(MethodView):
                 stmt = stmt.where(getattr(ActorRelation, f"{side}_id") == by_slug(Actor, args[side]))
         if "predicate" in args:
             stmt = stmt.where(ActorRelation.predicate == args["predicate"])
-        stmt = filter_claims(stmt, ActorRelation, args)
-        return paginate(stmt, ActorRelation, args, RelationItemSchema, RELATION_SORTS, shape=CITED)
+        return filter_claims(stmt, ActorRelation, args)
 
     @write_op(blp, create=True)
     @blp.arguments(RelationIn)

@@ -156,13 +156,6 @@ class PositionArgs(ClaimArgs):
 POSITION: Shape = shape({"conditions": CITED}, CITED)
 
 
-@functools.cache  # shapes are read, never changed: build each combination once
-def position_shape(include: tuple[str, ...] = ()) -> Shape:
-    """What a position is served with, and the related records `include=` embeds in full."""
-    related = {"holder": ACTOR, "speaker": ACTOR, "reported_by": ACTOR, "about": ACTOR, "proposal": PROPOSAL}
-    return shape(POSITION, {name: related[name] for name in include})
-
-
 @functools.cache  # loader options are immutable: build them once, not per request
 def position_options() -> tuple:
     """Loader options for one position in full (its item view and writes)."""
