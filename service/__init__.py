@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         api.register_blueprint(resource.blp)
     docs.init_app(app)
     negotiation.init_app(app)  # what each endpoint negotiates on Accept, from the complete spec
+    app.before_request(response_cache.held_outage)  # a database the cache could not read: 503, after the 400s/406
     compression.init_app(app)  # called by http_caching's hook, not a hook of its own
     http_caching.init_app(app)
     security_headers.init_app(app)  # after http_caching: its headers are set before a response is stored

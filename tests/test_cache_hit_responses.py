@@ -104,3 +104,20 @@ def test_get_hit_with_cors_on_carries_the_requests_own_cors_headers(make_app):
     assert hit.headers["Access-Control-Allow-Origin"] == "https://desk.example.org"
     unlisted = client.get(URL, headers={"Origin": "https://elsewhere.example.net"})
     assert unlisted.headers["X-Cache"] == "hit" and "Access-Control-Allow-Origin" not in unlisted.headers
+
+
+def test_get_while_the_data_version_cannot_be_read_is_503_after_the_requests_own_400_and_406(make_app, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from service.http import response_cache
+
+    def down(_app):
+        raise OperationalError("SELECT version FROM data_version", None, Exception("connection refused"))
+
+    app = make_app()
+    monkeypatch.setattr(response_cache, "current_version", down)
+    client = app.test_client()
+    assert_problem(client.get(URL + "&bogus=1"), 400)
+    assert_problem(client.get(URL, headers={"Accept": "application/xml"}), 406)
+    assert_problem(client.get(URL), 503)
+    assert app.views == []  # the view never waited for the database again

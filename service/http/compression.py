@@ -72,5 +72,6 @@ def init_app(app: Flask) -> None:
 
 
 def init_wsgi(app: Flask) -> None:
-    """Around the Flask app, inside the response cache's WSGI hit path (which keys on coding() itself)."""
+    """Around the Flask app: the Accept-Encoding flask-compress sees is the coding the response cache keys on
+    (coding())."""
     app.wsgi_app = Codings(app.wsgi_app)  # type: ignore[method-assign]

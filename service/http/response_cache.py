@@ -40,6 +40,7 @@ BUMP = update(data_version).where(data_version.c.id == 1).values(version=data_ve
 TRANSIENT = {"x-request-id", "date", "server", "content-length", "set-cookie", "connection"}
 # A client asking for a fresh answer (RFC 9111 request directives) gets one computed for it.
 BYPASS = {"no-cache", "no-store"}
+DATABASE_DOWN = "service.database_down"  # the error that kept lookup() from reading the data version
 ANONYMOUS = "anonymous"  # the principal of a request no token authenticated
 REDIS_TTL = 3600  # entries of an old data version are never read again; let Redis forget them
 
@@ -303,11 +304,15 @@ def _directives(header: str | None) -> set[str]:
 def lookup() -> Response | None:
     """before_request (after the rate limit and auth): the stored response for this request at the current data
     version, if any. The key is kept in the environ either way, for store() to file the response under it on a
-    miss. A database that cannot be read raises OperationalError (errors.py answers a 503 problem)."""
+    miss. A database that cannot be read is raised by held_outage(), once the request's other checks passed."""
     app, environ = current_app._get_current_object(), request.environ  # type: ignore[attr-defined]
     if not cacheable(app, environ):
         return None
-    version = current_version(app)
+    try:
+        version = current_version(app)
+    except OperationalError as exc:  # held for held_outage(): a request the later checks refuse gets their answer
+        environ[DATABASE_DOWN] = exc
+        return None
     if version is None:
         return None
     cache: ResponseCache = app.extensions["response_cache"]
@@ -317,6 +322,13 @@ def lookup() -> Response | None:
     key = environ["service.cache_key"] = request_key(environ, version, principal, media_types)
     entry = cache.get(key)
     return replay(entry) if entry is not None else None
+
+
+def held_outage() -> None:
+    """before_request, the last one before the view: raise what kept lookup() from reading the data version
+    (errors.py answers a 503 problem), rather than let the view wait for the database again."""
+    if DATABASE_DOWN in request.environ:
+        raise request.environ.pop(DATABASE_DOWN)
 
 
 def is_hit(response: Response) -> bool:

@@ -205,8 +205,8 @@ def dumper(schema_class: type[ma.Schema], only: tuple[str, ...] | None = None) -
 
 
 def embeds_for(include: tuple[str, ...], related: dict[str, tuple[str | Callable, type[ma.Schema]]]) -> Embed:
-    """paginate's EMBED for the names asked for, from RELATED: {name: (attribute path on the row, or a function
-    of the row, schema of the related resource)}. Only those names."""
+    """An item view's EMBED (with_included, item_or_404) for the names asked for, from RELATED: {name: (attribute
+    path on the record, or a function of it, schema of the related resource)}. Only those names."""
     def getter(path: str | Callable) -> Callable:
         return operator.attrgetter(path) if isinstance(path, str) else path
 
