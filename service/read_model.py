@@ -180,9 +180,11 @@ def _same_fields(schema: Any, stored: Any) -> bool:
     return issubclass(schema, stored) and set(schema().fields) == set(stored().fields)
 
 
-def stored_body(session: Session, model: type[Any], criterion: Any) -> str | None:
-    """The stored body of the MODEL record CRITERION selects (one SELECT); None when no record matches, or the one
-    that does has no stored body."""
+def stored_body(session: Session, model: type[Any], schema: type[Any], criterion: Any) -> str | None:
+    """The stored body of the MODEL record CRITERION selects (one SELECT), when it is MODEL's representation in
+    SCHEMA (see serves()); None otherwise, or when no record matches, or the one that does has no stored body."""
+    if not serves(model, schema):
+        return None
     return session.scalar(select(BODIES.c.body).join_from(BODIES, model, BODIES.c.id == model.id).where(criterion))
 
 

@@ -7,11 +7,12 @@ import operator
 import string
 
 import marshmallow as ma
-from flask import make_response, request
+from flask import current_app, make_response, request
 from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import Select, select
 
+from service import read_model
 from service.extensions import db
 from service.models.citations import CONTEXT, selectors
 from service.models.slugs import column_name as slug_column
@@ -19,6 +20,7 @@ from service.models.slugs import column_name as slug_column
 # Lists live in listing.py, shapes in shapes.py; re-exported here so resources import their helpers from one place.
 from service.resources.listing import (  # noqa: E402,F401
     LINK_HEADER,
+    Embed,
     ListArgs,
     PageArgs,
     embeds_for,
@@ -26,7 +28,6 @@ from service.resources.listing import (  # noqa: E402,F401
     included_field,
     includes,
     item_include_args,
-    item_or_404,
     list_endpoint,
     list_route,
     page_of,
@@ -161,6 +162,23 @@ def get_or_404(stmt: Select, what: str):
     if obj is None:
         abort(404, message=f"No {what}.")
     return obj
+
+
+def item_or_404(model, schema: type[ma.Schema], load: Select, what: str, embed: Embed | None = None,
+                headers: dict | None = None):
+    """An item view's JSON: without `include=`, the record's stored body when the read model stores it in SCHEMA
+    (one SELECT, the bytes its list item has); else the record LOAD fetches (get_or_404) as with_included serves
+    it. HEADERS go with either."""
+    if not embed and read_model.joins_bodies(current_app):
+        body = read_model.stored_body(db.session(), model, schema, load.whereclause)
+        if body is not None:
+            return current_app.response_class(body + "\n", mimetype="application/json", headers=headers)  # as encoded
+    found = get_or_404(load, what)
+    if not embed:
+        return found, 200, headers or {}  # flask-smorest dumps it in SCHEMA
+    response = with_included(found, schema, embed)
+    response.headers.update(headers or {})
+    return response
 
 
 def by_slug(slug_model, slug: str):

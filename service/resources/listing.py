@@ -168,25 +168,6 @@ def with_included(record, schema: type[ma.Schema], embed: Embed):
     return current_app.json.response(body)
 
 
-def item_or_404(model, schema: type[ma.Schema], load: Select, what: str, embed: Embed | None = None,
-                headers: dict | None = None):
-    """An item view's JSON: without `include=`, the record's stored body when the read model stores it in SCHEMA
-    (one SELECT, the bytes its list item has); else the record LOAD fetches (a 404 problem naming WHAT when there
-    is none) as with_included serves it. HEADERS go with either."""
-    if not embed and read_model.serves(model, schema) and read_model.joins_bodies(current_app):
-        body = read_model.stored_body(db.session(), model, load.whereclause)
-        if body is not None:
-            return current_app.response_class(body + "\n", mimetype="application/json", headers=headers)  # as encoded
-    found = db.session.scalars(load).unique().one_or_none()
-    if found is None:
-        abort(404, message=f"No {what}.")
-    if not embed:
-        return found, 200, headers or {}  # flask-smorest dumps it in SCHEMA
-    response = with_included(found, schema, embed)
-    response.headers.update(headers or {})
-    return response
-
-
 def includes(args: dict) -> tuple[str, ...]:
     """The names `include=` asks for, each once, in the order given."""
     return tuple(dict.fromkeys(args["include"].split(","))) if args.get("include") else ()
@@ -205,7 +186,7 @@ def dumper(schema_class: type[ma.Schema], only: tuple[str, ...] | None = None) -
 
 
 def embeds_for(include: tuple[str, ...], related: dict[str, tuple[str | Callable, type[ma.Schema]]]) -> Embed:
-    """An item view's EMBED (with_included, item_or_404) for the names asked for, from RELATED: {name: (attribute
+    """An item view's EMBED (with_included, common.item_or_404) for the names asked for, from RELATED: {name: (attribute
     path on the record, or a function of it, schema of the related resource)}. Only those names."""
     def getter(path: str | Callable) -> Callable:
         return operator.attrgetter(path) if isinstance(path, str) else path

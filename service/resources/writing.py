@@ -166,11 +166,8 @@ def _served(spec: WriteSpec, obj) -> dict:
     """What a GET of OBJ serves before this write: its stored body when the item view serves that, else its dump."""
     if spec.represent is not None:
         return spec.represent(obj)
-    if read_model.serves(spec.model, spec.schema):
-        stored = read_model.stored_body(db.session(), spec.model, cast(Any, spec.model).id == obj.id)
-        if stored is not None:
-            return orjson.loads(stored)
-    return spec.schema().dump(obj)
+    stored = read_model.stored_body(db.session(), spec.model, spec.schema, cast(Any, spec.model).id == obj.id)
+    return orjson.loads(stored) if stored is not None else spec.schema().dump(obj)
 
 
 def _flush_or_409() -> None:
