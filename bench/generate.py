@@ -20,7 +20,7 @@ from sqlalchemy import Engine, insert, select, text
 from service import create_app, migrate
 from service import vocabulary as v
 from service.extensions import make_engine
-from service.http.response_cache import BUMP
+from service.http.response_cache import bump_everything
 from service.models import (
     Actor,
     AidItem,
@@ -216,7 +216,7 @@ def finish(engine: Engine) -> None:
             for table in ("records", "citations", "briefings", "documents"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT max(id) FROM {table}))"))
-        conn.execute(BUMP)
+        bump_everything(conn)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("ANALYZE"))
 

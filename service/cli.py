@@ -10,7 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from service import migrate, read_model, search
 from service.briefings import stored
 from service.extensions import db
-from service.http.response_cache import BUMP
+from service.http.response_cache import bump_everything
 from service.resources import feed
 from service.seeding.cli import echo_reports, load_all, read_all, seed_cli, seed_folders
 
@@ -70,7 +70,7 @@ def rebuild_command(missing: bool) -> None:
     count = read_model.rebuild(db.session(), only_missing=missing)
     if not missing:  # a missing composition is composed by its first read
         click.echo(f"compositions: {stored.rebuild(db.session())} cleared, composed again by their next read")
-    db.session.connection().execute(BUMP)  # stored responses and ETags were computed from the old bodies
+    bump_everything(db.session.connection())  # stored responses and ETags were computed from the old bodies
     db.session.commit()
     click.echo(f"bodies: {count} rendered")
 

@@ -39,6 +39,7 @@ from sqlalchemy import inspect as inspect_model
 from sqlalchemy.orm import Mapper, RelationshipProperty, Session, SessionTransaction
 from sqlalchemy.orm.interfaces import ONETOMANY
 
+from service.http import response_cache
 from service.http.json_provider import OrjsonProvider, encode
 from service.models import (
     ActorAlias,
@@ -100,8 +101,10 @@ def _loader_options(model: Any) -> tuple:
 
 
 def render_records(records: Iterable) -> list[dict]:
-    """[{id, body}] for RECORDS (ORM objects of listed models, loaded with their shape)."""
-    return [{"id": record.id, "body": encode(_schema(type(record)).dump(record)).decode()} for record in records]  # type: ignore[arg-type]  # mypy takes type[Any] for unhashable
+    """[{id, body, scope}] for RECORDS (ORM objects of listed models, loaded with their shape); the scope is the
+    record's class's, which a write of its body moves (service/http/response_cache.py)."""
+    return [{"id": record.id, "body": encode(_schema(type(record)).dump(record)).decode(),  # type: ignore[arg-type]  # mypy takes type[Any] for unhashable
+             "scope": response_cache.scope_of(type(record))} for record in records]
 
 
 def render(session: Session, ids: Iterable[int]) -> list[dict]:
@@ -139,12 +142,15 @@ def _listed(session: Session, ids: set[int]) -> list[tuple[int, type[Any]]]:
 
 
 def write(session: Session, rows: list[dict]) -> None:
-    """Store ROWS ([{id, body}]) in place of those records' bodies."""
+    """Store ROWS ([{id, body, scope}]) in place of those records' bodies, and move their scopes' versions: a
+    cached page of those bodies is stale from this transaction's commit."""
     conn = session.connection()
     for start in range(0, len(rows), BATCH):
         chunk = rows[start:start + BATCH]
         conn.execute(delete(BODIES).where(BODIES.c.id.in_([row["id"] for row in chunk])))
-        conn.execute(insert(BODIES), chunk)
+        conn.execute(insert(BODIES), [{"id": row["id"], "body": row["body"]} for row in chunk])
+    if rows:  # the data version moves with the flush of what these bodies show, or with the rebuild's end
+        response_cache.bump(conn, {row["scope"] for row in rows}, data=False)
 
 
 def rebuild(session: Session, *, only_missing: bool = False) -> int:
@@ -507,6 +513,8 @@ def relink(session: Session, renames: list[tuple[type[Any], int, str, str]]) -> 
             collection = bodies()[model].collection
             session.connection().execute(stmt, {"record_id": record_id, "old": _link_text(collection, old),
                                                 "new": _link_text(collection, new)})
+    if renames:  # the bodies it replaced a link in may be of any listed type (a rename is rare: move them all)
+        response_cache.bump(session.connection(), {response_cache.scope_of(model) for model in bodies()}, data=False)
 
 
 def _link_text(collection: str, slug: str) -> str:

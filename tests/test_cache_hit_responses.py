@@ -115,7 +115,7 @@ def test_get_while_the_data_version_cannot_be_read_is_503_after_the_requests_own
         raise OperationalError("SELECT version FROM data_version", None, Exception("connection refused"))
 
     app = make_app()
-    monkeypatch.setattr(response_cache, "current_version", down)
+    monkeypatch.setattr(response_cache, "current_versions", down)
     client = app.test_client()
     assert_problem(client.get(URL + "&bogus=1"), 400)
     assert_problem(client.get(URL, headers={"Accept": "application/xml"}), 406)

@@ -1,12 +1,18 @@
-"""A response cache for public GETs, keyed by the request and a data version that every write bumps.
+"""A response cache for public GETs, keyed by the request, each entry valid while the versions it read stand.
 
-The data version is one row in the database, bumped by a session hook in the same transaction as any
-write (API, seed loader, CLI), so every gunicorn worker and replica sees it change at commit. Bodies live
-in a per-process LRU bounded by bytes and, when CACHE_URL (or REDIS_URL) is set, in Redis too.
+Versions live in the database, moved by session hooks in the same transaction as any write (API, seed loader,
+CLI), so every gunicorn worker and replica sees them change at commit: the data version (`data_version`, the
+scope `*`) moves with every write; a scope's version (`scope_versions`: a mapped class's name, or `epoch`) moves
+with every write of that class's rows or stored bodies (`epoch`: with what can change every representation at
+once, a rebuild of the bodies, an ORM bulk statement). A response depends on `*` unless its view named the
+scopes it read (scoped()): a page of stored position bodies names `Position` (and the classes its filters
+read), so a write of an actor or a proposal leaves it cached. Bodies live in a per-process LRU bounded by
+bytes and, when CACHE_URL (or REDIS_URL) is set, in Redis too.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -15,12 +21,17 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import cast
 
 import psycopg
 from flask import Flask, Response, current_app, g, request
-from sqlalchemy import BigInteger, Column, Engine, Integer, Table, event, update
+from sqlalchemy import BigInteger, Column, Connection, Engine, Integer, String, Table, event, inspect, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.selectable import Alias, FromClause, Join, Select
 
 from service.http import compression, negotiation
 from service.http.log_throttle import Throttle
@@ -34,29 +45,117 @@ data_version = Table(
     Column("id", Integer, primary_key=True),
     Column("version", BigInteger, nullable=False),
 )
-CURRENT = "SELECT version FROM data_version WHERE id = 1"
+scope_versions = Table(
+    "scope_versions",
+    Base.metadata,
+    Column("scope", String(64), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+EVERY_WRITE = "*"  # the data version's scope: what a response that names no scopes depends on
+EPOCH = "epoch"  # moved by what can change every representation at once; every scoped response depends on it
+CURRENT = ("SELECT '*', version FROM data_version WHERE id = 1 "
+           "UNION ALL SELECT scope, version FROM scope_versions")
 BUMP = update(data_version).where(data_version.c.id == 1).values(version=data_version.c.version + 1)
 # Headers that belong to one exchange, not to the representation.
 TRANSIENT = {"x-request-id", "date", "server", "content-length", "set-cookie", "connection"}
 # A client asking for a fresh answer (RFC 9111 request directives) gets one computed for it.
 BYPASS = {"no-cache", "no-store"}
 DATABASE_DOWN = "service.database_down"  # the error that kept lookup() from reading the data version
+VERSIONS = "service.cache_versions"  # the versions lookup() read, which a response stored on a miss holds at
 ANONYMOUS = "anonymous"  # the principal of a request no token authenticated
-REDIS_TTL = 3600  # entries of an old data version are never read again; let Redis forget them
+REDIS_TTL = 3600  # entries whose versions moved are never served again; let Redis forget them
+Versions = dict[str, int]  # scope -> its version, as read before a request's view ran
+
+
+def bump(conn: Connection, scopes: set[str] | frozenset[str] = frozenset(), *, data: bool = True) -> None:
+    """Move the data version (unless not DATA: the caller's transaction moves it otherwise) and the version of
+    each of SCOPES (created at 1 the first time), in CONN's transaction. The scopes go in name order, so that two
+    PostgreSQL writers lock their rows in one order."""
+    if data:
+        conn.execute(BUMP)
+    if scopes:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(scope_versions).values([{"scope": scope, "version": 1} for scope in sorted(scopes)])
+        conn.execute(stmt.on_conflict_do_update(index_elements=[scope_versions.c.scope],
+                                                set_={"version": scope_versions.c.version + 1}))
+
+
+def bump_everything(conn: Connection) -> None:
+    """What every cached response depends on: after a change no scope tracks (a rebuild, a bulk load)."""
+    bump(conn, {EPOCH})
 
 
 @event.listens_for(Session, "after_flush")
 def _bump_on_flush(session: Session, _context) -> None:
-    """Any flush that inserts, updates or deletes a row moves the data version, in its transaction."""
-    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
-        session.connection().execute(BUMP)
+    """Any flush that inserts, updates or deletes a row moves the data version and the scope of each class
+    it wrote, in its transaction."""
+    written = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
+    if written:
+        bump(session.connection(), {_scope(inspect(obj).mapper) for obj in written})
+
+
+def scope_of(model: type) -> str:
+    """The scope of MODEL, a mapped class: what a write of its rows (or of their stored bodies) moves."""
+    return _scope(inspect(model))
+
+
+def _scope(mapper) -> str:
+    """A mapped class's scope: its name, or its table's class's for a subclass sharing that table."""
+    while mapper.single:
+        mapper = mapper.inherits
+    return mapper.class_.__name__
+
+
+SCOPE_OPTION = "cache_scope"  # an execution option: the scope a statement on the shared `records` table writes
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _bump_on_bulk(state) -> None:
-    # ORM bulk UPDATE/DELETE/INSERT statements bypass the flush.
+    """UPDATE/DELETE/INSERT statements run through the session bypass the flush: each moves the scope of the
+    table it writes, or the one its SCOPE_OPTION execution option names (a statement on `records` may write a
+    record of any type); one that names neither moves every scope."""
     if state.is_update or state.is_delete or state.is_insert:
-        state.session.connection().execute(BUMP)
+        table = getattr(state.statement, "table", None)
+        scope = state.execution_options.get(SCOPE_OPTION) or (
+            _table_classes().get(table.name) if isinstance(table, Table) else None)
+        if scope is None or scope == "Record":
+            bump_everything(state.session.connection())
+        else:
+            bump(state.session.connection(), {scope})
+
+
+def scopes_of(stmt) -> set[str]:
+    """The scopes a response built from STMT's rows depends on: the mapped class of each table STMT reads (its
+    filters' subqueries included), `*` for a table of no class of its own (an association table, the full-text
+    index), which every write moves. `records` and `record_bodies` count for nothing beside a record type's own
+    table: their rows are written with a record of that type, and a stored body with a write of its scope
+    (service/read_model.py)."""
+    owners, scopes = _table_classes(), set()
+    for visited in visitors.iterate(stmt):
+        element: object = visited
+        if isinstance(element, ColumnClause):  # a column names its table even where no FROM of it is visited
+            element = element.table
+            while isinstance(element, Alias):
+                element = element.element
+        if isinstance(element, Table):
+            scopes.add(owners.get(element.name, EVERY_WRITE))
+        elif isinstance(element, FromClause) and not isinstance(element, Join | Select | Alias):
+            scopes.add(EVERY_WRITE)  # a FROM we cannot name the rows of: a function, a values list, text
+    scopes.discard("RecordBody")
+    if scopes - {"Record"}:
+        scopes.discard("Record")
+    return scopes if "Record" not in scopes else {EVERY_WRITE}
+
+
+@functools.cache
+def _table_classes() -> dict[str, str]:
+    """Each mapped table's name -> its class's scope (by name: the ORM's statements hold annotated copies)."""
+    return {cast(Table, mapper.local_table).name: _scope(mapper) for mapper in Base.registry.mappers}
+
+
+def scoped(scopes: set[str]) -> None:
+    """Called by a view: the response it serves depends on SCOPES only (and the epoch), not on every write."""
+    g.cache_scopes = g.get("cache_scopes", set()) | scopes
 
 
 @dataclass(frozen=True)
@@ -64,19 +163,24 @@ class Entry:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    read: tuple[tuple[str, int | None], ...] = ()  # (scope, version) the response was computed at
+
+    def valid(self, versions: Versions) -> bool:
+        return all(versions.get(scope) == version for scope, version in self.read)
 
     def size(self) -> int:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 64
 
     def dumps(self) -> bytes:
-        head = json.dumps({"status": self.status, "headers": self.headers}).encode()
+        head = json.dumps({"status": self.status, "headers": self.headers, "read": self.read}).encode()
         return len(head).to_bytes(4, "big") + head + self.body
 
     @classmethod
     def loads(cls, raw: bytes) -> Entry:
         length = int.from_bytes(raw[:4], "big")
         head = json.loads(raw[4:4 + length])
-        return cls(head["status"], [tuple(h) for h in head["headers"]], raw[4 + length:])
+        return cls(head["status"], [tuple(h) for h in head["headers"]], raw[4 + length:],
+                   tuple((scope, version) for scope, version in head.get("read", ())))
 
 
 class LRU:
@@ -86,7 +190,6 @@ class LRU:
         self.max_bytes, self.used = max_bytes, 0
         self.entries: OrderedDict[str, Entry] = OrderedDict()
         self.lock = threading.Lock()
-        self.version_seen = 0
 
     def get(self, key: str) -> Entry | None:
         with self.lock:
@@ -107,14 +210,11 @@ class LRU:
                 _, evicted = self.entries.popitem(last=False)
                 self.used -= evicted.size()
 
-    def saw_version(self, version: int) -> None:
-        """Entries of older versions can never be hit again: drop them at once."""
-        if version > self.version_seen:
-            with self.lock:
-                if version > self.version_seen:
-                    self.version_seen = version
-                    self.entries.clear()
-                    self.used = 0
+    def drop(self, key: str) -> None:
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.used -= old.size()
 
 
 class ResponseCache:
@@ -142,8 +242,12 @@ class ResponseCache:
         self.throttle.warning(log, "response cache redis", "response cache: redis unavailable, using memory only "
                               "for %.0f s", self.RETRY_SECONDS, exc_info=True)
 
-    def get(self, key: str) -> Entry | None:
+    def get(self, key: str, versions: Versions) -> Entry | None:
+        """The entry filed under KEY, if the versions it was computed at are VERSIONS' still."""
         entry = self.local.get(key)
+        if entry is not None and not entry.valid(versions):
+            self.local.drop(key)
+            entry = None
         shared = self._redis()
         if entry is None and shared is not None:
             try:
@@ -153,6 +257,8 @@ class ResponseCache:
                 return None
             if isinstance(raw, bytes):
                 entry = Entry.loads(raw)
+                if not entry.valid(versions):
+                    return None
                 self.local.put(key, entry)
         return entry
 
@@ -166,25 +272,26 @@ class ResponseCache:
                 self._redis_down()
 
 
-def request_key(environ: dict, version: int, principal: str, media_types: tuple[str, ...]) -> str:
+def request_key(environ: dict, principal: str, media_types: tuple[str, ...]) -> str:
     """Method, host, path, query (parameters in name order), what Accept can change of the answer, the content
-    coding Accept-Encoding gets (compression.coding, the one choice flask-compress follows too) and who asks, at
-    one data version. Never the raw Accept or Authorization bytes: each junk value would be an entry
-    of its own (and a full render). Accept counts only as its preference among the media types the API serves
-    (negotiation.preference), the client only as its authenticated principal (a token's name when reads need
-    one, else "anonymous": public reads answer everyone alike). Read from the WSGI environ: werkzeug's parsed
-    views cost more than the hit."""
+    coding Accept-Encoding gets (compression.coding, the one choice flask-compress follows too) and who asks
+    (the entry filed under it says at which versions it holds). Never the raw Accept or Authorization bytes:
+    each junk value would be an entry of its own (and a full render). Accept counts only as its preference among
+    the media types the API serves (negotiation.preference), the client only as its authenticated principal (a
+    token's name when reads need one, else "anonymous": public reads answer everyone alike). Read from the WSGI
+    environ: werkzeug's parsed views cost more than the hit."""
     query = environ.get("QUERY_STRING", "")
     if "&" in query:  # a stable sort by name keeps the order of repeated parameters
         query = "&".join(sorted(query.split("&"), key=lambda part: part.partition("=")[0]))
     parts = ("GET", environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
              environ.get("PATH_INFO", ""), query, negotiation.preference(environ.get("HTTP_ACCEPT", ""), media_types),
-             compression.coding(environ.get("HTTP_ACCEPT_ENCODING", "")), principal, str(version))
+             compression.coding(environ.get("HTTP_ACCEPT_ENCODING", "")), principal)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 class VersionReader:
-    """Reads the committed data version, once per cacheable request, as cheaply as the driver allows.
+    """Reads the committed versions (the data version and every scope's), once per cacheable request, as cheaply
+    as the driver allows.
 
     Each thread keeps one autocommit DBAPI connection of its own, detached from the pool (with the
     engine's connect settings applied), so a hit pays neither a pool checkout (nor PostgreSQL's
@@ -204,15 +311,15 @@ class VersionReader:
         self.pooled = engine.dialect.name == "sqlite" and (database in ("", ":memory:") or "mode=memory" in database)
         event.listen(engine, "engine_disposed", lambda _engine: self.close())
 
-    def read(self) -> int | None:
-        """The version; None when it cannot be read now (served without the cache). Raises OperationalError
+    def read(self) -> Versions | None:
+        """The versions; None when it cannot be read now (served without the cache). Raises OperationalError
         when the database is unavailable (refused, timed out, the connection shut): the view could not answer
         either, and trying it would cost the wait again."""
         self.reads += 1
         if self.pooled:
             try:
                 with self.engine.connect() as conn:
-                    return conn.exec_driver_sql(CURRENT).scalar()
+                    return dict(conn.exec_driver_sql(CURRENT).tuples().all())
             except SQLAlchemyError:  # the database is down: answer (with a problem) without the cache
                 return None
         connection = getattr(self.local, "connection", None)
@@ -222,10 +329,11 @@ class VersionReader:
             cursor = connection.cursor()
             try:
                 cursor.execute(CURRENT)
-                row = cursor.fetchone()
+                rows = cursor.fetchall()
             finally:
                 cursor.close()
-            return row[0] if row else None
+            versions = dict(rows)
+            return versions if EVERY_WRITE in versions else None
         except OperationalError:  # from connecting, through the pool
             self._drop(connection)
             raise
@@ -275,14 +383,20 @@ class VersionReader:
             pass
 
 
-def current_version(app: Flask) -> int | None:
-    """The committed data version, read before the view runs: the view's reads come later, so they see
-    this version or a newer one, never an older."""
+def current_versions(app: Flask) -> Versions | None:
+    """The committed versions, read before the view runs: the view's reads come later, so they see these
+    versions or newer ones, never older."""
     engine = app.extensions["database"].engine
     reader: VersionReader | None = app.extensions.get("data_version_reader")
     if reader is None or reader.engine is not engine:
         reader = app.extensions["data_version_reader"] = VersionReader(engine)
     return reader.read()
+
+
+def current_version(app: Flask) -> int | None:
+    """The committed data version (moved by every write), read as current_versions() reads it."""
+    versions = current_versions(app)
+    return None if versions is None else versions[EVERY_WRITE]
 
 
 def cacheable(app: Flask, environ: dict) -> bool:
@@ -302,25 +416,26 @@ def _directives(header: str | None) -> set[str]:
 
 
 def lookup() -> Response | None:
-    """before_request (after the rate limit and auth): the stored response for this request at the current data
-    version, if any. The key is kept in the environ either way, for store() to file the response under it on a
-    miss. A database that cannot be read is raised by held_outage(), once the request's other checks passed."""
+    """before_request (after the rate limit and auth): the stored response for this request, if the versions it
+    was computed at still stand. The key and the versions are kept in the environ either way, for store() to
+    file the response on a miss. A database that cannot be read is raised by held_outage(), once the request's
+    other checks passed."""
     app, environ = current_app._get_current_object(), request.environ  # type: ignore[attr-defined]
     if not cacheable(app, environ):
         return None
     try:
-        version = current_version(app)
+        versions = current_versions(app)
     except OperationalError as exc:  # held for held_outage(): a request the later checks refuse gets their answer
         environ[DATABASE_DOWN] = exc
         return None
-    if version is None:
+    if versions is None:
         return None
     cache: ResponseCache = app.extensions["response_cache"]
-    cache.local.saw_version(version)
     media_types = app.extensions[negotiation.EXTENSION].media_types
     principal = g.get("principal") or ANONYMOUS  # set by auth when reads need a token (it runs first)
-    key = environ["service.cache_key"] = request_key(environ, version, principal, media_types)
-    entry = cache.get(key)
+    key = environ["service.cache_key"] = request_key(environ, principal, media_types)
+    environ[VERSIONS] = versions
+    entry = cache.get(key, versions)
     return replay(entry) if entry is not None else None
 
 
@@ -346,7 +461,11 @@ def store(response: Response) -> None:
             or "no-store" in cache_control or "private" in cache_control):
         return
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in TRANSIENT and k != "X-Cache"]
-    current_app.extensions["response_cache"].put(key, Entry(200, headers, response.get_data()))
+    versions: Versions = request.environ[VERSIONS]
+    scopes = g.get("cache_scopes")
+    scopes = (scopes | {EPOCH}) if scopes and EVERY_WRITE not in scopes else {EVERY_WRITE}
+    read = tuple((scope, versions.get(scope)) for scope in sorted(scopes))
+    current_app.extensions["response_cache"].put(key, Entry(200, headers, response.get_data(), read))
 
 
 def init_app(app: Flask) -> None:

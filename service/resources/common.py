@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 
 from service import read_model
 from service.extensions import db
+from service.http import response_cache
 from service.models.citations import CONTEXT, selectors
 from service.models.slugs import column_name as slug_column
 
@@ -172,6 +173,7 @@ def item_or_404(model, schema: type[ma.Schema], load: Select, what: str, embed: 
     if not embed and read_model.joins_bodies(current_app):
         body = read_model.stored_body(db.session(), model, schema, load.whereclause)
         if body is not None:
+            response_cache.scoped(response_cache.scopes_of(load))  # stale only once a write moves what it reads
             return current_app.response_class(body + "\n", mimetype="application/json", headers=headers)  # as encoded
     found = get_or_404(load, what)
     if not embed:

@@ -383,6 +383,8 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
         raise ValueError(f"include= is served from stored bodies: {model.__name__} in {schema} has none")
     if served is not None:
         read = served
+        if not include:  # a page of stored bodies is stale only once a write moves what its statement reads
+            response_cache.scoped(response_cache.scopes_of(stmt))
     elif read is None:
         read = _loaded(model, shape or {})
     export = args.get(EXPORTING)

@@ -20,7 +20,7 @@ from werkzeug.http import generate_etag
 
 from service import read_model
 from service.extensions import db
-from service.http import compression
+from service.http import compression, response_cache
 from service.http.auth import SECURITY, require
 from service.models import Briefing, Change, Citation, Document, Record
 from service.models.citations import context
@@ -155,7 +155,8 @@ def _check_if_match(spec: WriteSpec, obj) -> dict:
         table: Table = sa_inspect(spec.model).columns["version"].table  # records' for every record type
         bumped = db.session.execute(
             update(table).where(table.c.id == obj.id, table.c.version == obj.version)
-            .values(version=table.c.version + 1))
+            .values(version=table.c.version + 1),
+            execution_options={response_cache.SCOPE_OPTION: response_cache.scope_of(spec.model)})
         if cast(CursorResult, bumped).rowcount != 1:
             db.session.rollback()
             abort(412, message="The record changed since you read it; GET it again and retry.")

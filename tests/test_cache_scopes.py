@@ -1,0 +1,121 @@
+"""The response cache's scopes: a write leaves cached what it cannot have changed, and nothing it changed.
+
+A page or item served from stored bodies depends on the scopes its statement reads (a position page on
+`Position`, a page filtered by holder on `Actor` too); any other response on every write.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from service.http import response_cache
+from tests.conftest import make_actor, make_app, make_position, make_proposal
+
+PAGE = "/api/v1/positions?limit=5"
+
+
+@pytest.fixture()
+def reader(writable_app):
+    assert writable_app.config.get("RESPONSE_CACHE", True)
+    return writable_app.test_client()
+
+
+def cached(reader, url: str) -> bytes:
+    """GET URL until it is a hit; its body."""
+    reader.get(url)
+    response = reader.get(url)
+    assert response.status_code == 200 and response.headers["X-Cache"] == "hit", url
+    return response.data
+
+
+def patch(writer, record: dict, body: dict) -> dict:
+    response = writer.patch(record["url"], json=body, headers={"If-Match": "*"})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_patch_of_a_proposal_keeps_a_cached_position_page_and_actor_but_not_the_proposals(writer, reader):
+    proposal = make_proposal(writer)
+    actor = make_actor(writer)
+    proposals = f"/api/v1/proposals?limit=5&q={proposal['slug']}"
+    page, item = cached(reader, PAGE), cached(reader, actor["url"])
+    reader.get(proposal["url"]), reader.get(proposal["url"])
+    patch(writer, proposal, {"description": "Described again"})
+    assert reader.get(PAGE).headers["X-Cache"] == "hit" and reader.get(PAGE).data == page
+    assert reader.get(actor["url"]).headers["X-Cache"] == "hit" and reader.get(actor["url"]).data == item
+    again = reader.get(proposal["url"])
+    assert again.headers["X-Cache"] == "miss" and again.get_json()["description"] == "Described again"
+    assert reader.get(proposals).get_json()["items"][0]["description"] == "Described again"
+
+
+def test_patch_of_a_position_refreshes_the_position_page_showing_it(writer, reader):
+    position = make_position(writer)
+    url = "/api/v1/positions?holder=emmanuel-macron&sort=-date&limit=200"
+    before = [item for item in reader.get(url).get_json()["items"] if item["slug"] == position["slug"]]
+    cached(reader, url)
+    patch(writer, position, {"topic": "ceasefire"})
+    response = reader.get(url)
+    after = [item for item in response.get_json()["items"] if item["slug"] == position["slug"]]
+    assert response.headers["X-Cache"] == "miss"
+    assert [item["topic"] for item in before] == ["sanctions"] and [item["topic"] for item in after] == ["ceasefire"]
+
+
+def test_rename_of_a_proposal_refreshes_the_cached_pages_and_items_that_show_its_link(writer, reader):
+    proposal = make_proposal(writer)
+    position = make_position(writer, proposal=proposal["slug"])
+    mine = f"/api/v1/positions?proposal={proposal['slug']}"
+    cached(reader, PAGE), cached(reader, position["url"]), cached(reader, mine)
+    renamed = patch(writer, proposal, {"slug": proposal["slug"] + "-renamed"})
+    item = reader.get(position["url"])
+    assert item.headers["X-Cache"] == "miss" and item.get_json()["proposal"]["slug"] == renamed["slug"]
+    assert reader.get(PAGE).headers["X-Cache"] == "miss"
+    assert reader.get(mine).status_code != 200 or reader.get(mine).get_json()["items"] == []
+    listed = reader.get(f"/api/v1/positions?proposal={renamed['slug']}").get_json()["items"]
+    assert [each["proposal"]["slug"] for each in listed] == [renamed["slug"]]
+
+
+def test_a_filter_on_another_type_depends_on_that_type_too(writer, reader):
+    url = "/api/v1/positions?holder=emmanuel-macron&limit=3"
+    cached(reader, url)
+    patch(writer, make_actor(writer), {"name": "Another name"})  # any actor: the filter reads the actors' table
+    assert reader.get(url).headers["X-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/search?q=sanctions", "/api/v1/documents",
+                                 "/api/v1/briefings/coalition-of-the-willing-paris-2025"])
+def test_responses_that_name_no_scope_are_refreshed_by_any_write(writer, reader, url):
+    cached(reader, url)
+    make_proposal(writer)
+    assert reader.get(url).headers["X-Cache"] == "miss"
+
+
+def test_a_write_in_another_worker_refreshes_the_scopes_it_moved_only(writable_app, writer, reader, tokens):
+    other = make_app(writable_app.config["DATABASE_URL"]).test_client()
+    other.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['write']}"
+    position, proposals = make_position(writer), "/api/v1/proposals?limit=3"
+    cached(reader, position["url"]), cached(reader, proposals)
+    patch(other, position, {"topic": "ceasefire"})
+    assert reader.get(position["url"]).get_json()["topic"] == "ceasefire"
+    assert reader.get(proposals).headers["X-Cache"] == "hit"
+
+
+def test_bodies_rebuild_refreshes_every_scoped_entry(writable_app, reader):
+    cached(reader, PAGE), cached(reader, "/api/v1/proposals?limit=3")
+    with writable_app.app_context():
+        result = writable_app.test_cli_runner().invoke(args=["bodies", "rebuild", "--missing"])
+    assert result.exit_code == 0, result.output
+    assert reader.get(PAGE).headers["X-Cache"] == "miss"
+    assert reader.get("/api/v1/proposals?limit=3").headers["X-Cache"] == "miss"
+
+
+def test_scopes_of_a_statement_name_every_type_it_reads():
+    from sqlalchemy import select
+
+    from service.models import Actor, Position
+    from service.resources.common import by_slug
+
+    assert response_cache.scopes_of(select(Position)) == {"Position"}
+    assert response_cache.scopes_of(select(Position).where(Position.holder_id == by_slug(Actor, "x"))) == \
+        {"Position", "Actor"}
+    assert response_cache.scopes_of(select(Actor.id)) == {"Actor"}
+
