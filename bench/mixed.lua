@@ -1,12 +1,14 @@
--- wrk script for bench/harness.py's "reads under 5% writes": 19 GETs of MIXED_PATH, then one PATCH of a
--- position (its topic alternates, so each write changes the record), with a write token. Each connection's
+-- wrk script for bench/harness.py's mixed loads: GETs of MIXED_PATH (comma-separated URL paths, taken in turn
+-- from a place of each connection's own), and, when MIXED_POSITIONS is set, one PATCH of a position in every 20
+-- requests (its topic alternates, so each write changes the record), with a write token. Each connection's
 -- writes go to positions of their own (MIXED_POSITIONS, comma-separated URL paths), so that two writes to one
 -- record at once, which the optimistic lock answers 412, stay rare; done() prints the statuses.
--- Environment: MIXED_PATH, MIXED_POSITIONS, MIXED_TOKEN.
+-- Environment: MIXED_PATH, MIXED_POSITIONS (empty: reads only), MIXED_TOKEN.
 
-local path, token = os.getenv("MIXED_PATH"), os.getenv("MIXED_TOKEN")
-local positions = {}
-for each in string.gmatch(os.getenv("MIXED_POSITIONS"), "[^,]+") do table.insert(positions, each) end
+local token = os.getenv("MIXED_TOKEN") or ""
+local paths, positions = {}, {}
+for each in string.gmatch(os.getenv("MIXED_PATH"), "[^,]+") do table.insert(paths, each) end
+for each in string.gmatch(os.getenv("MIXED_POSITIONS") or "", "[^,]+") do table.insert(positions, each) end
 local counter, writes = 0, 0
 local topics = {"sanctions", "ceasefire"}
 local threads = {}
@@ -31,12 +33,12 @@ end
 
 function request()
   counter = counter + 1
-  if counter % 20 == 0 then
+  if #positions > 0 and counter % 20 == 0 then
     writes = writes + 1
     local position = positions[(id * 7919 + writes) % #positions + 1]
     local body = string.format('{"topic": "%s"}', topics[writes % 2 + 1])
     return wrk.format("PATCH", position, {["Authorization"] = "Bearer " .. token, ["If-Match"] = "*",
       ["Content-Type"] = "application/json"}, body)
   end
-  return wrk.format("GET", path)
+  return wrk.format("GET", paths[(id * 37 + counter) % #paths + 1])
 end
