@@ -67,10 +67,12 @@ bodies_cli = AppGroup("bodies", help="Stored bodies: each listed record's served
 @click.option("--missing", is_flag=True, help="Only the records that have no body yet")
 def rebuild_command(missing: bool) -> None:
     """Render every listed record's body again and clear every briefing's stored composition, in one transaction."""
+    # First: stored responses and ETags were computed from the old bodies; and writers wait here, in the order
+    # they take the versions' rows (service/http/response_cache.py), not behind a row the rebuild already holds.
+    bump_everything(db.session.connection())
     count = read_model.rebuild(db.session(), only_missing=missing)
     if not missing:  # a missing composition is composed by its first read
         click.echo(f"compositions: {stored.rebuild(db.session())} cleared, composed again by their next read")
-    bump_everything(db.session.connection())  # stored responses and ETags were computed from the old bodies
     db.session.commit()
     click.echo(f"bodies: {count} rendered")
 

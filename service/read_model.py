@@ -103,8 +103,12 @@ def _loader_options(model: Any) -> tuple:
 def render_records(records: Iterable) -> list[dict]:
     """[{id, body, scope}] for RECORDS (ORM objects of listed models, loaded with their shape); the scope is the
     record's class's, which a write of its body moves (service/http/response_cache.py)."""
-    return [{"id": record.id, "body": encode(_schema(type(record)).dump(record)).decode(),  # type: ignore[arg-type]  # mypy takes type[Any] for unhashable
-             "scope": response_cache.scope_of(type(record))} for record in records]
+    rows = []
+    for record in records:
+        model: Any = type(record)  # mypy takes type[Any] for unhashable
+        rows.append({"id": record.id, "body": encode(_schema(model).dump(record)).decode(),
+                     "scope": response_cache.scope_of(model)})
+    return rows
 
 
 def render(session: Session, ids: Iterable[int]) -> list[dict]:
@@ -149,7 +153,7 @@ def write(session: Session, rows: list[dict]) -> None:
         chunk = rows[start:start + BATCH]
         conn.execute(delete(BODIES).where(BODIES.c.id.in_([row["id"] for row in chunk])))
         conn.execute(insert(BODIES), [{"id": row["id"], "body": row["body"]} for row in chunk])
-    if rows:  # the data version moves with the flush of what these bodies show, or with the rebuild's end
+    if rows:  # the data version moves with the flush of what these bodies show, or with `bodies rebuild`
         response_cache.bump(conn, {row["scope"] for row in rows}, data=False)
 
 

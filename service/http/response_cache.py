@@ -4,10 +4,12 @@ Versions live in the database, moved by session hooks in the same transaction as
 CLI), so every gunicorn worker and replica sees them change at commit: the data version (`data_version`, the
 scope `*`) moves with every write; a scope's version (`scope_versions`: a mapped class's name, or `epoch`) moves
 with every write of that class's rows or stored bodies (`epoch`: with what can change every representation at
-once, a rebuild of the bodies, an ORM bulk statement). A response depends on `*` unless its view named the
-scopes it read (scoped()): a page of stored position bodies names `Position` (and the classes its filters
-read), so a write of an actor or a proposal leaves it cached. Bodies live in a per-process LRU bounded by
-bytes and, when CACHE_URL (or REDIS_URL) is set, in Redis too.
+once: a rebuild of the bodies, a statement run through the session that names no scope; a migration that
+rewrites data must move it too). A response depends on `*` unless its view named the scopes it read
+(scoped(), read()): a page of stored position bodies names `Position` (and the classes its filters and its
+parent's lookup read), so a write of an actor or a proposal leaves it cached. Entries are not cleared when a
+version moves: one no longer valid is dropped when next looked up, or evicted as the least recently used.
+Bodies live in a per-process LRU bounded by bytes and, when CACHE_URL (or REDIS_URL) is set, in Redis too.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import cast
 
 import psycopg
 from flask import Flask, Response, current_app, g, request
-from sqlalchemy import BigInteger, Column, Connection, Engine, Integer, String, Table, event, inspect, update
+from sqlalchemy import BigInteger, Column, Connection, Engine, Integer, String, Table, event, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -56,12 +58,15 @@ EPOCH = "epoch"  # moved by what can change every representation at once; every 
 CURRENT = ("SELECT '*', version FROM data_version WHERE id = 1 "
            "UNION ALL SELECT scope, version FROM scope_versions")
 BUMP = update(data_version).where(data_version.c.id == 1).values(version=data_version.c.version + 1)
+LOCK = select(data_version.c.version).where(data_version.c.id == 1).with_for_update()
 # Headers that belong to one exchange, not to the representation.
 TRANSIENT = {"x-request-id", "date", "server", "content-length", "set-cookie", "connection"}
 # A client asking for a fresh answer (RFC 9111 request directives) gets one computed for it.
 BYPASS = {"no-cache", "no-store"}
 DATABASE_DOWN = "service.database_down"  # the error that kept lookup() from reading the data version
 VERSIONS = "service.cache_versions"  # the versions lookup() read, which a response stored on a miss holds at
+KEY = "service.cache_key"  # the request's key in the cache, set by lookup() for a cacheable request
+SCOPES, NARROW = "service.cache_scopes", "service.cache_narrow"  # what the view read; whether it named all of it
 ANONYMOUS = "anonymous"  # the principal of a request no token authenticated
 REDIS_TTL = 3600  # entries whose versions moved are never served again; let Redis forget them
 Versions = dict[str, int]  # scope -> its version, as read before a request's view ran
@@ -69,10 +74,13 @@ Versions = dict[str, int]  # scope -> its version, as read before a request's vi
 
 def bump(conn: Connection, scopes: set[str] | frozenset[str] = frozenset(), *, data: bool = True) -> None:
     """Move the data version (unless not DATA: the caller's transaction moves it otherwise) and the version of
-    each of SCOPES (created at 1 the first time), in CONN's transaction. The scopes go in name order, so that two
-    PostgreSQL writers lock their rows in one order."""
+    each of SCOPES (created at 1 the first time), in CONN's transaction. On PostgreSQL every bump locks the data
+    version's row first, moved or not, and the scopes' rows in name order: writers wait for each other there, in
+    one order, and never deadlock over these rows (a rebuild's bodies lock scopes before the data version)."""
     if data:
         conn.execute(BUMP)
+    elif conn.dialect.name == "postgresql":
+        conn.execute(LOCK)
     if scopes:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(scope_versions).values([{"scope": scope, "version": 1} for scope in sorted(scopes)])
@@ -140,7 +148,7 @@ def scopes_of(stmt) -> set[str]:
         if isinstance(element, Table):
             scopes.add(owners.get(element.name, EVERY_WRITE))
         elif isinstance(element, FromClause) and not isinstance(element, Join | Select | Alias):
-            scopes.add(EVERY_WRITE)  # a FROM we cannot name the rows of: a function, a values list, text
+            scopes.add(EVERY_WRITE)  # a FROM we cannot name the rows of: a SQL function (plainto_tsquery), text
     scopes.discard("RecordBody")
     if scopes - {"Record"}:
         scopes.discard("Record")
@@ -153,9 +161,18 @@ def _table_classes() -> dict[str, str]:
     return {cast(Table, mapper.local_table).name: _scope(mapper) for mapper in Base.registry.mappers}
 
 
-def scoped(scopes: set[str]) -> None:
-    """Called by a view: the response it serves depends on SCOPES only (and the epoch), not on every write."""
-    g.cache_scopes = g.get("cache_scopes", set()) | scopes
+def scoped(stmt) -> None:
+    """Called by a view that serves stored bodies: its response depends on what STMT reads (its scopes_of), on
+    what it read before (read()) and on the epoch only, not on every write."""
+    read(stmt)
+    request.environ[NARROW] = True
+
+
+def read(stmt) -> None:
+    """Called for each statement whose rows decide a response (a parent's lookup for its 404): a response that
+    scoped() narrows depends on STMT's scopes too. Nothing to note when the request is not cached."""
+    if KEY in request.environ:
+        request.environ.setdefault(SCOPES, set()).update(scopes_of(stmt))
 
 
 @dataclass(frozen=True)
@@ -166,7 +183,8 @@ class Entry:
     read: tuple[tuple[str, int | None], ...] = ()  # (scope, version) the response was computed at
 
     def valid(self, versions: Versions) -> bool:
-        return all(versions.get(scope) == version for scope, version in self.read)
+        """Whether the versions it was computed at stand (an entry that names none never does)."""
+        return bool(self.read) and all(versions.get(scope) == version for scope, version in self.read)
 
     def size(self) -> int:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 64
@@ -210,11 +228,12 @@ class LRU:
                 _, evicted = self.entries.popitem(last=False)
                 self.used -= evicted.size()
 
-    def drop(self, key: str) -> None:
+    def drop(self, key: str, entry: Entry) -> None:
+        """Forget ENTRY (no longer valid), unless another thread has filed a new one under KEY meanwhile."""
         with self.lock:
-            old = self.entries.pop(key, None)
-            if old is not None:
-                self.used -= old.size()
+            if self.entries.get(key) is entry:
+                del self.entries[key]
+                self.used -= entry.size()
 
 
 class ResponseCache:
@@ -246,7 +265,7 @@ class ResponseCache:
         """The entry filed under KEY, if the versions it was computed at are VERSIONS' still."""
         entry = self.local.get(key)
         if entry is not None and not entry.valid(versions):
-            self.local.drop(key)
+            self.local.drop(key, entry)
             entry = None
         shared = self._redis()
         if entry is None and shared is not None:
@@ -319,7 +338,8 @@ class VersionReader:
         if self.pooled:
             try:
                 with self.engine.connect() as conn:
-                    return dict(conn.exec_driver_sql(CURRENT).tuples().all())
+                    versions: Versions = dict(conn.exec_driver_sql(CURRENT).tuples().all())
+                return versions if EVERY_WRITE in versions else None
             except SQLAlchemyError:  # the database is down: answer (with a problem) without the cache
                 return None
         connection = getattr(self.local, "connection", None)
@@ -433,7 +453,7 @@ def lookup() -> Response | None:
     cache: ResponseCache = app.extensions["response_cache"]
     media_types = app.extensions[negotiation.EXTENSION].media_types
     principal = g.get("principal") or ANONYMOUS  # set by auth when reads need a token (it runs first)
-    key = environ["service.cache_key"] = request_key(environ, principal, media_types)
+    key = environ[KEY] = request_key(environ, principal, media_types)
     environ[VERSIONS] = versions
     entry = cache.get(key, versions)
     return replay(entry) if entry is not None else None
@@ -452,7 +472,7 @@ def is_hit(response: Response) -> bool:
 
 def store(response: Response) -> None:
     """Called by http_caching once the ETag is set, before the response is made conditional."""
-    key = request.environ.get("service.cache_key")
+    key = request.environ.get(KEY)
     if key is None or "X-Cache" in response.headers:
         return
     response.headers["X-Cache"] = "miss"
@@ -462,10 +482,11 @@ def store(response: Response) -> None:
         return
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in TRANSIENT and k != "X-Cache"]
     versions: Versions = request.environ[VERSIONS]
-    scopes = g.get("cache_scopes")
-    scopes = (scopes | {EPOCH}) if scopes and EVERY_WRITE not in scopes else {EVERY_WRITE}
-    read = tuple((scope, versions.get(scope)) for scope in sorted(scopes))
-    current_app.extensions["response_cache"].put(key, Entry(200, headers, response.get_data(), read))
+    scopes = request.environ.get(SCOPES, set())
+    narrow = request.environ.get(NARROW) and scopes and EVERY_WRITE not in scopes
+    scopes = scopes | {EPOCH} if narrow else {EVERY_WRITE}
+    at = tuple((scope, versions.get(scope)) for scope in sorted(scopes))
+    current_app.extensions["response_cache"].put(key, Entry(200, headers, response.get_data(), at))
 
 
 def init_app(app: Flask) -> None:

@@ -160,6 +160,7 @@ def links_of(attribute: str, collection: str, description: str) -> fields.List:
 def get_or_404(stmt: Select, what: str):
     """One line to fetch or 404."""
     obj = db.session.scalars(stmt).unique().one_or_none()
+    response_cache.read(stmt)  # a cached list of its children is stale once it is renamed or deleted
     if obj is None:
         abort(404, message=f"No {what}.")
     return obj
@@ -173,7 +174,7 @@ def item_or_404(model, schema: type[ma.Schema], load: Select, what: str, embed: 
     if not embed and read_model.joins_bodies(current_app):
         body = read_model.stored_body(db.session(), model, schema, load.whereclause)
         if body is not None:
-            response_cache.scoped(response_cache.scopes_of(load))  # stale only once a write moves what it reads
+            response_cache.scoped(load)  # stale only once a write moves what it reads
             return current_app.response_class(body + "\n", mimetype="application/json", headers=headers)  # as encoded
     found = get_or_404(load, what)
     if not embed:

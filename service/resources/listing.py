@@ -384,7 +384,7 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     if served is not None:
         read = served
         if not include:  # a page of stored bodies is stale only once a write moves what its statement reads
-            response_cache.scoped(response_cache.scopes_of(stmt))
+            response_cache.scoped(stmt)
     elif read is None:
         read = _loaded(model, shape or {})
     export = args.get(EXPORTING)
