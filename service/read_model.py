@@ -154,7 +154,7 @@ def write(session: Session, rows: list[dict]) -> None:
         conn.execute(delete(BODIES).where(BODIES.c.id.in_([row["id"] for row in chunk])))
         conn.execute(insert(BODIES), [{"id": row["id"], "body": row["body"]} for row in chunk])
     if rows:  # the data version moves with the flush of what these bodies show, or with `bodies rebuild`
-        response_cache.bump(conn, {row["scope"] for row in rows}, data=False)
+        response_cache.bump_session(session, {row["scope"] for row in rows}, data=False)
 
 
 def rebuild(session: Session, *, only_missing: bool = False) -> int:
@@ -518,7 +518,7 @@ def relink(session: Session, renames: list[tuple[type[Any], int, str, str]]) -> 
             session.connection().execute(stmt, {"record_id": record_id, "old": _link_text(collection, old),
                                                 "new": _link_text(collection, new)})
     if renames:  # the bodies it replaced a link in may be of any listed type (a rename is rare: move them all)
-        response_cache.bump(session.connection(), {response_cache.scope_of(model) for model in bodies()}, data=False)
+        response_cache.bump_session(session, {response_cache.scope_of(model) for model in bodies()}, data=False)
 
 
 def _link_text(collection: str, slug: str) -> str:

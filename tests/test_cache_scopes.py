@@ -12,12 +12,15 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from service.extensions import db
 from service.http import response_cache
+from service.models import Actor
 from tests.conftest import make_actor, make_app, make_position, make_proposal
+from tests.helpers import recorded_statements
 
 PAGE = "/api/v1/positions?limit=5"
 FRESH = {"Cache-Control": "no-cache"}
@@ -172,10 +175,37 @@ def test_a_rebuild_and_a_write_take_the_versions_rows_in_one_order_on_postgresql
     assert outcome == {"rebuild": "ok", "write": "ok"}
 
 
-def test_scopes_of_a_statement_name_every_type_it_reads():
-    from sqlalchemy import select
+def versions(app) -> dict:
+    with app.app_context():
+        return response_cache.current_versions(app)
 
-    from service.models import Actor, Position
+
+def test_a_write_moves_each_version_once(writable_app, writer):
+    actor = make_actor(writer)
+    with recorded_statements(writable_app) as statements:
+        patch(writer, actor, {"name": "Named once more"})
+    moves = [s for s in statements if "data_version" in s or "scope_versions" in s]
+    assert sum("UPDATE data_version" in s for s in moves) == 1, moves
+    assert len(moves) <= 3, moves  # the data version; the actor's scope; the audit record's (a flush of its own)
+
+
+def test_a_savepoint_rolled_back_takes_its_moves_with_it_and_the_next_flush_moves_them_again(writable_app, writer):
+    slug = make_actor(writer)["slug"]
+    before = versions(writable_app)
+    with writable_app.app_context():
+        actor = db.session.scalars(select(Actor).where(Actor.slug == slug)).one()
+        savepoint = db.session.begin_nested()
+        actor.name = "Inside a savepoint"
+        db.session.flush()  # moves the data version and Actor, inside the savepoint
+        savepoint.rollback()
+        actor.name = "After it"
+        db.session.commit()
+    after = versions(writable_app)
+    assert after["*"] == before["*"] + 1 and after["Actor"] == before["Actor"] + 1
+
+
+def test_scopes_of_a_statement_name_every_type_it_reads():
+    from service.models import Position
     from service.resources.common import by_slug
 
     assert response_cache.scopes_of(select(Position)) == {"Position"}

@@ -30,7 +30,7 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy import BigInteger, Column, Connection, Engine, Integer, String, Table, event, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.selectable import Alias, FromClause, Join, Select
@@ -72,14 +72,16 @@ REDIS_TTL = 3600  # entries whose versions moved are never served again; let Red
 Versions = dict[str, int]  # scope -> its version, as read before a request's view ran
 
 
-def bump(conn: Connection, scopes: set[str] | frozenset[str] = frozenset(), *, data: bool = True) -> None:
+def bump(conn: Connection, scopes: set[str] | frozenset[str] = frozenset(), *, data: bool = True,
+         locked: bool = False) -> None:
     """Move the data version (unless not DATA: the caller's transaction moves it otherwise) and the version of
     each of SCOPES (created at 1 the first time), in CONN's transaction. On PostgreSQL every bump locks the data
     version's row first, moved or not, and the scopes' rows in name order: writers wait for each other there, in
-    one order, and never deadlock over these rows (a rebuild's bodies lock scopes before the data version)."""
+    one order, and never deadlock over these rows (a rebuild's bodies lock scopes before the data version).
+    LOCKED: this transaction holds that row already."""
     if data:
         conn.execute(BUMP)
-    elif conn.dialect.name == "postgresql":
+    elif not locked and conn.dialect.name == "postgresql":
         conn.execute(LOCK)
     if scopes:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
@@ -93,13 +95,38 @@ def bump_everything(conn: Connection) -> None:
     bump(conn, {EPOCH})
 
 
+BUMPED = "response_cache.bumped"  # session.info: what this transaction has moved already ("*": the data version)
+HELD = " held"  # ... and, in the same set, that it holds the data version's row (no scope has this name)
+
+
+def bump_session(session: Session, scopes: set[str], *, data: bool = True) -> None:
+    """bump() in SESSION's transaction what it has not moved yet: readers see a transaction's changes at its
+    commit only, so one move of each version per transaction is enough (a PATCH flushes three times)."""
+    done: set[str] = session.info.setdefault(BUMPED, set())
+    todo, move_data = scopes - done, data and EVERY_WRITE not in done
+    if todo or move_data:
+        bump(session.connection(), todo, data=move_data, locked=HELD in done)
+        done |= todo | {HELD} | ({EVERY_WRITE} if move_data else set())
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_bumped(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # a flush's or a savepoint's, released, keeps its moves in the one around it
+        session.info.pop(BUMPED, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, _previous: SessionTransaction) -> None:
+    session.info.pop(BUMPED, None)  # a savepoint rolled back took its moves with it (and maybe earlier ones)
+
+
 @event.listens_for(Session, "after_flush")
 def _bump_on_flush(session: Session, _context) -> None:
     """Any flush that inserts, updates or deletes a row moves the data version and the scope of each class
     it wrote, in its transaction."""
     written = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
     if written:
-        bump(session.connection(), {_scope(inspect(obj).mapper) for obj in written})
+        bump_session(session, {_scope(inspect(obj).mapper) for obj in written})
 
 
 def scope_of(model: type) -> str:
@@ -126,10 +153,7 @@ def _bump_on_bulk(state) -> None:
         table = getattr(state.statement, "table", None)
         scope = state.execution_options.get(SCOPE_OPTION) or (
             _table_classes().get(table.name) if isinstance(table, Table) else None)
-        if scope is None or scope == "Record":
-            bump_everything(state.session.connection())
-        else:
-            bump(state.session.connection(), {scope})
+        bump_session(state.session, {EPOCH if scope is None or scope == "Record" else scope})
 
 
 def scopes_of(stmt) -> set[str]:
