@@ -84,10 +84,16 @@ def bump(conn: Connection, scopes: set[str] | frozenset[str] = frozenset(), *, d
     elif not locked and conn.dialect.name == "postgresql":
         conn.execute(LOCK)
     if scopes:
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(scope_versions).values([{"scope": scope, "version": 1} for scope in sorted(scopes)])
-        conn.execute(stmt.on_conflict_do_update(index_elements=[scope_versions.c.scope],
-                                                set_={"version": scope_versions.c.version + 1}))
+        conn.execute(_upsert(conn.dialect.name), [{"scope": scope} for scope in sorted(scopes)])
+
+
+@functools.cache  # built once: a statement built per write cost more than running it
+def _upsert(dialect_name: str):
+    """Move one scope's version, creating its row at 1 the first time (executed once per scope, in order)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    stmt = dialect.insert(scope_versions).values(version=1)
+    return stmt.on_conflict_do_update(index_elements=[scope_versions.c.scope],
+                                      set_={"version": scope_versions.c.version + 1})
 
 
 def bump_everything(conn: Connection) -> None:
