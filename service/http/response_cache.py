@@ -6,7 +6,7 @@ scope `*`) moves with every write; a scope's version (`scope_versions`: a mapped
 with every write of that class's rows or stored bodies (`epoch`: with what can change every representation at
 once: a rebuild of the bodies, a statement run through the session that names no scope; a migration that
 rewrites data must move it too). A response depends on `*` unless its view named the scopes it read
-(scoped(), read()): a page of stored position bodies names `Position` (and the classes its filters and its
+(scoped(), depends_on()): a page of stored position bodies names `Position` (and the classes its filters and its
 parent's lookup read), so a write of an actor or a proposal leaves it cached. Entries are not cleared when a
 version moves: one no longer valid is dropped when next looked up, or evicted as the least recently used.
 Bodies live in a per-process LRU bounded by bytes and, when CACHE_URL (or REDIS_URL) is set, in Redis too.
@@ -66,7 +66,7 @@ BYPASS = {"no-cache", "no-store"}
 DATABASE_DOWN = "service.database_down"  # the error that kept lookup() from reading the data version
 VERSIONS = "service.cache_versions"  # the versions lookup() read, which a response stored on a miss holds at
 KEY = "service.cache_key"  # the request's key in the cache, set by lookup() for a cacheable request
-SCOPES, NARROW = "service.cache_scopes", "service.cache_narrow"  # what the view read; whether it named all of it
+READS, NARROW = "service.cache_reads", "service.cache_narrow"  # the statements the view read; whether all of them
 ANONYMOUS = "anonymous"  # the principal of a request no token authenticated
 REDIS_TTL = 3600  # entries whose versions moved are never served again; let Redis forget them
 Versions = dict[str, int]  # scope -> its version, as read before a request's view ran
@@ -193,16 +193,26 @@ def _table_classes() -> dict[str, str]:
 
 def scoped(stmt) -> None:
     """Called by a view that serves stored bodies: its response depends on what STMT reads (its scopes_of), on
-    what it read before (read()) and on the epoch only, not on every write."""
-    read(stmt)
+    what it read before (depends_on()) and on the epoch only, not on every write."""
+    depends_on(stmt)
     request.environ[NARROW] = True
 
 
-def read(stmt) -> None:
+def depends_on(stmt) -> None:
     """Called for each statement whose rows decide a response (a parent's lookup for its 404): a response that
-    scoped() narrows depends on STMT's scopes too. Nothing to note when the request is not cached."""
+    scoped() narrows depends on STMT's scopes too. Their scopes are found by store(), for a response it keeps."""
     if KEY in request.environ:
-        request.environ.setdefault(SCOPES, set()).update(scopes_of(stmt))
+        request.environ.setdefault(READS, []).append(stmt)
+
+
+def _depends(environ: dict) -> set[str]:
+    """The scopes the response to ENVIRON's request depends on: those of the statements its view read when the
+    view narrowed it (scoped()) and none of them reads what every write moves, else every write's."""
+    if environ.get(NARROW):
+        scopes = set().union(*(scopes_of(stmt) for stmt in environ.get(READS, ())))
+        if scopes and EVERY_WRITE not in scopes:
+            return scopes | {EPOCH}
+    return {EVERY_WRITE}
 
 
 @dataclass(frozen=True)
@@ -210,17 +220,17 @@ class Entry:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
-    read: tuple[tuple[str, int | None], ...] = ()  # (scope, version) the response was computed at
+    at: tuple[tuple[str, int | None], ...] = ()  # (scope, version) the response was computed at
 
     def valid(self, versions: Versions) -> bool:
         """Whether the versions it was computed at stand (an entry that names none never does)."""
-        return bool(self.read) and all(versions.get(scope) == version for scope, version in self.read)
+        return bool(self.at) and all(versions.get(scope) == version for scope, version in self.at)
 
     def size(self) -> int:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 64
 
     def dumps(self) -> bytes:
-        head = json.dumps({"status": self.status, "headers": self.headers, "read": self.read}).encode()
+        head = json.dumps({"status": self.status, "headers": self.headers, "at": self.at}).encode()
         return len(head).to_bytes(4, "big") + head + self.body
 
     @classmethod
@@ -228,7 +238,7 @@ class Entry:
         length = int.from_bytes(raw[:4], "big")
         head = json.loads(raw[4:4 + length])
         return cls(head["status"], [tuple(h) for h in head["headers"]], raw[4 + length:],
-                   tuple((scope, version) for scope, version in head.get("read", ())))
+                   tuple((scope, version) for scope, version in head.get("at", ())))
 
 
 class LRU:
@@ -512,10 +522,7 @@ def store(response: Response) -> None:
         return
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in TRANSIENT and k != "X-Cache"]
     versions: Versions = request.environ[VERSIONS]
-    scopes = request.environ.get(SCOPES, set())
-    narrow = request.environ.get(NARROW) and scopes and EVERY_WRITE not in scopes
-    scopes = scopes | {EPOCH} if narrow else {EVERY_WRITE}
-    at = tuple((scope, versions.get(scope)) for scope in sorted(scopes))
+    at = tuple((scope, versions.get(scope)) for scope in sorted(_depends(request.environ)))
     current_app.extensions["response_cache"].put(key, Entry(200, headers, response.get_data(), at))
 
 

@@ -160,7 +160,7 @@ def links_of(attribute: str, collection: str, description: str) -> fields.List:
 def get_or_404(stmt: Select, what: str):
     """One line to fetch or 404."""
     obj = db.session.scalars(stmt).unique().one_or_none()
-    response_cache.read(stmt)  # a cached list of its children is stale once it is renamed or deleted
+    response_cache.depends_on(stmt)  # a cached list of its children is stale once it is renamed or deleted
     if obj is None:
         abort(404, message=f"No {what}.")
     return obj
