@@ -383,11 +383,13 @@ def _through() -> dict[type[Any], tuple[tuple[type[Any], object, tuple[str, ...]
 
 @functools.cache
 def _containers() -> dict[type[Any], tuple[str, ...]]:
-    """Listed model -> its attributes naming a listed record whose body lists it (an item's `package_id`)."""
+    """Listed model -> its attributes naming a listed record whose body lists it (an item's `package_id`): the
+    one-to-many relationships a body's shape loads. A proposal's positions are not in its body (the proposal's
+    relationship is there for the item view's queries), so a position's write does not render its proposal."""
     found: dict[type[Any], list[str]] = defaultdict(list)
-    for model in bodies():
+    for model, body in bodies().items():
         for prop in inspect_model(model).relationships:
-            if prop.direction is ONETOMANY and prop.mapper.class_ in bodies():
+            if prop.direction is ONETOMANY and prop.mapper.class_ in bodies() and prop.key in body.shape:
                 (remote,) = prop.remote_side
                 found[prop.mapper.class_].append(prop.mapper.get_property_by_column(remote).key)
     return {key: tuple(value) for key, value in found.items()}

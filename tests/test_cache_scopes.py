@@ -79,6 +79,20 @@ def test_patch_of_a_position_refreshes_the_position_page_showing_it(writer, read
     assert [item["topic"] for item in before] == ["sanctions"] and [item["topic"] for item in after] == ["ceasefire"]
 
 
+def test_patch_of_a_position_keeps_the_proposals_page_cached_and_their_bodies_untouched(writable_app, writer, reader):
+    # A proposal's list item does not show its positions: a position's write renders and stores it not again (its
+    # detail view, a representation of its own, shows them: refreshed).
+    proposal = make_proposal(writer)
+    position = make_position(writer, proposal=proposal["slug"])
+    page = "/api/v1/proposals?limit=5"
+    listed = cached(reader, page)
+    with recorded_statements(writable_app) as statements:
+        patch(writer, position, {"topic": "ceasefire"})
+    assert reader.get(page).headers["X-Cache"] == "hit" and reader.get(page).data == listed
+    assert not [s for s in statements if s.lstrip().upper().startswith("SELECT PROPOSALS.")], statements
+    assert_as_fresh(reader, page), assert_as_fresh(reader, proposal["url"])
+
+
 def test_rename_of_a_proposal_refreshes_the_cached_pages_and_items_that_show_its_link(writer, reader):
     proposal = make_proposal(writer)
     position = make_position(writer, proposal=proposal["slug"])
