@@ -1,11 +1,14 @@
 """Bearer tokens: hashed at rest, scoped, managed with `flask tokens`; reads public by default."""
 
+import uuid
+
 from sqlalchemy import select
 
+from service import create_app
 from service.extensions import db
 from service.models import ApiToken
-from tests.conftest import make_app
-from tests.helpers import assert_problem
+from tests.conftest import SEED_DIR, make_app
+from tests.helpers import assert_problem, recorded_statements
 
 ACTOR = {"briefing": "coalition-of-the-willing-paris-2025", "slug": "auth-probe", "name": "Probe",
          "kind": "person", "citations": [{"quote": "led by the British"}]}
@@ -76,6 +79,33 @@ def test_tokens_list_shows_no_secrets(writable_app, tokens):
     output = writable_app.test_cli_runner().invoke(args=["tokens", "list"]).output
     assert "test-write\twrite" in output
     assert not any(token in output for token in tokens.values())
+
+
+def limited(writable_app):
+    """An app over WRITABLE_APP's database with rate limits on (the suite's apps have them off)."""
+    return create_app({"TESTING": True, "DATABASE_URL": writable_app.config["DATABASE_URL"], "SEED_DIR": str(SEED_DIR),
+                       "RATELIMIT_ENABLED": True, "RATELIMIT_KEY_PREFIX": f"test-auth-{uuid.uuid4().hex[:12]}"})
+
+
+def test_a_write_looks_its_token_up_once_for_its_rate_limit_and_its_scope(writable_app, tokens):
+    app = limited(writable_app)
+    with recorded_statements(app) as statements:
+        response = app.test_client().patch(
+            "/api/v1/actors/nobody", json={}, headers={"Authorization": f"Bearer {tokens['write']}", "If-Match": "*"})
+    assert_problem(response, 404)
+    assert len([s for s in statements if "FROM api_tokens" in s]) == 1, statements
+
+
+def test_a_token_revoked_between_requests_in_one_app_context_is_refused(writable_app):
+    app = limited(writable_app)
+    runner = app.test_cli_runner()
+    token = runner.invoke(args=["tokens", "create", "revoked-later"]).output.strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {token}", "If-Match": "*"}
+    with app.app_context():  # one g for both requests: the lookup is the request's own
+        client = app.test_client()
+        assert client.patch("/api/v1/actors/nobody", json={}, headers=headers).status_code == 404
+        assert runner.invoke(args=["tokens", "revoke", "revoked-later"]).exit_code == 0
+        assert_problem(client.patch("/api/v1/actors/nobody", json={}, headers=headers), 401)
 
 
 def test_revoked_token_is_401(writable_app):

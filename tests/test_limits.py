@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -16,7 +17,7 @@ from werkzeug.test import EnvironBuilder
 
 from service import create_app
 from service.config import PROJECT_ROOT, ConfigError, finalize, load_config
-from service.http.limits import client_key
+from service.http.limits import LocalCounts, client_key
 from tests.conftest import SEED_DIR
 from tests.helpers import assert_problem
 
@@ -290,8 +291,44 @@ def test_spec_documents_413_on_every_operation_with_a_body(client):
 
 
 def test_memory_rate_limits_count_per_process_and_expire_with_the_window(make_app):
-    """`memory://` is limits' stock MemoryStorage: counts of this process, forgotten when the window ends."""
+    """`memory://` counts in this process (LocalCounts), each count forgotten when its window ends."""
     client = make_app(RATELIMIT_DEFAULT="2/second").test_client()
     assert [client.get("/api/v1/events").status_code for _ in range(3)] == [200, 200, 429]
     time.sleep(1.05)  # the window is over
     assert client.get("/api/v1/events").status_code == 200
+
+
+def test_memory_counts_start_no_thread_while_requests_are_counted(make_app, monkeypatch):
+    # limits' stock MemoryStorage started a timer thread 10 ms after its last one ended, under load about 100 a
+    # second in every worker.
+    client = make_app(RATELIMIT_DEFAULT="1000/second").test_client()
+    assert client.get("/api/v1/events").status_code == 200
+    started: list[threading.Thread] = []
+    start = threading.Thread.start
+
+    def counted(thread: threading.Thread) -> None:
+        started.append(thread)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counted)
+    for _ in range(30):
+        assert client.get("/api/v1/events").status_code == 200
+        time.sleep(0.005)
+    assert started == []
+
+
+def test_local_counts_keep_one_count_per_window_and_sweep_the_ended_ones():
+    counts = LocalCounts()
+    assert [counts.incr("a", 0.2), counts.incr("a", 0.2), counts.get("a")] == [1, 2, 2]
+    assert time.time() < counts.get_expiry("a") <= time.time() + 0.2
+    counts.incr("b", 0.01)
+    time.sleep(0.03)
+    assert counts.get("b") == 0 and counts.get_expiry("b") <= time.time()
+    assert counts.incr("b", 60) == 1  # a new window
+    counts.incr("gone", 0.01)
+    time.sleep(0.03)
+    counts.next_sweep = 0.0  # the next count sweeps
+    counts.incr("c", 60)
+    assert {"b", "c"} <= set(counts.counts) and "gone" not in counts.counts
+    counts.clear("b")
+    assert counts.get("b") == 0 and counts.reset() >= 1 and counts.counts == {}

@@ -35,15 +35,34 @@ class AuthError(Exception):
         self.status, self.detail, self.error = status, detail, error
 
 
+def bearer_token() -> str | None:
+    """The request's bearer token, None without one (or with another scheme)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def token_row(token: str) -> ApiToken | None:
+    """The stored token TOKEN hashes to (revoked or not), looked up once per request: the rate limiter counts
+    against it, then the view's scope check reads it."""
+    digest = hash_token(token)
+    found = request.environ.setdefault(TOKEN_ROWS, {})  # the request's own (an app context may hold several)
+    if digest not in found:
+        found[digest] = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    return found[digest]
+
+
+TOKEN_ROWS = "service.token_rows"  # in the request's environ: token hash -> its ApiToken row or None
+
+
 def authenticate(needed: str) -> str:
     """Return the name of the token that grants NEEDED, or raise AuthError (401/403)."""
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    token = bearer_token()
     if not header:
         raise AuthError(401, f"This operation needs a bearer token with the '{needed}' scope.")
-    if scheme.lower() != "bearer" or not token.strip():
+    if token is None:
         raise AuthError(401, "The Authorization header must be 'Bearer <token>'.", "invalid_request")
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip())))
+    row = token_row(token)
     if row is None or row.revoked_at is not None:
         raise AuthError(401, "The bearer token is unknown or revoked.", "invalid_token")
     if not grants(row.scope, needed):

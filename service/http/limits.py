@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import math
@@ -12,15 +11,13 @@ import time
 from apispec import APISpec, BasePlugin
 from flask import Flask, Response, current_app, request
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage, storage_from_string
+from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from service.extensions import db
+from service.http import auth
 from service.http.errors import PROBLEM_MEDIA_TYPE, ProblemSchema, problem
 from service.http.log_throttle import Throttle
-from service.models import ApiToken
 
 log = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -35,13 +32,11 @@ def client_key() -> str:
     """Who a limit counts against: a known, unrevoked bearer token (by its hash), else the address.
 
     An unknown token counts against the address, so inventing tokens does not buy fresh budgets."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        digest = hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
-        known = db.session.scalar(select(ApiToken.id).where(
-            ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None)))
-        if known is not None:
-            return "token:" + digest
+    token = auth.bearer_token()
+    if token is not None:
+        row = auth.token_row(token)
+        if row is not None and row.revoked_at is None:
+            return "token:" + row.token_hash
     return address_key(request.environ)
 
 
@@ -53,6 +48,62 @@ def is_exempt() -> bool:
     path = request.path
     return (request.method == "OPTIONS" or path in EXEMPT_PATHS
             or any(path == p or path.startswith(p + "/") for p in EXEMPT_PREFIXES))
+
+
+class LocalCounts(Storage):
+    """Fixed-window counts of this process (`memory://`, and the fallback while Redis is down): a dict under one
+    lock, a window's count dropped once the window is over (when its key is counted again, or by a sweep of every
+    key at most once a second, while counting). A `limits` storage backend of our own, through the library's
+    documented extension point (a subclass of `limits.storage.Storage` implementing its abstract methods): its
+    stock MemoryStorage expires keys from a `threading.Timer` that it starts again 10 ms after the last one, so
+    under load every worker started about a hundred threads a second; counting so cost a page of one position
+    0.14 ms of CPU more than with rate limits off, in process, and a plain counter 0.01 ms (bench, README)."""
+
+    STORAGE_SCHEME = None  # not registered under a scheme: RateLimiter makes it for `memory://`
+    SWEEP_SECONDS = 1.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: dict[str, list[float]] = {}  # key -> [count, end of its window (time.time())]
+        self.lock = threading.Lock()
+        self.next_sweep = 0.0
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return ValueError
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        now = time.time()
+        with self.lock:
+            if now >= self.next_sweep:
+                self.counts = {k: entry for k, entry in self.counts.items() if entry[1] > now}
+                self.next_sweep = now + self.SWEEP_SECONDS
+            entry = self.counts.get(key)
+            if entry is None or entry[1] <= now:
+                entry = self.counts[key] = [0, now + expiry]
+            entry[0] += amount
+            return int(entry[0])
+
+    def get(self, key: str) -> int:
+        entry = self.counts.get(key)
+        return int(entry[0]) if entry is not None and entry[1] > time.time() else 0
+
+    def get_expiry(self, key: str) -> float:
+        now = time.time()
+        entry = self.counts.get(key)
+        return entry[1] if entry is not None and entry[1] > now else now
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int:
+        with self.lock:
+            count, self.counts = len(self.counts), {}
+        return count
+
+    def clear(self, key: str) -> None:
+        with self.lock:
+            self.counts.pop(key, None)
 
 
 class RateLimiter:
@@ -74,12 +125,12 @@ class RateLimiter:
         self.writes = parse_many(config["RATELIMIT_WRITE"])
         uri = config["RATELIMIT_STORAGE_URI"]
         timeout = config.get("REDIS_TIMEOUT", 0.5)  # a frozen Redis costs a request this, then memory counts
-        storage = MemoryStorage() if uri.startswith("memory://") else \
+        storage = LocalCounts() if uri.startswith("memory://") else \
             storage_from_string(uri, **{"socket_timeout": timeout, "socket_connect_timeout": timeout,
                                         **config.get("RATELIMIT_STORAGE_OPTIONS", {})})
         self.shared = FixedWindowRateLimiter(storage)
-        self.local = FixedWindowRateLimiter(MemoryStorage())
-        self.is_memory = isinstance(storage, MemoryStorage)
+        self.local = FixedWindowRateLimiter(LocalCounts())
+        self.is_memory = isinstance(storage, LocalCounts)
         self.down_until = 0.0
         self.lock = threading.Lock()
 
