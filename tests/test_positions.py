@@ -2,8 +2,8 @@
 
 
 
-from tests.conftest import make_actor, position_body, unique
-from tests.helpers import all_items, assert_problem, said_by, slugs
+from tests.conftest import make_actor, make_position, position_body, unique
+from tests.helpers import all_items, assert_problem, recorded_statements, said_by, slugs
 
 
 def test_list_positions_filtered_by_holder_and_stance(client):
@@ -75,3 +75,19 @@ def test_create_position_with_condition(writer):
     assert body["holder"]["slug"] == actor["slug"] and body["proposal"]["slug"] == "us-security-backstop"
     assert [s["slug"] for s in body["speaker_chain"]] == [actor["slug"], "le-monde"]
     assert body["conditions"][0]["citations"][0]["quote"].startswith("in the event")
+
+
+def test_a_patch_reads_its_references_and_citations_before_its_first_write(writable_app, writer):
+    # Its first write statement queues it behind the other writers (SQLite) or locks the row (PostgreSQL) until
+    # its commit: what it only reads is read before.
+    position = make_position(writer)
+    holder = make_actor(writer)["slug"]
+    change = {"holder": holder, **said_by(holder, "Macron deemed", "partial"),
+              "citations": [{"quote": "far too early"}]}
+    with recorded_statements(writable_app) as statements:
+        response = writer.patch(position["url"], json=change, headers={"If-Match": "*"})
+    assert response.status_code == 200, response.get_json()
+    words = [" ".join(s.split()).upper() for s in statements]
+    first_write = next(i for i, s in enumerate(words) if s.startswith(("INSERT", "UPDATE", "DELETE")))
+    reads = [i for i, s in enumerate(words) if s.startswith("SELECT DOCUMENTS.TEXT") or "FROM API_TOKENS" in s]
+    assert reads and max(reads) < first_write, statements

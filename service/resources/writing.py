@@ -122,9 +122,10 @@ def create(spec: WriteSpec, data: dict) -> Response:
 
 def update_record(spec: WriteSpec, obj, data: dict) -> Response:
     before = _check_if_match(spec, obj)
-    with db.session.no_autoflush:
+    with db.session.no_autoflush:  # reads only (references, citations verified): no write lock taken yet
         spec.assign(obj, data)
     _flush_or_409()
+    _lock(spec, obj)
     body = representation(spec, obj)
     _audit(spec, "update", obj, before, body, spec.url.format(**{spec.key: getattr(obj, spec.key)}))
     return _commit(_json(body, 200))
@@ -136,6 +137,7 @@ def delete_record(spec: WriteSpec, obj) -> Response:
     if blocking:
         db.session.rollback()
         abort(409, message=f"Still referred to by {', '.join(blocking)}; delete or change those first.")
+    _lock(spec, obj)
     url = spec.url.format(**{spec.key: getattr(obj, spec.key)})
     _audit(spec, "delete", obj, before, None, url)
     db.session.delete(obj)
@@ -144,13 +146,21 @@ def delete_record(spec: WriteSpec, obj) -> Response:
 
 
 def _check_if_match(spec: WriteSpec, obj) -> dict:
-    """428 without If-Match, 412 when stale; then take the record's optimistic lock."""
+    """428 without If-Match, 412 when stale: what a GET of OBJ served before this write."""
     if "If-Match" not in request.headers:
         abort(428, message="Send If-Match with the ETag from a GET of this record.")
     before = _served(spec, obj)
     tags = compression.etags_of(etag_of(before).strip('"'))  # a compressed GET's ETag names its coding
     if not (request.if_match.star_tag or any(request.if_match.contains(tag) for tag in tags)):
         abort(412, message="The record changed since you read it; GET it again and retry.")
+    return before
+
+
+def _lock(spec: WriteSpec, obj) -> None:
+    """Take OBJ's optimistic lock: move its version from the one read, or 412 (nothing of the write is kept)
+    when another write moved it since. Taken as late as it can be, once the write's reads are done: on SQLite
+    its first write statement queues it behind the other writers (service/http/sqlite_writers.py), and on
+    PostgreSQL it locks the row, until the commit."""
     if spec.versioned:
         table: Table = sa_inspect(spec.model).columns["version"].table  # records' for every record type
         bumped = db.session.execute(
@@ -160,7 +170,6 @@ def _check_if_match(spec: WriteSpec, obj) -> dict:
         if cast(CursorResult, bumped).rowcount != 1:
             db.session.rollback()
             abort(412, message="The record changed since you read it; GET it again and retry.")
-    return before
 
 
 def _served(spec: WriteSpec, obj) -> dict:
