@@ -2,9 +2,10 @@
 
 A shape names the relationships to load below a model's own columns, e.g. a position's
 `{"conditions": CITED, "citations": {"document": {}}}`. `options()` turns it into loader options: one
-`SELECT ... IN` per relationship, whatever the number of records. Item views and writes load one record with
-them, and so does the briefings' list its page. The record lists serve stored bodies (service/read_model.py) and
-load nothing; the documents' list and the changes feed read rows (listing.py), search hits their own (search.py).
+`SELECT ... IN` per one-to-many relationship (a many-to-one joined into its rows' SELECT), whatever the number
+of records. Item views and writes load one record with them, and so does the briefings' list its page. The
+record lists serve stored bodies (service/read_model.py) and load nothing; the documents' list and the changes
+feed read rows (listing.py), search hits their own (search.py).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def shape(*parts: Shape) -> dict:
 
 
 def options(model: type, wanted: Shape) -> tuple:
-    """ORM loader options that load WANTED below MODEL, each relationship by one `SELECT ... IN`."""
+    """ORM loader options that load WANTED below MODEL: each one-to-many (or many-to-many) relationship by one
+    `SELECT ... IN`, each many-to-one joined into the SELECT of its rows."""
     mapper: Mapper = inspect_model(model)
     return tuple(_option(mapper.relationships[name], below) for name, below in wanted.items())
 
