@@ -77,9 +77,13 @@ def test_create_position_with_condition(writer):
     assert body["conditions"][0]["citations"][0]["quote"].startswith("in the event")
 
 
+def first_write(statements: list[str]) -> int:
+    return next(i for i, s in enumerate(statements) if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")))
+
+
 def test_a_patch_reads_its_references_and_citations_before_its_first_write(writable_app, writer):
-    # Its first write statement queues it behind the other writers (SQLite) or locks the row (PostgreSQL) until
-    # its commit: what it only reads is read before.
+    # Its first write statement queues it behind the other writers (SQLite) or locks the data version's row
+    # (PostgreSQL) until its commit: what it only reads is read before, and that row is its first lock.
     position = make_position(writer)
     holder = make_actor(writer)["slug"]
     change = {"holder": holder, **said_by(holder, "Macron deemed", "partial"),
@@ -88,6 +92,14 @@ def test_a_patch_reads_its_references_and_citations_before_its_first_write(writa
         response = writer.patch(position["url"], json=change, headers={"If-Match": "*"})
     assert response.status_code == 200, response.get_json()
     words = [" ".join(s.split()).upper() for s in statements]
-    first_write = next(i for i, s in enumerate(words) if s.startswith(("INSERT", "UPDATE", "DELETE")))
     reads = [i for i, s in enumerate(words) if s.startswith("SELECT DOCUMENTS.TEXT") or "FROM API_TOKENS" in s]
-    assert reads and max(reads) < first_write, statements
+    assert reads and max(reads) < first_write(words), statements
+    assert words[first_write(words)].startswith("UPDATE DATA_VERSION"), statements
+
+
+def test_a_create_locks_the_data_version_before_it_writes_its_rows(writable_app, writer):
+    with recorded_statements(writable_app) as statements:
+        response = writer.post("/api/v1/positions", json=position_body(holder=make_actor(writer)["slug"]))
+    assert response.status_code == 201, response.get_json()
+    creating = statements[[i for i, s in enumerate(statements) if "FROM API_TOKENS" in s.upper()][-1]:]
+    assert creating[first_write(creating)].lstrip().upper().startswith("UPDATE DATA_VERSION"), creating

@@ -158,9 +158,8 @@ def _check_if_match(spec: WriteSpec, obj) -> dict:
 
 def _lock(spec: WriteSpec, obj) -> None:
     """Take OBJ's optimistic lock: move its version from the one read, or 412 (nothing of the write is kept)
-    when another write moved it since. Taken as late as it can be, once the write's reads are done: on SQLite
-    its first write statement queues it behind the other writers (service/http/sqlite_writers.py), and on
-    PostgreSQL it locks the row, until the commit."""
+    when another write moved it since. Taken once the write's reads are done, as its first write statements
+    (see _flush_or_409) hold the writers' queue (SQLite) or the data version's row (PostgreSQL) to the commit."""
     if spec.versioned:
         table: Table = sa_inspect(spec.model).columns["version"].table  # records' for every record type
         bumped = db.session.execute(
@@ -181,6 +180,10 @@ def _served(spec: WriteSpec, obj) -> dict:
 
 
 def _flush_or_409() -> None:
+    """Flush the write, its data version moved first: on PostgreSQL that row is every writer's first lock (then its
+    records' rows, and the rows their foreign keys name, in the flush), so two writers never wait for each other
+    in a cycle; on SQLite the write joins the writers' queue here."""
+    response_cache.bump_session(db.session(), set())
     try:
         db.session.flush()
     except IntegrityError as exc:
