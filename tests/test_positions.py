@@ -2,6 +2,11 @@
 
 
 
+from sqlalchemy import func, select, text
+
+from service.extensions import db
+from service.models import Change
+from service.resources import positions
 from tests.conftest import make_actor, make_position, position_body, unique
 from tests.helpers import all_items, assert_problem, recorded_statements, said_by, slugs
 
@@ -92,9 +97,31 @@ def test_a_patch_reads_its_references_and_citations_before_its_first_write(writa
         response = writer.patch(position["url"], json=change, headers={"If-Match": "*"})
     assert response.status_code == 200, response.get_json()
     words = [" ".join(s.split()).upper() for s in statements]
-    reads = [i for i, s in enumerate(words) if s.startswith("SELECT DOCUMENTS.TEXT") or "FROM API_TOKENS" in s]
-    assert reads and max(reads) < first_write(words), statements
+    quotes = [i for i, s in enumerate(words) if s.startswith("SELECT DOCUMENTS.TEXT")]  # the citation verified
+    tokens = [i for i, s in enumerate(words) if "FROM API_TOKENS" in s]
+    assert quotes and tokens and max(quotes + tokens) < first_write(words), statements
     assert words[first_write(words)].startswith("UPDATE DATA_VERSION"), statements
+
+
+def test_a_patch_of_a_record_deleted_after_it_was_read_is_a_412_and_writes_nothing(writable_app, writer,
+                                                                                    monkeypatch):
+    # Its lock is taken after its reads: a DELETE that commits in between leaves its flush no row to update.
+    position = make_position(writer)
+    assign = positions.WRITES.assign
+
+    def deleted_meanwhile(obj, data):
+        assign(obj, data)
+        with writable_app.app_context(), db.engine.begin() as conn:  # another connection: committed at once
+            conn.execute(text("DELETE FROM records WHERE id = :id"), {"id": obj.id})
+
+    monkeypatch.setattr(positions.WRITES, "assign", deleted_meanwhile)
+    response = writer.patch(position["url"], json={"topic": "ceasefire"}, headers={"If-Match": "*"})
+    assert_problem(response, 412)
+    monkeypatch.undo()
+    assert_problem(writer.get(position["url"]), 404)
+    with writable_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Change).where(
+            Change.record_key == position["slug"], Change.action == "update")) == 0
 
 
 def test_a_create_locks_the_data_version_before_it_writes_its_rows(writable_app, writer):

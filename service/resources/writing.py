@@ -16,6 +16,7 @@ from sqlalchemy import CursorResult, Table, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.http import generate_etag
 
 from service import read_model
@@ -133,11 +134,11 @@ def update_record(spec: WriteSpec, obj, data: dict) -> Response:
 
 def delete_record(spec: WriteSpec, obj) -> Response:
     before = _check_if_match(spec, obj)
+    _lock(spec, obj)  # first: a record added meanwhile that refers to this one is counted
     blocking = spec.referrers(obj)
     if blocking:
         db.session.rollback()
         abort(409, message=f"Still referred to by {', '.join(blocking)}; delete or change those first.")
-    _lock(spec, obj)
     url = spec.url.format(**{spec.key: getattr(obj, spec.key)})
     _audit(spec, "delete", obj, before, None, url)
     db.session.delete(obj)
@@ -182,13 +183,17 @@ def _served(spec: WriteSpec, obj) -> dict:
 def _flush_or_409() -> None:
     """Flush the write, its data version moved first: on PostgreSQL that row is every writer's first lock (then its
     records' rows, and the rows their foreign keys name, in the flush), so two writers never wait for each other
-    in a cycle; on SQLite the write joins the writers' queue here."""
+    in a cycle (a create's idempotency claim, written before, is every such writer's first); on SQLite the write
+    joins the writers' queue here at the latest. A row gone since it was read (deleted meanwhile) is a 412."""
     response_cache.bump_session(db.session(), set())
     try:
         db.session.flush()
     except IntegrityError as exc:
         db.session.rollback()
         abort(409, message=f"The change conflicts with existing data: {_constraint(exc)}.")
+    except StaleDataError:  # the record's row went away since it was read (a DELETE committed meanwhile)
+        db.session.rollback()
+        abort(412, message="The record changed since you read it; GET it again and retry.")
 
 
 def _constraint(exc: IntegrityError) -> str:
