@@ -108,10 +108,12 @@ def test_a_patch_of_a_record_deleted_after_it_was_read_is_a_412_and_writes_nothi
     # Its lock is taken after its reads: a DELETE that commits in between leaves its flush no row to update.
     position = make_position(writer)
     assign = positions.WRITES.assign
+    with writable_app.app_context():
+        engine = db.engine  # used outside any app context: pushing one inside the request would end its session
 
     def deleted_meanwhile(obj, data):
         assign(obj, data)
-        with writable_app.app_context(), db.engine.begin() as conn:  # another connection: committed at once
+        with engine.begin() as conn:  # another connection, committed at once
             conn.execute(text("DELETE FROM records WHERE id = :id"), {"id": obj.id})
 
     monkeypatch.setattr(positions.WRITES, "assign", deleted_meanwhile)

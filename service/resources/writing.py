@@ -16,7 +16,7 @@ from sqlalchemy import CursorResult, Table, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.http import generate_etag
 
 from service import read_model
@@ -33,6 +33,7 @@ WRITE_HEADERS = {
              "schema": {"type": "string"}},
     "Location": {"description": "URL of the created record", "schema": {"type": "string"}},
 }
+STALE = "The record changed since you read it; GET it again and retry."  # the 412's detail
 IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
             "description": "The ETag of the representation being changed (from a GET); `*` for any"}
 
@@ -153,7 +154,7 @@ def _check_if_match(spec: WriteSpec, obj) -> dict:
     before = _served(spec, obj)
     tags = compression.etags_of(etag_of(before).strip('"'))  # a compressed GET's ETag names its coding
     if not (request.if_match.star_tag or any(request.if_match.contains(tag) for tag in tags)):
-        abort(412, message="The record changed since you read it; GET it again and retry.")
+        abort(412, message=STALE)
     return before
 
 
@@ -169,7 +170,7 @@ def _lock(spec: WriteSpec, obj) -> None:
             execution_options={response_cache.SCOPE_OPTION: response_cache.scope_of(spec.model)})
         if cast(CursorResult, bumped).rowcount != 1:
             db.session.rollback()
-            abort(412, message="The record changed since you read it; GET it again and retry.")
+            abort(412, message=STALE)
 
 
 def _served(spec: WriteSpec, obj) -> dict:
@@ -191,9 +192,9 @@ def _flush_or_409() -> None:
     except IntegrityError as exc:
         db.session.rollback()
         abort(409, message=f"The change conflicts with existing data: {_constraint(exc)}.")
-    except StaleDataError:  # the record's row went away since it was read (a DELETE committed meanwhile)
+    except (StaleDataError, ObjectDeletedError):  # its row went away since it was read (a DELETE committed)
         db.session.rollback()
-        abort(412, message="The record changed since you read it; GET it again and retry.")
+        abort(412, message=STALE)
 
 
 def _constraint(exc: IntegrityError) -> str:
