@@ -98,6 +98,11 @@ def recorded_statements(app):
         event.remove(engine, "before_cursor_execute", record)
 
 
+def first_write(statements: list[str]) -> int:
+    """The index of the first INSERT, UPDATE or DELETE among STATEMENTS (as recorded_statements lists them)."""
+    return next(i for i, s in enumerate(statements) if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")))
+
+
 def count_statements(app, url: str, headers: dict | None = None) -> int:
     """The SQL statements a GET of URL runs (it must answer 200)."""
     with recorded_statements(app) as statements:

@@ -6,7 +6,7 @@ from tests.conftest import (
     actor_body,
     make_actor,
 )
-from tests.helpers import all_items, assert_problem, recorded_statements, slugs
+from tests.helpers import all_items, assert_problem, first_write, recorded_statements, slugs
 
 
 def test_list_actors_returns_every_kind_with_citations(client):
@@ -151,7 +151,5 @@ def test_a_delete_counts_what_refers_to_its_actor_after_taking_its_lock(writable
     actor = make_actor(writer)
     with recorded_statements(writable_app) as statements:
         assert writer.delete(actor["url"], headers={"If-Match": "*"}).status_code == 204
-    words = [" ".join(s.split()).upper() for s in statements]
-    first_write = next(i for i, s in enumerate(words) if s.startswith(("INSERT", "UPDATE", "DELETE")))
-    counts = [i for i, s in enumerate(words) if s.startswith("SELECT COUNT(*)")]
-    assert counts and min(counts) > first_write, statements
+    counts = [i for i, s in enumerate(statements) if s.lstrip().upper().startswith("SELECT COUNT(*)")]
+    assert counts and min(counts) > first_write(statements), statements

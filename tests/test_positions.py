@@ -8,7 +8,7 @@ from service.extensions import db
 from service.models import Change
 from service.resources import positions
 from tests.conftest import make_actor, make_position, position_body, unique
-from tests.helpers import all_items, assert_problem, recorded_statements, said_by, slugs
+from tests.helpers import all_items, assert_problem, first_write, recorded_statements, said_by, slugs
 
 
 def test_list_positions_filtered_by_holder_and_stance(client):
@@ -80,10 +80,6 @@ def test_create_position_with_condition(writer):
     assert body["holder"]["slug"] == actor["slug"] and body["proposal"]["slug"] == "us-security-backstop"
     assert [s["slug"] for s in body["speaker_chain"]] == [actor["slug"], "le-monde"]
     assert body["conditions"][0]["citations"][0]["quote"].startswith("in the event")
-
-
-def first_write(statements: list[str]) -> int:
-    return next(i for i, s in enumerate(statements) if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")))
 
 
 def test_a_patch_reads_its_references_and_citations_before_its_first_write(writable_app, writer):

@@ -35,6 +35,9 @@ class AuthError(Exception):
         self.status, self.detail, self.error = status, detail, error
 
 
+TOKEN_ROWS = "service.token_rows"  # in the request's environ: token hash -> its ApiToken row or None
+
+
 def bearer_token() -> str | None:
     """The request's bearer token, None without one (or with another scheme)."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -49,9 +52,6 @@ def token_row(token: str) -> ApiToken | None:
     if digest not in found:
         found[digest] = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     return found[digest]
-
-
-TOKEN_ROWS = "service.token_rows"  # in the request's environ: token hash -> its ApiToken row or None
 
 
 def authenticate(needed: str) -> str:
