@@ -23,6 +23,7 @@ from flask import Flask
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Connection,
     Table,
     bindparam,
     delete,
@@ -190,12 +191,13 @@ def _same_fields(schema: Any, stored: Any) -> bool:
     return issubclass(schema, stored) and set(schema().fields) == set(stored().fields)
 
 
-def stored_body(session: Session, model: type[Any], schema: type[Any], criterion: Any) -> str | None:
-    """The stored body of the MODEL record CRITERION selects (one SELECT), when it is MODEL's representation in
-    SCHEMA (see serves()); None otherwise, or when no record matches, or the one that does has no stored body."""
+def stored_body(reading: Session | Connection, model: type[Any], schema: type[Any], criterion: Any) -> str | None:
+    """The stored body of the MODEL record CRITERION selects (one SELECT, in READING's transaction or on a
+    connection of its own), when it is MODEL's representation in SCHEMA (see serves()); None otherwise, or when no
+    record matches, or the one that does has no stored body."""
     if not serves(model, schema):
         return None
-    return session.scalar(select(BODIES.c.body).join_from(BODIES, model, BODIES.c.id == model.id).where(criterion))
+    return reading.scalar(select(BODIES.c.body).join_from(BODIES, model, BODIES.c.id == model.id).where(criterion))
 
 
 def joins_bodies(app: Flask) -> bool:

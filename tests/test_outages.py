@@ -19,7 +19,7 @@ import redis
 from sqlalchemy import text
 
 from service import create_app, migrate
-from service.extensions import db
+from service.extensions import IDLE_PING_SECONDS, db
 from service.http.db_deadlines import WATCHDOG
 from tests.deploy_support import PrivatePostgres, free_port, postgres_bin, wait_for
 from tests.helpers import assert_problem
@@ -98,6 +98,27 @@ def test_get_with_the_database_frozen_is_a_503_within_the_bound_and_recovers(pos
     assert WATCHDOG.shut > shut  # it was the watchdog, not the server, that ended the waits
     wait_for(lambda: client.get("/api/v1/actors").status_code == 200, 20, "the service to recover")
     assert client.get("/readyz").status_code == 200
+
+
+def test_a_restart_of_the_database_costs_no_request_and_a_connection_in_steady_use_is_not_pinged(postgres,
+                                                                                               monkeypatch):
+    """A pooled connection is pinged before its use only once it has been idle IDLE_PING_SECONDS: used again at
+    once it runs its request's statements alone; after the server restarts, the pooled connections it closed are
+    found dead by their ping and replaced before they serve, so the first request after is answered."""
+    app = create_app({"DATABASE_URL": postgres.database_url, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    with app.app_context():
+        engine = db.engine
+    pings = []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(connection) or ping(connection))
+    assert client.get("/api/v1/actors").status_code == 200
+    assert client.get("/api/v1/events").status_code == 200 and pings == []
+    postgres.stop()
+    postgres.start()
+    time.sleep(IDLE_PING_SECONDS)
+    assert [client.get(url).status_code for url in ("/api/v1/actors", "/api/v1/events", "/readyz")] == [200] * 3
+    assert pings  # the connections the restart closed, found dead
 
 
 class PrivateRedis:

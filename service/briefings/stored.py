@@ -20,6 +20,8 @@ from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import (
+    Connection,
+    Engine,
     Table,
     event,
     func,
@@ -72,19 +74,22 @@ class Found:
     body: bytes | str | None  # the stored text (its UTF-8 bytes on SQLite)
 
 
-def find(session: Session, slug: str, column: str) -> Found | None:
-    """The briefing SLUG's stored COLUMN and the row's generation, in one SELECT; None for no such briefing."""
-    row = session.connection().execute(
+def find(reading: Session | Connection, slug: str, column: str) -> Found | None:
+    """The briefing SLUG's stored COLUMN and the row's generation, in one SELECT (in READING's transaction, or on a
+    connection of its own); None for no such briefing."""
+    row = reading.execute(
         select(BRIEFINGS.c.id, COMPOSITIONS.c.generation, utf8_bytes(COMPOSITIONS.c[column]))
         .outerjoin(COMPOSITIONS, COMPOSITIONS.c.briefing_id == BRIEFINGS.c.id)
         .where(BRIEFINGS.c.slug == slug)).one_or_none()
     return None if row is None else Found(*row)
 
 
-def served(session: Session, slug: str, media_type: str) -> bytes | None:
-    """The briefing SLUG in MEDIA_TYPE as served: stored, or composed now and stored; None for no such briefing."""
+def served(reader: Engine, session: Session, slug: str, media_type: str) -> bytes | None:
+    """The briefing SLUG in MEDIA_TYPE as served: stored (read on a connection of READER's, see
+    service.extensions.Database.reader), or composed now in SESSION and stored; None for no such briefing."""
     column = MEDIA_TYPES[media_type]
-    found = find(session, slug, column)  # first: the generation is read before any record
+    with reader.connect() as conn:  # first: the generation is read before any record
+        found = find(conn, slug, column)
     if found is None:
         return None
     if found.body is not None:

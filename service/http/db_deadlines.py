@@ -3,11 +3,11 @@
 `statement_timeout` (set on every connection) makes a live server cancel a slow statement, and `connect_timeout`
 bounds a new connection; but a server that is frozen (stopped, swapped out, its host hung) cancels nothing, and
 its kernel still acknowledges every packet, so neither TCP keepalives nor `tcp_user_timeout` notice: a statement
-sent to it, or the pool's pre-ping, waits for ever. So one watchdog thread per process looks at every connection
-twice a second; one that has been busy with the same statement (libpq's transaction status ACTIVE) for longer
-than the statement timeout plus a grace has its socket shut down. The waiting driver then fails at once
-("server closed the connection unexpectedly"), SQLAlchemy invalidates the connection, and the request is a 503.
-A server that answers never gets there: it has cancelled the statement itself by then.
+sent to it, or the pool's ping of an idle connection, waits for ever. So one watchdog thread per process looks at
+every connection twice a second; one that has been busy with the same statement (libpq's transaction status
+ACTIVE) for longer than the statement timeout plus a grace has its socket shut down. The waiting driver then
+fails at once ("server closed the connection unexpectedly"), SQLAlchemy invalidates the connection, and the
+request is a 503. A server that answers never gets there: it has cancelled the statement itself by then.
 """
 
 from __future__ import annotations

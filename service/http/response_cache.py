@@ -348,14 +348,19 @@ def request_key(environ: dict, principal: str, media_types: tuple[str, ...]) -> 
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+SERVER_SHUTDOWN = "57P"  # SQLSTATE class 57, operator intervention: admin, crash or restart shutdown
+
+
 class VersionReader:
     """Reads the committed versions (the data version and every scope's), once per cacheable request, as cheaply
     as the driver allows.
 
     Each thread keeps one autocommit DBAPI connection of its own, detached from the pool (with the
-    engine's connect settings applied), so a hit pays neither a pool checkout (nor PostgreSQL's
-    pre-ping) nor SQLAlchemy's result machinery. Any driver error drops that connection and the
-    request is served without the cache; the next one reconnects. In-memory SQLite (one connection
+    engine's connect settings applied), so a hit pays neither a pool checkout nor SQLAlchemy's result
+    machinery. Any driver error drops that connection and the request is served without the cache; the next
+    one reconnects. A PostgreSQL connection held since an earlier read that the server closed when it shut down
+    (it says so, SQLSTATE 57P01-57P03: it restarted since) is replaced at once, and the read tried again on the
+    new one; when that fails too, the database is unavailable. In-memory SQLite (one connection
     shared through the pool) reads through the pool instead. A thread that has ended leaves its connection
     behind: the next thread to connect closes it, so a server that starts a thread per request (Werkzeug's)
     holds at most one connection per live thread, not one per request ever served."""
@@ -382,27 +387,31 @@ class VersionReader:
                 return versions if EVERY_WRITE in versions else None
             except SQLAlchemyError:  # the database is down: answer (with a problem) without the cache
                 return None
-        connection = getattr(self.local, "connection", None)
-        try:
-            if connection is None or self.local.pid != os.getpid():
-                connection = self._connect()
-            cursor = connection.cursor()
+        while True:
+            connection = getattr(self.local, "connection", None)
+            held = connection is not None and self.local.pid == os.getpid()
             try:
-                cursor.execute(CURRENT)
-                rows = cursor.fetchall()
-            finally:
-                cursor.close()
-            versions = dict(rows)
-            return versions if EVERY_WRITE in versions else None
-        except OperationalError:  # from connecting, through the pool
-            self._drop(connection)
-            raise
-        except psycopg.OperationalError as exc:
-            self._drop(connection)
-            raise OperationalError(CURRENT, None, exc) from exc
-        except Exception:  # each driver has its own error classes; any of them means "no cache now"
-            self._drop(connection)
-            return None
+                if connection is None or not held:
+                    connection = self._connect()
+                cursor = connection.cursor()
+                try:
+                    cursor.execute(CURRENT)
+                    rows = cursor.fetchall()
+                finally:
+                    cursor.close()
+                versions = dict(rows)
+                return versions if EVERY_WRITE in versions else None
+            except OperationalError:  # from connecting, through the pool
+                self._drop(connection)
+                raise
+            except psycopg.OperationalError as exc:
+                self._drop(connection)
+                if held and (exc.sqlstate or "").startswith(SERVER_SHUTDOWN):  # held since the server restarted
+                    continue  # once more, on a new connection (a frozen server says nothing: no second wait)
+                raise OperationalError(CURRENT, None, exc) from exc
+            except Exception:  # each driver has its own error classes; any of them means "no cache now"
+                self._drop(connection)
+                return None
 
     def _connect(self):
         fairy = self.engine.raw_connection()
