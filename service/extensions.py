@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import select
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 from flask import Flask, current_app
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
@@ -97,12 +99,15 @@ def make_engine(url: str, connect_timeout: int | None = None, statement_timeout:
 
 
 def _ping_when_idle(engine: Engine, seconds: float) -> None:
-    """Ping a pooled connection before its use when it has been back in the pool for SECONDS or more; a dead one
-    (the server restarted meanwhile) invalidates the pool, and the checkout goes on with a new connection
-    (PoolEvents.checkout's documented protocol, through InvalidatePoolError). `pool_pre_ping` pings before every
-    use: a round trip more for every request (0.2 ms of a 2.2 ms page in process), where a connection in steady
-    use went back to the pool milliseconds ago. A connection that dies while in use, or within SECONDS of its
-    last use, fails its request's statement instead (a 503 problem), and that disconnect invalidates the pool."""
+    """Ping a pooled connection before its use when the server may have closed it: when its socket has something
+    to read (an idle connection is sent nothing, but the server's last words and its end of the connection when
+    it shuts down, restarts or terminates the backend), or when it has been back in the pool for SECONDS or more
+    (a peer gone without a word, such as a firewall that dropped an idle connection). A dead one invalidates the
+    pool, and the checkout goes on with a new connection (PoolEvents.checkout's documented protocol, through
+    InvalidatePoolError). `pool_pre_ping` pings before every use: a round trip more for every request (0.2 ms of
+    a 2.2 ms page in process), where a connection in steady use went back to the pool milliseconds ago and a look
+    at its socket costs a system call. A connection that dies while in use fails its request instead (a 503
+    problem), and that disconnect invalidates the pool."""
     @event.listens_for(engine, "checkin")
     def idle(_dbapi_connection, record) -> None:
         record.info[IDLE_SINCE] = time.monotonic()
@@ -110,12 +115,22 @@ def _ping_when_idle(engine: Engine, seconds: float) -> None:
     @event.listens_for(engine, "checkout")
     def ping(dbapi_connection, record, _proxy) -> None:
         since = record.info.get(IDLE_SINCE)  # none on a new connection: its info goes with the one it replaced
-        if since is None or time.monotonic() - since < seconds:
+        if since is None or (time.monotonic() - since < seconds and not _has_input(dbapi_connection)):
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
             raise exc.InvalidatePoolError(f"ping failed: {error}") from error
+
+
+def _has_input(dbapi_connection) -> bool:
+    """Whether the idle connection's socket can be read without waiting (or it has no socket any more)."""
+    try:
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+        return bool(poller.poll(0))
+    except (OSError, ValueError, psycopg.Error):  # closed: the ping finds out
+        return True
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

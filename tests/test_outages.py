@@ -102,9 +102,11 @@ def test_get_with_the_database_frozen_is_a_503_within_the_bound_and_recovers(pos
 
 def test_a_restart_of_the_database_costs_no_request_and_a_connection_in_steady_use_is_not_pinged(postgres,
                                                                                                monkeypatch):
-    """A pooled connection is pinged before its use only once it has been idle IDLE_PING_SECONDS: used again at
-    once it runs its request's statements alone; after the server restarts, the pooled connections it closed are
-    found dead by their ping and replaced before they serve, so the first request after is answered."""
+    """A pooled connection is pinged before its use only when its server may have closed it: used again at once
+    it runs its request's statements alone; right after the server restarts, the pooled connections it closed
+    (their sockets readable: the server's last words) are pinged, found dead and replaced before they serve, and
+    the version reader's connection is replaced too, so the first requests after are answered; a connection
+    back in the pool for IDLE_PING_SECONDS is pinged whatever its socket says."""
     app = create_app({"DATABASE_URL": postgres.database_url, "RATELIMIT_ENABLED": False})
     client = app.test_client()
     with app.app_context():
@@ -116,9 +118,12 @@ def test_a_restart_of_the_database_costs_no_request_and_a_connection_in_steady_u
     assert client.get("/api/v1/events").status_code == 200 and pings == []
     postgres.stop()
     postgres.start()
-    time.sleep(IDLE_PING_SECONDS)
     assert [client.get(url).status_code for url in ("/api/v1/actors", "/api/v1/events", "/readyz")] == [200] * 3
     assert pings  # the connections the restart closed, found dead
+    pinged = len(pings)
+    assert client.get("/api/v1/actors?limit=2").status_code == 200 and len(pings) == pinged  # new URLs: no hits
+    time.sleep(IDLE_PING_SECONDS)
+    assert client.get("/api/v1/actors?limit=3").status_code == 200 and len(pings) == pinged + 1
 
 
 class PrivateRedis:
