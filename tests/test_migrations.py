@@ -55,3 +55,20 @@ def test_upgrade_to_0007_keeps_every_row_and_moves_a_position_s_actor_to_holder_
     if backend == "postgresql":  # SQLite does not reflect expression indexes: only PostgreSQL can show them
         assert {"ix_positions_sort_date_by_holder_id", "ix_aid_items_sort_slug", "ix_events_sort_date"} <= names
     assert {"ix_positions_holder_id", "ix_aid_items_donor_id", "ix_events_status"} <= names
+
+
+def test_on_postgresql_a_stored_body_that_fits_a_page_stays_in_its_row_and_a_longer_one_goes_out_of_line(databases):
+    """0015: a body of 3 kB (the seed's positions' are about that) is read from record_bodies' own row, with no
+    TOAST lookup; one longer than a page still goes to the TOAST table, uncompressed (0013)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(databases.new("postgresql"))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO briefings (id, slug, name, summary) VALUES (1, 'b', 'B', 'S')"))
+        conn.execute(text("INSERT INTO records (id, type, briefing_id) VALUES (1, 'actor', 1), (2, 'actor', 1)"))
+        conn.execute(text("INSERT INTO record_bodies (id, body) VALUES (1, :short), (2, :long)"),
+                      {"short": "x" * 3000, "long": "y" * 20000})
+        toast = conn.scalar(text("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'record_bodies'"))
+        chunks = conn.execute(text(f"SELECT chunk_id, sum(octet_length(chunk_data)) FROM {toast} GROUP BY chunk_id"))
+        assert [size for _, size in chunks] == [20000]
+    engine.dispose()
