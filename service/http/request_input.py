@@ -11,6 +11,7 @@ deep nesting, neither of which webargs turns into a 400: Parser.load_json (its p
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import flask_smorest
@@ -19,6 +20,8 @@ from flask_smorest import abort
 from marshmallow.utils import missing
 from webargs import core
 from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import MultiDict
 
 NUL = "\x00"
 NUL_MESSAGE = "Must not contain a NUL character (\\u0000)."
@@ -67,7 +70,42 @@ def _check_body(body: Any) -> None:
             stack.extend((value, (*path, str(i))) for i, value in enumerate(node))
 
 
+class QueryArgs(MutableMapping):
+    """The query string's parameters as webargs reads them (get, getlist, iteration), read-only. werkzeug's
+    MultiDict answers `get` of an absent key by raising and catching a BadRequestKeyError, an HTTPException built
+    for nothing: a list's schema asks for each of its twenty-odd parameters, most of them absent."""
+
+    def __init__(self, args: MultiDict):
+        self.lists = dict(args.lists())
+
+    def __getitem__(self, key: str) -> str:
+        return self.lists[key][0]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        values = self.lists.get(key)
+        return default if values is None else values[0]
+
+    def getlist(self, key: str) -> list[str]:
+        return list(self.lists.get(key, ()))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lists)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raise TypeError("the query string is read-only")  # as werkzeug's ImmutableMultiDict
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("the query string is read-only")
+
+    def __len__(self) -> int:
+        return len(self.lists)
+
+
 class Parser(FlaskParser):
+    def load_querystring(self, req, schema) -> MultiDictProxy:
+        """The query string as FlaskParser loads it (a MultiDictProxy for SCHEMA), read through QueryArgs."""
+        return MultiDictProxy(QueryArgs(req.args), schema)
+
     def load_json(self, req, schema) -> Any:
         """The JSON body as FlaskParser loads it, with the bounds above (400 for a body that is not JSON)."""
         if not core.is_json(req.mimetype):
