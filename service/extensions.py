@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import select
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 from flask import Flask, current_app
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -42,13 +41,17 @@ class Database:
     def engine(self) -> Engine:
         return current_app.extensions["database"].engine
 
-    @property
-    def reader(self) -> Engine:
-        """The engine for a read of one statement outside the session: `db.reader.connect()`. It shares the
-        engine's pool; on PostgreSQL its connections are in autocommit, so a read is its SELECT alone, without
-        the BEGIN before it and the ROLLBACK when it goes back to the pool (two round trips of three). Each
-        statement sees the last commit, as each of a READ COMMITTED transaction's statements does."""
-        return current_app.extensions["database"].reader
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A connection for a read of one statement outside the unit of work: `with db.reading() as conn`. The
+        session's own when it is in a transaction already (a statement of this request began one, such as its
+        bearer token's lookup: no second connection taken from the pool); else one of the reader engine's, which
+        shares the engine's pool and on PostgreSQL is in autocommit, so that the read is its SELECT alone,
+        without the BEGIN before it and the ROLLBACK when it goes back to the pool (two round trips of three).
+        Each statement sees the last commit, as each of a READ COMMITTED transaction's statements does."""
+        bound = current_app.extensions["database"]
+        if bound.session.registry.has() and bound.session().in_transaction():
+            return nullcontext(bound.session().connection())
+        return bound.reader.connect()
 
 
 @dataclass(frozen=True)
@@ -115,22 +118,12 @@ def _ping_when_idle(engine: Engine, seconds: float) -> None:
     @event.listens_for(engine, "checkout")
     def ping(dbapi_connection, record, _proxy) -> None:
         since = record.info.get(IDLE_SINCE)  # none on a new connection: its info goes with the one it replaced
-        if since is None or (time.monotonic() - since < seconds and not _has_input(dbapi_connection)):
+        if since is None or (time.monotonic() - since < seconds and not db_deadlines.has_input(dbapi_connection)):
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
             raise exc.InvalidatePoolError(f"ping failed: {error}") from error
-
-
-def _has_input(dbapi_connection) -> bool:
-    """Whether the idle connection's socket can be read without waiting (or it has no socket any more)."""
-    try:
-        poller = select.poll()
-        poller.register(dbapi_connection.fileno(), select.POLLIN)
-        return bool(poller.poll(0))
-    except (OSError, ValueError, psycopg.Error):  # closed: the ping finds out
-        return True
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

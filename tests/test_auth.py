@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from service import create_app
 from service.extensions import db
@@ -94,6 +94,24 @@ def test_a_write_looks_its_token_up_once_for_its_rate_limit_and_its_scope(writab
             "/api/v1/actors/nobody", json={}, headers={"Authorization": f"Bearer {tokens['write']}", "If-Match": "*"})
     assert_problem(response, 404)
     assert len([s for s in statements if "FROM api_tokens" in s]) == 1, statements
+
+
+def test_a_read_with_a_token_takes_one_connection_from_the_pool(writable_app, tokens):
+    """The token's lookup begins the session's transaction; the page, the item and the briefing read their
+    stored text on that connection, not on a second one taken from the pool meanwhile (a thread holding one
+    while it waits for another could wait for the pool's timeout, THREADS at once)."""
+    app = limited(writable_app)
+    app.config["RESPONSE_CACHE"] = False
+    with app.app_context():
+        engine = db.engine
+    checkouts = []
+    event.listen(engine, "checkout", lambda *_: checkouts.append(1))
+    client = app.test_client()
+    for url in ("/api/v1/positions?limit=3", "/api/v1/actors/emmanuel-macron",
+                "/api/v1/briefings/coalition-of-the-willing-paris-2025"):
+        checkouts.clear()
+        assert client.get(url, headers={"Authorization": f"Bearer {tokens['read']}"}).status_code == 200
+        assert len(checkouts) == 1, url
 
 
 def test_revoked_token_is_401(writable_app):

@@ -18,7 +18,7 @@ import pytest
 import redis
 from sqlalchemy import text
 
-from service import create_app, migrate
+from service import create_app, extensions, migrate
 from service.extensions import IDLE_PING_SECONDS, db
 from service.http.db_deadlines import WATCHDOG
 from tests.deploy_support import PrivatePostgres, free_port, postgres_bin, wait_for
@@ -100,20 +100,27 @@ def test_get_with_the_database_frozen_is_a_503_within_the_bound_and_recovers(pos
     assert client.get("/readyz").status_code == 200
 
 
+def counted_pings(app, monkeypatch) -> list:
+    """The pings the pool of APP's engine sends, from now on."""
+    with app.app_context():
+        engine = db.engine
+    pings: list = []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(connection) or ping(connection))
+    return pings
+
+
 def test_a_restart_of_the_database_costs_no_request_and_a_connection_in_steady_use_is_not_pinged(postgres,
                                                                                                monkeypatch):
     """A pooled connection is pinged before its use only when its server may have closed it: used again at once
     it runs its request's statements alone; right after the server restarts, the pooled connections it closed
     (their sockets readable: the server's last words) are pinged, found dead and replaced before they serve, and
-    the version reader's connection is replaced too, so the first requests after are answered; a connection
-    back in the pool for IDLE_PING_SECONDS is pinged whatever its socket says."""
+    the version reader's connection is replaced too, so the first requests after are answered. (The idle bound
+    is a minute here, so that only the sockets tell.)"""
+    monkeypatch.setattr(extensions, "IDLE_PING_SECONDS", 60.0)
     app = create_app({"DATABASE_URL": postgres.database_url, "RATELIMIT_ENABLED": False})
     client = app.test_client()
-    with app.app_context():
-        engine = db.engine
-    pings = []
-    ping = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(connection) or ping(connection))
+    pings = counted_pings(app, monkeypatch)
     assert client.get("/api/v1/actors").status_code == 200
     assert client.get("/api/v1/events").status_code == 200 and pings == []
     postgres.stop()
@@ -122,8 +129,17 @@ def test_a_restart_of_the_database_costs_no_request_and_a_connection_in_steady_u
     assert pings  # the connections the restart closed, found dead
     pinged = len(pings)
     assert client.get("/api/v1/actors?limit=2").status_code == 200 and len(pings) == pinged  # new URLs: no hits
+
+
+def test_a_pooled_connection_idle_for_the_idle_bound_is_pinged_before_its_use(postgres, monkeypatch):
+    """Whatever its socket says (a peer gone without a word, such as a firewall that dropped it, says nothing)."""
+    app = create_app({"DATABASE_URL": postgres.database_url, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    pings = counted_pings(app, monkeypatch)
+    assert client.get("/api/v1/actors?limit=4").status_code == 200
+    assert client.get("/api/v1/actors?limit=5").status_code == 200 and pings == []
     time.sleep(IDLE_PING_SECONDS)
-    assert client.get("/api/v1/actors?limit=3").status_code == 200 and len(pings) == pinged + 1
+    assert client.get("/api/v1/actors?limit=6").status_code == 200 and len(pings) == 1
 
 
 class PrivateRedis:

@@ -15,13 +15,13 @@ makes that reader's store a no-op, so no worker ever finds a composition older t
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import (
     Connection,
-    Engine,
     Table,
     event,
     func,
@@ -84,11 +84,11 @@ def find(reading: Session | Connection, slug: str, column: str) -> Found | None:
     return None if row is None else Found(*row)
 
 
-def served(reader: Engine, session: Session, slug: str, media_type: str) -> bytes | None:
-    """The briefing SLUG in MEDIA_TYPE as served: stored (read on a connection of READER's, see
-    service.extensions.Database.reader), or composed now in SESSION and stored; None for no such briefing."""
+def served(reading: AbstractContextManager[Connection], session: Session, slug: str, media_type: str) -> bytes | None:
+    """The briefing SLUG in MEDIA_TYPE as served: stored (read on READING's connection, see
+    service.extensions.Database.reading), or composed now in SESSION and stored; None for no such briefing."""
     column = MEDIA_TYPES[media_type]
-    with reader.connect() as conn:  # first: the generation is read before any record
+    with reading as conn:  # first: the generation is read before any record
         found = find(conn, slug, column)
     if found is None:
         return None

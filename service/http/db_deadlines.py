@@ -12,12 +12,14 @@ request is a 503. A server that answers never gets there: it has cancelled the s
 
 from __future__ import annotations
 
+import select
 import socket
 import threading
 import time
 import weakref
 from dataclasses import dataclass
 
+import psycopg
 from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine, event
 
@@ -86,6 +88,18 @@ class Watchdog:
 
 
 WATCHDOG = Watchdog()
+
+
+def has_input(connection) -> bool:
+    """Whether an idle PostgreSQL CONNECTION's socket can be read without waiting (or it has no socket any more).
+    An idle connection is sent nothing but the server's last words and its end of the connection, when the server
+    shuts down, restarts or ends the session: such a connection is replaced before a statement fails on it."""
+    try:
+        poller = select.poll()
+        poller.register(connection.fileno(), select.POLLIN)
+        return bool(poller.poll(0))
+    except (OSError, ValueError, psycopg.Error):  # closed
+        return True
 
 
 def init_engine(engine: Engine, statement_timeout: float) -> None:

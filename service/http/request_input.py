@@ -70,26 +70,26 @@ def _check_body(body: Any) -> None:
             stack.extend((value, (*path, str(i))) for i, value in enumerate(node))
 
 
-class QueryArgs(MutableMapping):
+class QueryPairs(MutableMapping):
     """The query string's parameters as webargs reads them (get, getlist, iteration), read-only. werkzeug's
     MultiDict answers `get` of an absent key by raising and catching a BadRequestKeyError, an HTTPException built
     for nothing: a list's schema asks for each of its twenty-odd parameters, most of them absent."""
 
     def __init__(self, args: MultiDict):
-        self.lists = dict(args.lists())
+        self.values_of = dict(args.lists())
 
     def __getitem__(self, key: str) -> str:
-        return self.lists[key][0]
+        return self.values_of[key][0]
 
     def get(self, key: str, default: Any = None) -> Any:
-        values = self.lists.get(key)
+        values = self.values_of.get(key)
         return default if values is None else values[0]
 
     def getlist(self, key: str) -> list[str]:
-        return list(self.lists.get(key, ()))
+        return list(self.values_of.get(key, ()))
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.lists)
+        return iter(self.values_of)
 
     def __setitem__(self, key: str, value: Any) -> None:
         raise TypeError("the query string is read-only")  # as werkzeug's ImmutableMultiDict
@@ -98,13 +98,13 @@ class QueryArgs(MutableMapping):
         raise TypeError("the query string is read-only")
 
     def __len__(self) -> int:
-        return len(self.lists)
+        return len(self.values_of)
 
 
 class Parser(FlaskParser):
     def load_querystring(self, req, schema) -> MultiDictProxy:
-        """The query string as FlaskParser loads it (a MultiDictProxy for SCHEMA), read through QueryArgs."""
-        return MultiDictProxy(QueryArgs(req.args), schema)
+        """The query string as FlaskParser loads it (a MultiDictProxy for SCHEMA), read through QueryPairs."""
+        return MultiDictProxy(QueryPairs(req.args), schema, tuple(self.KNOWN_MULTI_FIELDS))
 
     def load_json(self, req, schema) -> Any:
         """The JSON body as FlaskParser loads it, with the bounds above (400 for a body that is not JSON)."""

@@ -35,7 +35,7 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.selectable import Alias, FromClause, Join, Select
 
-from service.http import compression, negotiation
+from service.http import compression, db_deadlines, negotiation
 from service.http.log_throttle import Throttle
 from service.models import Base
 
@@ -348,9 +348,6 @@ def request_key(environ: dict, principal: str, media_types: tuple[str, ...]) -> 
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-SERVER_SHUTDOWN = "57P"  # SQLSTATE class 57, operator intervention: admin, crash or restart shutdown
-
-
 class VersionReader:
     """Reads the committed versions (the data version and every scope's), once per cacheable request, as cheaply
     as the driver allows.
@@ -358,10 +355,9 @@ class VersionReader:
     Each thread keeps one autocommit DBAPI connection of its own, detached from the pool (with the
     engine's connect settings applied), so a hit pays neither a pool checkout nor SQLAlchemy's result
     machinery. Any driver error drops that connection and the request is served without the cache; the next
-    one reconnects. A PostgreSQL connection held since an earlier read that the server closed when it shut down
-    (it says so, SQLSTATE 57P01-57P03: it restarted since) is replaced at once, and the read tried again on the
-    new one; when that fails too, the database is unavailable. In-memory SQLite (one connection
-    shared through the pool) reads through the pool instead. A thread that has ended leaves its connection
+    one reconnects. A PostgreSQL connection whose socket has something to read (the server's last words: it
+    restarted, or ended the session, since the last read) is replaced before it is used. In-memory SQLite (one
+    connection shared through the pool) reads through the pool instead. A thread that has ended leaves its connection
     behind: the next thread to connect closes it, so a server that starts a thread per request (Werkzeug's)
     holds at most one connection per live thread, not one per request ever served."""
 
@@ -372,6 +368,7 @@ class VersionReader:
         self.lock = threading.Lock()
         self.reads = 0  # how many times the version was read (the tests count a hit's cost with it)
         database = engine.url.database or ""
+        self.postgres = engine.dialect.name == "postgresql"
         self.pooled = engine.dialect.name == "sqlite" and (database in ("", ":memory:") or "mode=memory" in database)
         event.listen(engine, "engine_disposed", lambda _engine: self.close())
 
@@ -387,31 +384,31 @@ class VersionReader:
                 return versions if EVERY_WRITE in versions else None
             except SQLAlchemyError:  # the database is down: answer (with a problem) without the cache
                 return None
-        while True:
-            connection = getattr(self.local, "connection", None)
-            held = connection is not None and self.local.pid == os.getpid()
+        connection = getattr(self.local, "connection", None)
+        if (connection is not None and self.local.pid == os.getpid() and self.postgres
+                and db_deadlines.has_input(connection)):  # the server closed it: a new one, rather than a 503
+            self._drop(connection)
+            connection = None
+        try:
+            if connection is None or self.local.pid != os.getpid():
+                connection = self._connect()
+            cursor = connection.cursor()
             try:
-                if connection is None or not held:
-                    connection = self._connect()
-                cursor = connection.cursor()
-                try:
-                    cursor.execute(CURRENT)
-                    rows = cursor.fetchall()
-                finally:
-                    cursor.close()
-                versions = dict(rows)
-                return versions if EVERY_WRITE in versions else None
-            except OperationalError:  # from connecting, through the pool
-                self._drop(connection)
-                raise
-            except psycopg.OperationalError as exc:
-                self._drop(connection)
-                if held and (exc.sqlstate or "").startswith(SERVER_SHUTDOWN):  # held since the server restarted
-                    continue  # once more, on a new connection (a frozen server says nothing: no second wait)
-                raise OperationalError(CURRENT, None, exc) from exc
-            except Exception:  # each driver has its own error classes; any of them means "no cache now"
-                self._drop(connection)
-                return None
+                cursor.execute(CURRENT)
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+            versions = dict(rows)
+            return versions if EVERY_WRITE in versions else None
+        except OperationalError:  # from connecting, through the pool
+            self._drop(connection)
+            raise
+        except psycopg.OperationalError as exc:
+            self._drop(connection)
+            raise OperationalError(CURRENT, None, exc) from exc
+        except Exception:  # each driver has its own error classes; any of them means "no cache now"
+            self._drop(connection)
+            return None
 
     def _connect(self):
         fairy = self.engine.raw_connection()

@@ -157,7 +157,7 @@ class BriefingBySlug(MethodView):
             if loaded is None:
                 abort(404, message=f"No briefing with slug {slug!r}.")
             return briefing_compose.compose(loaded), 200, headers
-        body = stored.served(db.reader, db.session(), slug, media_type)
+        body = stored.served(db.reading(), db.session(), slug, media_type)
         if body is None:
             abort(404, message=f"No briefing with slug {slug!r}.")
         if media_type == JSON:

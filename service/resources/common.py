@@ -172,7 +172,7 @@ def item_or_404(model, schema: type[ma.Schema], load: Select, what: str, embed: 
     (one SELECT, the bytes its list item has); else the record LOAD fetches (get_or_404) as with_included serves
     it. HEADERS go with either."""
     if not embed and read_model.joins_bodies(current_app):
-        with db.reader.connect() as conn:
+        with db.reading() as conn:
             body = read_model.stored_body(conn, model, schema, load.whereclause)
         if body is not None:
             response_cache.scoped(load)  # stale only once a write moves what it reads
