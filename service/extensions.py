@@ -16,7 +16,7 @@ from service.http import db_deadlines, sqlite_writers
 from service.http.api import ProblemApi
 
 SQLITE_BUSY_SECONDS = 30  # how long a SQLite writer waits for the lock (its queue, then SQLite's busy timeout)
-# A PostgreSQL connection back in the pool for this long is pinged before it is used again (see _ping_when_idle).
+# A PostgreSQL connection back in the pool this long is pinged before its next use (_ping_when_maybe_closed).
 IDLE_PING_SECONDS = 1.0
 IDLE_SINCE = "service.idle_since"  # a pooled connection's info key: when it went back to the pool
 
@@ -49,8 +49,8 @@ class Database:
         without the BEGIN before it and the ROLLBACK when it goes back to the pool (two round trips of three).
         Each statement sees the last commit, as each of a READ COMMITTED transaction's statements does."""
         bound = current_app.extensions["database"]
-        if bound.session.registry.has() and bound.session().in_transaction():
-            return nullcontext(bound.session().connection())
+        if bound.session.registry.has() and (session := bound.session()).in_transaction():
+            return nullcontext(session.connection())
         return bound.reader.connect()
 
 
@@ -95,13 +95,13 @@ def make_engine(url: str, connect_timeout: int | None = None, statement_timeout:
     # LIFO: the connection used last is used next, so a quiet pool keeps one connection warm (and unpinged)
     engine = create_engine(url, pool_size=5, max_overflow=5, pool_use_lifo=True, hide_parameters=True,
                            pool_timeout=connect_timeout or 30, connect_args=connect_args)
-    _ping_when_idle(engine, IDLE_PING_SECONDS)
+    _ping_when_maybe_closed(engine, IDLE_PING_SECONDS)
     if statement_timeout:
         db_deadlines.init_engine(engine, statement_timeout)
     return engine
 
 
-def _ping_when_idle(engine: Engine, seconds: float) -> None:
+def _ping_when_maybe_closed(engine: Engine, seconds: float) -> None:
     """Ping a pooled connection before its use when the server may have closed it: when its socket has something
     to read (an idle connection is sent nothing, but the server's last words and its end of the connection when
     it shuts down, restarts or terminates the backend), or when it has been back in the pool for SECONDS or more

@@ -398,7 +398,7 @@ def paginate(stmt: Select, model, args: dict, schema: type[ma.Schema] | None = N
     after = None
     if cursor is not None:
         after = [*_typed(cursor["v"], keys[:-1]), cursor["id"]]
-    # Stored bodies are read on a connection of their own: no Session, no unit of work, no transaction.
+    # Stored bodies are read outside the unit of work: one SELECT, in no transaction of its own (db.reading).
     reading = db.reading() if served is not None else nullcontext(db.session.connection())
     with reading as conn:
         rows = _page(conn, stmt, keys, after, limit + 1, window, read)
